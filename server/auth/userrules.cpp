@@ -1,0 +1,40 @@
+#include "userrules.h"
+
+#include <QRegularExpression>
+
+namespace Laces::Server::UserRules {
+
+using Core::Error;
+
+Core::Status check(const QString &username, const QString &email, const QString &password)
+{
+    static const QRegularExpression usernamePattern(QStringLiteral("^[a-z0-9][a-z0-9_.-]{2,31}$"),
+                                                    QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression emailPattern(QStringLiteral("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"));
+    if (!usernamePattern.match(username).hasMatch())
+        return Error::invalid(QStringLiteral("'username' must be 3 to 32 letters, digits, '.', '_' or '-', "
+                                             "starting with a letter or digit"),
+                              QStringLiteral("username"));
+    if (!emailPattern.match(email).hasMatch())
+        return Error::invalid(QStringLiteral("'email' is not an email address"), QStringLiteral("email"));
+    if (password.size() < kMinPasswordLength)
+        return Error::invalid(QStringLiteral("'password' must have at least %1 characters")
+                                  .arg(kMinPasswordLength),
+                              QStringLiteral("password"));
+    if (password.compare(username, Qt::CaseInsensitive) == 0)
+        return Error::invalid(QStringLiteral("'password' must not be the user name"),
+                              QStringLiteral("password"));
+    return Core::Ok{};
+}
+
+Core::Status checkRole(const QString &role)
+{
+    static const QStringList roles{QStringLiteral("admin"), QStringLiteral("engineer"),
+                                   QStringLiteral("operator"), QStringLiteral("viewer")};
+    if (!roles.contains(role))
+        return Error::invalid(QStringLiteral("'role' must be one of admin, engineer, operator, viewer"),
+                              QStringLiteral("role"));
+    return Core::Ok{};
+}
+
+} // namespace Laces::Server::UserRules

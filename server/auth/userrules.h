@@ -1,0 +1,15 @@
+#pragma once
+
+#include "result.h"
+
+namespace Laces::Server {
+
+// What a user name, email address and password must look like, for registration and for
+// users created by an admin alike.
+namespace UserRules {
+constexpr int kMinPasswordLength = 10;
+Core::Status check(const QString &username, const QString &email, const QString &password);
+Core::Status checkRole(const QString &role);
+} // namespace UserRules
+
+} // namespace Laces::Server

@@ -1,0 +1,30 @@
+#include "jsonutil.h"
+
+#include <QJsonDocument>
+
+namespace Laces::Server {
+
+QJsonObject jsonObjectAt(const PgResult &result, int row, int column)
+{
+    return QJsonDocument::fromJson(result.bytes(row, column)).object();
+}
+
+QJsonArray jsonArrayOf(const PgResult &result, int column)
+{
+    QJsonArray array;
+    for (int row = 0; row < result.rowCount(); ++row)
+        array.append(jsonObjectAt(result, row, column));
+    return array;
+}
+
+QByteArray uuidParam(const QUuid &id)
+{
+    return id.toByteArray(QUuid::WithoutBraces);
+}
+
+QByteArray jsonParam(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+} // namespace Laces::Server

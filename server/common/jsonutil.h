@@ -1,0 +1,18 @@
+#pragma once
+
+#include "db/pgconnection.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QUuid>
+
+namespace Laces::Server {
+
+// Rows that the database built with json_build_object(...) in column `column`.
+QJsonObject jsonObjectAt(const PgResult &result, int row, int column = 0);
+QJsonArray jsonArrayOf(const PgResult &result, int column = 0);
+
+QByteArray uuidParam(const QUuid &id);
+QByteArray jsonParam(const QJsonObject &object);
+
+} // namespace Laces::Server

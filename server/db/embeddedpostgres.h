@@ -1,0 +1,67 @@
+#pragma once
+
+#include "result.h"
+
+#include <QLockFile>
+#include <QObject>
+#include <QProcess>
+
+#include <memory>
+
+namespace Laces::Server {
+
+// Supervises a private PostgreSQL cluster inside the server's data directory:
+// initdb on first start, reuse afterwards, recovery from a stale postmaster.pid or an
+// orphaned postmaster left by a killed server, a Unix socket inside the cluster directory
+// only (no TCP), and a fast shutdown on stop(). As root the cluster runs as the
+// `postgres` system user, since PostgreSQL refuses to run as root.
+class EmbeddedPostgres : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString dataDir;         // the server's data directory; the cluster lives in dataDir/postgres
+        QString binDir;          // empty: newest /usr/lib/postgresql/*/bin
+        bool durable = true;     // false (tests only): fsync off, no sync after initdb
+        int startTimeoutMs = 60000;
+    };
+
+    explicit EmbeddedPostgres(Options options, QObject *parent = nullptr);
+    ~EmbeddedPostgres() override;
+
+    Core::Status start();
+    void stop();
+    bool isRunning() const;
+
+    // libpq connection string for the `laces` database on the private socket.
+    QByteArray conninfo() const;
+    QString clusterDir() const;
+    QString socketDir() const { return clusterDir(); }
+    bool createdNow() const { return m_createdNow; }
+    qint64 postmasterPid() const;
+
+    static QString findBinDir(const QString &preferred = {});
+
+private:
+    Core::Status prepareDirectories();
+    Core::Status runInitdb();
+    Core::Status recoverStalePidFile();
+    Core::Status startPostmaster();
+    Core::Status waitUntilReady();
+    Core::Status ensureDatabase();
+    Core::Status runTool(const QString &tool, const QStringList &arguments, int timeoutMs);
+    void configureChildProcess(QProcess &process, bool dieWithParent) const;
+
+    Options m_options;
+    QString m_binDir;
+    bool m_createdNow = false;
+    bool m_asRoot = false;
+    uint m_clusterUid = 0;
+    uint m_clusterGid = 0;
+    std::unique_ptr<QLockFile> m_lock;
+    std::unique_ptr<QProcess> m_postmaster;
+};
+
+} // namespace Laces::Server

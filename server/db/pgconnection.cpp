@@ -1,0 +1,194 @@
+#include "pgconnection.h"
+
+#include <QLoggingCategory>
+
+#include <libpq-fe.h>
+
+#include <vector>
+
+Q_LOGGING_CATEGORY(lcDb, "laces.server.db")
+
+namespace Laces::Server {
+
+using Core::Error;
+using Core::Status;
+
+PgResult::PgResult(pg_result *result) : m_result(result, &PQclear) {}
+
+int PgResult::rowCount() const { return m_result ? PQntuples(m_result.get()) : 0; }
+int PgResult::columnCount() const { return m_result ? PQnfields(m_result.get()) : 0; }
+int PgResult::column(const char *name) const { return m_result ? PQfnumber(m_result.get(), name) : -1; }
+
+bool PgResult::isNull(int row, int column) const
+{
+    return PQgetisnull(m_result.get(), row, column) != 0;
+}
+
+QByteArray PgResult::bytes(int row, int column) const
+{
+    return QByteArray(PQgetvalue(m_result.get(), row, column),
+                      PQgetlength(m_result.get(), row, column));
+}
+
+QString PgResult::text(int row, int column) const
+{
+    return QString::fromUtf8(PQgetvalue(m_result.get(), row, column),
+                             PQgetlength(m_result.get(), row, column));
+}
+
+qint64 PgResult::integer(int row, int column) const
+{
+    return QByteArray(PQgetvalue(m_result.get(), row, column)).toLongLong();
+}
+
+double PgResult::real(int row, int column) const
+{
+    return QByteArray(PQgetvalue(m_result.get(), row, column)).toDouble();
+}
+
+bool PgResult::boolean(int row, int column) const
+{
+    return PQgetvalue(m_result.get(), row, column)[0] == 't';
+}
+
+qint64 PgResult::affectedRows() const
+{
+    return m_result ? QByteArray(PQcmdTuples(m_result.get())).toLongLong() : 0;
+}
+
+PgConnection::PgConnection(QByteArray conninfo) : m_conninfo(std::move(conninfo)) {}
+
+PgConnection::~PgConnection()
+{
+    if (m_conn)
+        PQfinish(m_conn);
+}
+
+Status PgConnection::open()
+{
+    if (m_conn)
+        PQfinish(m_conn);
+    m_conn = PQconnectdb(m_conninfo.constData());
+    if (PQstatus(m_conn) != CONNECTION_OK) {
+        const QString message = QString::fromUtf8(PQerrorMessage(m_conn)).trimmed();
+        PQfinish(m_conn);
+        m_conn = nullptr;
+        return Error::unavailable(QStringLiteral("database connection failed: %1").arg(message));
+    }
+    // Timestamps leave the database as RFC 3339 UTC, whatever the server's default.
+    PQclear(PQexec(m_conn, "SET TIME ZONE 'UTC'"));
+    return Core::Ok{};
+}
+
+bool PgConnection::isOpen() const
+{
+    return m_conn && PQstatus(m_conn) == CONNECTION_OK;
+}
+
+Status PgConnection::ensureOpen()
+{
+    if (isOpen())
+        return Core::Ok{};
+    if (m_conn) {
+        PQreset(m_conn);
+        if (PQstatus(m_conn) == CONNECTION_OK) {
+            PQclear(PQexec(m_conn, "SET TIME ZONE 'UTC'"));
+            return Core::Ok{};
+        }
+    }
+    return open();
+}
+
+Error PgConnection::errorFrom(pg_result *result) const
+{
+    const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const QByteArray sqlState = state ? QByteArray(state) : QByteArray();
+    const QString message = QString::fromUtf8(result ? PQresultErrorMessage(result)
+                                                     : PQerrorMessage(m_conn))
+                                .trimmed();
+    if (sqlState == "23505")
+        return Error::conflict(message);
+    if (sqlState.startsWith("22") || sqlState == "23514" || sqlState == "23502")
+        return Error::invalid(message);
+    if (sqlState == "23503")
+        return Error::notFound(message);
+    if (sqlState.startsWith("08") || sqlState == "57P01" || !isOpen())
+        return Error::unavailable(message);
+    return Error::internal(message);
+}
+
+Core::Result<PgResult> PgConnection::exec(const QByteArray &sql, const QList<QByteArray> &params)
+{
+    if (!m_conn)
+        return Error::unavailable(QStringLiteral("database connection is not open"));
+    std::vector<const char *> values;
+    std::vector<int> lengths;
+    values.reserve(params.size());
+    lengths.reserve(params.size());
+    for (const QByteArray &param : params) {
+        values.push_back(param.isNull() ? nullptr : param.constData());
+        lengths.push_back(int(param.size()));
+    }
+    pg_result *result = PQexecParams(m_conn, sql.constData(), int(params.size()), nullptr, values.data(),
+                                      lengths.data(), nullptr, 0);
+    const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        const Error error = errorFrom(result);
+        if (error.code == Error::Code::Internal)
+            qCWarning(lcDb).noquote() << "statement failed:" << error.message;
+        PQclear(result);
+        return error;
+    }
+    return PgResult(result);
+}
+
+Status PgConnection::execScript(const QByteArray &sql)
+{
+    if (!m_conn)
+        return Error::unavailable(QStringLiteral("database connection is not open"));
+    pg_result *result = PQexec(m_conn, sql.constData());
+    const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        const Error error = errorFrom(result);
+        PQclear(result);
+        return error;
+    }
+    PQclear(result);
+    return Core::Ok{};
+}
+
+Transaction::Transaction(PgConnection &connection)
+    : m_connection(connection)
+    , m_began(Core::Ok{})
+{
+    auto begun = m_connection.exec("BEGIN");
+    if (!begun)
+        m_began = begun.error();
+}
+
+Transaction::~Transaction()
+{
+    if (!m_done && m_began.ok())
+        m_connection.exec("ROLLBACK");
+}
+
+Status Transaction::commit()
+{
+    m_done = true;
+    auto committed = m_connection.exec("COMMIT");
+    if (!committed)
+        return committed.error();
+    return Core::Ok{};
+}
+
+QByteArray pgParam(const QString &text)
+{
+    QByteArray utf8 = text.toUtf8();
+    if (utf8.isNull())
+        utf8 = QByteArray("", 0); // an empty string, not SQL NULL
+    return utf8;
+}
+QByteArray pgParam(qint64 number) { return QByteArray::number(number); }
+QByteArray pgNull() { return QByteArray(); }
+
+} // namespace Laces::Server

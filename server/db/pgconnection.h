@@ -1,0 +1,89 @@
+#pragma once
+
+#include "result.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <memory>
+
+struct pg_conn;
+struct pg_result;
+
+namespace Laces::Server {
+
+// The rows of one statement's result, owned. Values are text (libpq text format).
+class PgResult
+{
+public:
+    PgResult() = default;
+    explicit PgResult(pg_result *result);
+
+    int rowCount() const;
+    int columnCount() const;
+    int column(const char *name) const;  // -1 when absent
+    bool isNull(int row, int column) const;
+    QByteArray bytes(int row, int column) const;
+    QString text(int row, int column) const;
+    qint64 integer(int row, int column) const;
+    double real(int row, int column) const;
+    bool boolean(int row, int column) const;
+    qint64 affectedRows() const;
+
+private:
+    std::shared_ptr<pg_result> m_result;
+};
+
+// One libpq connection. Not thread-safe: one thread uses it at a time (see ConnectionPool).
+// Statements take text parameters ($1, $2, ...); a null QByteArray is SQL NULL.
+class PgConnection
+{
+public:
+    explicit PgConnection(QByteArray conninfo);
+    ~PgConnection();
+    PgConnection(const PgConnection &) = delete;
+    PgConnection &operator=(const PgConnection &) = delete;
+
+    Core::Status open();
+    bool isOpen() const;
+    // Reconnects when the server closed the connection (e.g. after a restart).
+    Core::Status ensureOpen();
+
+    Core::Result<PgResult> exec(const QByteArray &sql, const QList<QByteArray> &params = {});
+    // Runs a script of several statements (no parameters), e.g. a migration.
+    Core::Status execScript(const QByteArray &sql);
+
+    pg_conn *handle() const { return m_conn; }
+
+private:
+    Core::Error errorFrom(pg_result *result) const;
+
+    QByteArray m_conninfo;
+    pg_conn *m_conn = nullptr;
+};
+
+// BEGIN on construction, ROLLBACK on destruction unless commit() succeeded.
+class Transaction
+{
+public:
+    explicit Transaction(PgConnection &connection);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    const Core::Status &began() const { return m_began; }
+    Core::Status commit();
+
+private:
+    PgConnection &m_connection;
+    Core::Status m_began;
+    bool m_done = false;
+};
+
+// Text parameter helpers.
+QByteArray pgParam(const QString &text);
+QByteArray pgParam(qint64 number);
+QByteArray pgNull();
+
+} // namespace Laces::Server

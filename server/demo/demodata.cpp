@@ -1,0 +1,195 @@
+#include "demodata.h"
+
+#include "auth/passwordhasher.h"
+#include "common/jsonutil.h"
+#include "db/pgconnection.h"
+#include "model/modelinspector.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcDemo, "laces.server.demo")
+
+namespace Laces::Server::DemoData {
+
+using Core::Error;
+
+namespace {
+
+QByteArray number(double value)
+{
+    return QByteArray::number(value, 'g', 17);
+}
+
+QByteArray pgArray(const QVector3D &v)
+{
+    return "{" + number(v.x()) + "," + number(v.y()) + "," + number(v.z()) + "}";
+}
+
+Core::Result<QString> createTwin(PgConnection &db, const QString &organizationId, const QString &adminId,
+                                 const QJsonObject &twin, const QString &modelPath)
+{
+    auto created = db.exec("INSERT INTO digital_twins (organization_id, name, description, properties, created_by) "
+                           "VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id",
+                           {pgParam(organizationId), pgParam(twin.value(QStringLiteral("name")).toString()),
+                            pgParam(twin.value(QStringLiteral("description")).toString()),
+                            jsonParam(twin.value(QStringLiteral("properties")).toObject()), pgParam(adminId)});
+    if (!created)
+        return created.error();
+    const QString twinId = created->text(0, 0);
+    if (modelPath.isEmpty()) {
+        qCWarning(lcDemo) << "demo model not found; the demo twin has no model (pass --demo-model)";
+        return twinId;
+    }
+
+    auto info = Core::ModelInspector::inspectFile(modelPath);
+    if (!info)
+        return info.error();
+    QFile file(modelPath);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::unavailable(QStringLiteral("cannot read %1").arg(modelPath));
+    const QByteArray content = file.readAll();
+    const QByteArray sha = QCryptographicHash::hash(content, QCryptographicHash::Sha256);
+    auto blob = db.exec("INSERT INTO model_blobs (sha256, size_bytes, format, content, triangle_count, "
+                        "vertex_count, bbox_min, bbox_max) VALUES (decode($1, 'hex'), $2, $3, $4::bytea, $5, $6, $7, $8) "
+                        "ON CONFLICT (sha256) DO NOTHING",
+                        {sha.toHex(), pgParam(qint64(content.size())), pgParam(info->format),
+                         "\\x" + content.toHex(), pgParam(info->triangleCount), pgParam(info->vertexCount),
+                         pgArray(info->bounds.min), pgArray(info->bounds.max)});
+    if (!blob)
+        return blob.error();
+    auto version = db.exec("INSERT INTO twin_versions (twin_id, number, author_id, message, model_sha256, "
+                           "properties, is_latest) SELECT id, 1, $2, $3, decode($4, 'hex'), properties, true "
+                           "FROM digital_twins WHERE id = $1 RETURNING id",
+                           {pgParam(twinId), pgParam(adminId),
+                            pgParam(QStringLiteral("Import %1").arg(QFileInfo(modelPath).fileName())), sha.toHex()});
+    if (!version)
+        return version.error();
+    const QString versionId = version->text(0, 0);
+    for (const Core::ModelComponent &component : std::as_const(info->components)) {
+        auto inserted = db.exec("INSERT INTO twin_components (version_id, name, path, triangle_count, "
+                                "vertex_count, bbox_min, bbox_max) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                {pgParam(versionId), pgParam(component.name), pgParam(component.path),
+                                 pgParam(component.triangleCount), pgParam(component.vertexCount),
+                                 pgArray(component.bounds.min), pgArray(component.bounds.max)});
+        if (!inserted)
+            return inserted.error();
+    }
+    auto linked = db.exec("UPDATE digital_twins SET latest_version_id = $2 WHERE id = $1",
+                          {pgParam(twinId), pgParam(versionId)});
+    if (!linked)
+        return linked.error();
+    qCInfo(lcDemo).noquote() << "demo twin" << twin.value(QStringLiteral("name")).toString() << "with"
+                             << info->components.size() << "components," << info->triangleCount << "triangles";
+    return twinId;
+}
+
+} // namespace
+
+QString findDemoModel(const QString &preferred)
+{
+    if (!preferred.isEmpty())
+        return QFileInfo::exists(preferred) ? QFileInfo(preferred).absoluteFilePath() : QString();
+    const QString name = QStringLiteral("models/2CylinderEngine.glb");
+    const QStringList candidates{
+        QStringLiteral(LACES_SOURCE_DIR "/../shared/data/") + name,
+        QDir::currentPath() + QStringLiteral("/../shared/data/") + name,
+        QCoreApplication::applicationDirPath() + QStringLiteral("/../../shared/data/") + name,
+        QStringLiteral("/usr/share/laces/demo/2CylinderEngine.glb"),
+    };
+    for (const QString &candidate : candidates) {
+        if (QFileInfo::exists(candidate))
+            return QFileInfo(candidate).absoluteFilePath();
+    }
+    return {};
+}
+
+Core::Status load(PgConnection &db, const QString &modelPath)
+{
+    QFile fleetFile(QStringLiteral(":/laces/demo/fleet.json"));
+    if (!fleetFile.open(QIODevice::ReadOnly))
+        return Error::internal(QStringLiteral("the demo fleet resource is missing"));
+    const QJsonObject fleet = QJsonDocument::fromJson(fleetFile.readAll()).object();
+    const QJsonObject organization = fleet.value(QStringLiteral("organization")).toObject();
+
+    Transaction transaction(db);
+    if (!transaction.began())
+        return transaction.began().error();
+    auto existing = db.exec("SELECT id FROM organizations WHERE slug = $1",
+                            {pgParam(organization.value(QStringLiteral("slug")).toString())});
+    if (!existing)
+        return existing.error();
+    if (existing->rowCount() > 0) {
+        qCInfo(lcDemo) << "demo data already present";
+        return Core::Ok{};
+    }
+    auto org = db.exec("INSERT INTO organizations (name, slug) VALUES ($1, $2) RETURNING id",
+                       {pgParam(organization.value(QStringLiteral("name")).toString()),
+                        pgParam(organization.value(QStringLiteral("slug")).toString())});
+    if (!org)
+        return org.error();
+    const QString organizationId = org->text(0, 0);
+
+    QString adminId;
+    for (const char *role : {"admin", "engineer", "operator", "viewer"}) {
+        const QString name = QLatin1String(role);
+        auto user = db.exec("INSERT INTO users (organization_id, username, email, password_hash, role, display_name) "
+                            "VALUES ($1, $2, $3, $4, $2, $5) RETURNING id",
+                            {pgParam(organizationId), pgParam(name),
+                             pgParam(name + QStringLiteral("@demo.laces.invalid")),
+                             PasswordHasher::hash(QStringLiteral("demo-") + name),
+                             pgParam(QStringLiteral("Demo %1").arg(name))});
+        if (!user)
+            return Error{user.error().code,
+                         QStringLiteral("cannot create the demo user '%1': %2").arg(name, user.error().message), {}};
+        if (name == QLatin1String("admin"))
+            adminId = user->text(0, 0);
+    }
+
+    auto twinId = createTwin(db, organizationId, adminId, fleet.value(QStringLiteral("twin")).toObject(), modelPath);
+    if (!twinId)
+        return twinId.error();
+
+    const QJsonArray nodes = fleet.value(QStringLiteral("nodes")).toArray();
+    for (const QJsonValue &value : nodes) {
+        const QJsonObject node = value.toObject();
+        auto inserted = db.exec(
+            "INSERT INTO machine_nodes (organization_id, twin_id, name, node_type, latitude, longitude, site, status) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            {pgParam(organizationId),
+             node.value(QStringLiteral("link_demo_twin")).toBool() ? pgParam(*twinId) : pgNull(),
+             pgParam(node.value(QStringLiteral("name")).toString()), pgParam(node.value(QStringLiteral("type")).toString()),
+             number(node.value(QStringLiteral("latitude")).toDouble()),
+             number(node.value(QStringLiteral("longitude")).toDouble()),
+             pgParam(node.value(QStringLiteral("site")).toString()), pgParam(node.value(QStringLiteral("status")).toString())});
+        if (!inserted)
+            return inserted.error();
+        const QJsonArray sensors = node.value(QStringLiteral("sensors")).toArray();
+        for (const QJsonValue &sensorValue : sensors) {
+            const QJsonObject sensor = sensorValue.toObject();
+            auto added = db.exec("INSERT INTO node_sensors (node_id, metric, unit, min_value, max_value, warn_above, "
+                                 "sample_rate_hz) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                 {pgParam(inserted->text(0, 0)), pgParam(sensor.value(QStringLiteral("metric")).toString()),
+                                  pgParam(sensor.value(QStringLiteral("unit")).toString()),
+                                  number(sensor.value(QStringLiteral("min")).toDouble()),
+                                  number(sensor.value(QStringLiteral("max")).toDouble()),
+                                  number(sensor.value(QStringLiteral("warn_above")).toDouble()),
+                                  number(sensor.value(QStringLiteral("sample_rate_hz")).toDouble())});
+            if (!added)
+                return added.error();
+        }
+    }
+    if (auto committed = transaction.commit(); !committed)
+        return committed;
+    qCInfo(lcDemo) << "demo data loaded:" << nodes.size() << "machine nodes; users admin, engineer, operator, "
+                                                             "viewer (password demo-<username>)";
+    return Core::Ok{};
+}
+
+} // namespace Laces::Server::DemoData

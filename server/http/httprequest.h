@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrlQuery>
+
+namespace Laces::Server {
+
+// One parsed HTTP request, owned by value so that it can cross to a worker thread.
+struct HttpRequest
+{
+    QByteArray method;              // upper case, e.g. "GET"
+    QString path;                   // percent-decoded path, e.g. "/twins/3f…"
+    QUrlQuery query;
+    QList<QPair<QByteArray, QByteArray>> headers;  // names in lower case
+    QByteArray body;
+    QHostAddress peerAddress;
+    QString requestId;
+
+    // The first value of a header (name in lower case); empty when absent.
+    QByteArray header(const QByteArray &lowerCaseName) const
+    {
+        for (const auto &header : headers) {
+            if (header.first == lowerCaseName)
+                return header.second;
+        }
+        return {};
+    }
+    bool hasHeader(const QByteArray &lowerCaseName) const
+    {
+        for (const auto &header : headers) {
+            if (header.first == lowerCaseName)
+                return true;
+        }
+        return false;
+    }
+};
+
+} // namespace Laces::Server

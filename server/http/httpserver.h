@@ -1,0 +1,66 @@
+#pragma once
+
+#include "httprequest.h"
+#include "httpresponse.h"
+
+#include <QHostAddress>
+#include <QTcpServer>
+
+#include <atomic>
+#include <functional>
+
+namespace Laces::Server {
+
+class HttpConnection;
+
+// Listens on a TCP port and turns bytes into HttpRequests. What to do with a request is
+// the dispatcher's business: it gets the request and a responder that may be called from
+// any thread, once; the responder is safe to call after the client has gone.
+class HttpServer : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    struct Limits
+    {
+        qint64 maxHeadBytes = 16 * 1024;
+        qint64 defaultMaxBodyBytes = 1024 * 1024;
+        int idleTimeoutMs = 30000;       // keep-alive connection with no request in flight
+        int requestTimeoutMs = 60000;    // from a request's first byte to its last
+        int maxConnections = 2000;
+    };
+
+    using Responder = std::function<void(HttpResponse)>;
+    using Dispatcher = std::function<void(HttpRequest, Responder)>;
+    using BodyLimit = std::function<qint64(const QByteArray &method, const QString &path)>;
+
+    explicit HttpServer(Limits limits, QObject *parent = nullptr);
+
+    void setDispatcher(Dispatcher dispatcher) { m_dispatcher = std::move(dispatcher); }
+    void setBodyLimit(BodyLimit bodyLimit) { m_bodyLimit = std::move(bodyLimit); }
+
+    const Limits &limits() const { return m_limits; }
+    qint64 bodyLimitFor(const QByteArray &method, const QString &path) const;
+    int connectionCount() const { return m_connections.load(); }
+
+    // Errors the HTTP layer answers itself (413, 431, 408, …) are reported here too, so
+    // that metrics and logs see every response.
+    using Observer = std::function<void(const HttpRequest &, const HttpResponse &)>;
+    void setObserver(Observer observer) { m_observer = std::move(observer); }
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override;
+
+private:
+    friend class HttpConnection;
+    void dispatch(HttpConnection *connection, HttpRequest request);
+    void observe(const HttpRequest &request, const HttpResponse &response) const;
+
+    Limits m_limits;
+    Dispatcher m_dispatcher;
+    BodyLimit m_bodyLimit;
+    Observer m_observer;
+    std::atomic<int> m_connections{0};
+};
+
+} // namespace Laces::Server

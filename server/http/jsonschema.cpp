@@ -1,0 +1,81 @@
+#include "jsonschema.h"
+
+#include <cmath>
+
+namespace Laces::Server {
+
+using Core::Error;
+
+namespace {
+
+QString typeName(FieldSpec::Type type)
+{
+    switch (type) {
+    case FieldSpec::Type::String: return QStringLiteral("a string");
+    case FieldSpec::Type::Object: return QStringLiteral("an object");
+    case FieldSpec::Type::Integer: return QStringLiteral("an integer");
+    case FieldSpec::Type::Number: return QStringLiteral("a number");
+    case FieldSpec::Type::Bool: return QStringLiteral("a boolean");
+    case FieldSpec::Type::Array: return QStringLiteral("an array");
+    }
+    return {};
+}
+
+bool hasType(const QJsonValue &value, FieldSpec::Type type)
+{
+    switch (type) {
+    case FieldSpec::Type::String: return value.isString();
+    case FieldSpec::Type::Object: return value.isObject();
+    case FieldSpec::Type::Integer: {
+        if (!value.isDouble())
+            return false;
+        const double number = value.toDouble();
+        return std::floor(number) == number && std::abs(number) < 9.0e15;
+    }
+    case FieldSpec::Type::Number: return value.isDouble();
+    case FieldSpec::Type::Bool: return value.isBool();
+    case FieldSpec::Type::Array: return value.isArray();
+    }
+    return false;
+}
+
+} // namespace
+
+Core::Status validateObject(const QJsonObject &object, const QList<FieldSpec> &fields)
+{
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const bool known = std::any_of(fields.begin(), fields.end(),
+                                       [&](const FieldSpec &field) { return field.name == it.key(); });
+        if (!known)
+            return Error::invalid(QStringLiteral("unknown field '%1'").arg(it.key()), it.key());
+    }
+    for (const FieldSpec &field : fields) {
+        const QJsonValue value = object.value(field.name);
+        if (value.isUndefined()) {
+            if (field.required)
+                return Error::invalid(QStringLiteral("'%1' is required").arg(field.name), field.name);
+            continue;
+        }
+        if (!hasType(value, field.type))
+            return Error::invalid(QStringLiteral("'%1' must be %2").arg(field.name, typeName(field.type)),
+                                  field.name);
+        if (field.type == FieldSpec::Type::String) {
+            const qsizetype length = value.toString().trimmed().size();
+            if (length < field.minLength)
+                return Error::invalid(field.minLength == 1
+                                          ? QStringLiteral("'%1' must not be empty").arg(field.name)
+                                          : QStringLiteral("'%1' must have at least %2 characters")
+                                                .arg(field.name)
+                                                .arg(field.minLength),
+                                      field.name);
+            if (value.toString().size() > field.maxLength)
+                return Error::invalid(QStringLiteral("'%1' must have at most %2 characters")
+                                          .arg(field.name)
+                                          .arg(field.maxLength),
+                                      field.name);
+        }
+    }
+    return Core::Ok{};
+}
+
+} // namespace Laces::Server

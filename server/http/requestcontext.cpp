@@ -1,0 +1,44 @@
+#include "requestcontext.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+namespace Laces::Server {
+
+using Core::Error;
+
+bool Principal::can(const QString &permission) const
+{
+    if (permissions.contains(permission))
+        return true;
+    // Seeing a twin is implied by being allowed to create, edit or version it: the
+    // product's engineer role has those three without twins.view.
+    if (permission == QLatin1String("twins.view"))
+        return permissions.contains(QLatin1String("twins.edit"))
+               || permissions.contains(QLatin1String("twins.create"))
+               || permissions.contains(QLatin1String("twins.version"));
+    return false;
+}
+
+Core::Result<QJsonObject> RequestContext::jsonBody() const
+{
+    const QByteArray contentType = m_request.header("content-type").toLower();
+    if (!contentType.isEmpty() && !contentType.startsWith("application/json"))
+        return Error{Error::Code::UnsupportedMediaType,
+                     QStringLiteral("the body must be JSON (Content-Type: application/json)"),
+                     QStringLiteral("body")};
+    if (m_request.body.trimmed().isEmpty())
+        return Error::invalid(QStringLiteral("a JSON object body is required"), QStringLiteral("body"));
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(m_request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return Error::invalid(QStringLiteral("the body is not valid JSON: %1 at offset %2")
+                                  .arg(parseError.errorString())
+                                  .arg(parseError.offset),
+                              QStringLiteral("body"));
+    if (!document.isObject())
+        return Error::invalid(QStringLiteral("the body must be a JSON object"), QStringLiteral("body"));
+    return document.object();
+}
+
+} // namespace Laces::Server

@@ -1,0 +1,49 @@
+#include "logging.h"
+#include "ops/shutdownsignals.h"
+#include "server.h"
+#include "serverconfig.h"
+#include "version.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("laces-server"));
+    QCoreApplication::setApplicationVersion(Laces::Core::productVersion());
+    Laces::Server::installLogHandler();
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("LACES Genesis server: REST and WebSocket API for digital twins, telemetry and "
+                       "maintenance, on an embedded PostgreSQL cluster or an external database."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    Laces::Server::ServerConfig::addOptions(parser);
+    parser.process(app);
+
+    auto config = Laces::Server::ServerConfig::fromParser(parser);
+    if (!config) {
+        std::fprintf(stderr, "laces-server: %s\n", qPrintable(config.error().message));
+        return 2;
+    }
+
+    Laces::Server::Server server(*config);
+    Laces::Server::ShutdownSignals shutdownSignals;
+    QObject::connect(&shutdownSignals, &Laces::Server::ShutdownSignals::shutdownRequested, &app, [](int signalNumber) {
+        qInfo("shutting down on signal %d", signalNumber);
+        QCoreApplication::quit();
+    });
+    if (auto started = server.start(); !started) {
+        std::fprintf(stderr, "laces-server: %s\n", qPrintable(started.error().message));
+        server.stop();
+        return 1;
+    }
+    const int code = app.exec();
+    server.stop();
+    return code;
+}

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QMutex>
+
+#include <array>
+#include <functional>
+
+namespace Laces::Server {
+
+// Process-wide counters exported at GET /metrics in the Prometheus text format.
+class Metrics
+{
+public:
+    Metrics();
+
+    void observeRequest(const QByteArray &method, const QString &route, int status, double seconds);
+
+    // Gauges read at scrape time.
+    void setGaugeSource(std::function<int()> dbInUse, std::function<int()> dbIdle,
+                        std::function<int()> httpConnections, std::function<int()> webSockets);
+
+    QByteArray exposition() const;
+
+private:
+    static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                     0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+    struct Histogram
+    {
+        std::array<quint64, kBuckets.size()> counts{};
+        quint64 count = 0;
+        double sum = 0;
+    };
+
+    mutable QMutex m_mutex;
+    QHash<QPair<QByteArray, QString>, Histogram> m_durations;
+    QHash<QPair<QByteArray, QString>, QHash<int, quint64>> m_responses;
+    QHash<int, quint64> m_byStatus;
+    std::function<int()> m_dbInUse;
+    std::function<int()> m_dbIdle;
+    std::function<int()> m_httpConnections;
+    std::function<int()> m_webSockets;
+    qint64 m_startedAtS = 0;
+};
+
+} // namespace Laces::Server

@@ -1,0 +1,249 @@
+#include "server.h"
+
+#include "auth/authapi.h"
+#include "auth/authservice.h"
+#include "auth/passwordhasher.h"
+#include "db/connectionpool.h"
+#include "db/embeddedpostgres.h"
+#include "db/migrator.h"
+#include "demo/demodata.h"
+#include "http/httpserver.h"
+#include "http/requestcontext.h"
+#include "ops/metrics.h"
+#include "ops/opsapi.h"
+#include "twins/twinsapi.h"
+#include "users/usersapi.h"
+#include "version.h"
+
+#include <QElapsedTimer>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcServer, "laces.server")
+Q_LOGGING_CATEGORY(lcHttp, "laces.server.http")
+
+namespace Laces::Server {
+
+using Core::Error;
+
+Server::Server(ServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_metrics(std::make_unique<Metrics>())
+{
+}
+
+Server::~Server()
+{
+    stop();
+}
+
+Core::Status Server::start()
+{
+    QElapsedTimer total;
+    total.start();
+    if (!PasswordHasher::initialize())
+        return Error::internal(QStringLiteral("libsodium failed to initialize"));
+
+    if (m_config.databaseUrl.isEmpty()) {
+        EmbeddedPostgres::Options options;
+        options.dataDir = m_config.dataDir;
+        options.binDir = m_config.pgBinDir;
+        options.durable = m_config.durableDatabase;
+        m_postgres = std::make_unique<EmbeddedPostgres>(options);
+        QElapsedTimer timer;
+        timer.start();
+        if (Core::Status started = m_postgres->start(); !started)
+            return started;
+        m_databaseStartMs = timer.elapsed();
+        qCInfo(lcServer).noquote() << (m_postgres->createdNow() ? "created and started" : "started")
+                                   << "the embedded PostgreSQL cluster in" << m_postgres->clusterDir() << "in"
+                                   << m_databaseStartMs << "ms";
+        m_conninfo = m_postgres->conninfo();
+    } else {
+        m_conninfo = m_config.databaseUrl.toUtf8();
+    }
+
+    {
+        PgConnection bootstrap(m_conninfo);
+        if (Core::Status opened = bootstrap.open(); !opened)
+            return opened;
+        auto migrated = Migrator::migrate(bootstrap);
+        if (!migrated)
+            return migrated.error();
+        AuthService::Options authOptions;
+        authOptions.tokenLifetimeS = m_config.tokenLifetimeS;
+        authOptions.loginLimits.accountFailures = m_config.loginFailuresPerAccount;
+        authOptions.loginLimits.addressFailures = m_config.loginFailuresPerAddress;
+        m_auth = std::make_unique<AuthService>(authOptions);
+        if (Core::Status loaded = m_auth->loadSigningKey(bootstrap); !loaded)
+            return loaded;
+        if (m_config.demo) {
+            if (Core::Status loaded = DemoData::load(bootstrap, DemoData::findDemoModel(m_config.demoModelPath));
+                !loaded)
+                return loaded;
+        }
+    }
+
+    m_pool = std::make_unique<ConnectionPool>(m_conninfo, m_config.workers);
+    m_workers.setMaxThreadCount(m_config.workers);
+    m_workers.setExpiryTimeout(60000);
+    registerRoutes();
+
+    HttpServer::Limits limits;
+    limits.defaultMaxBodyBytes = m_config.maxBodyBytes;
+    limits.idleTimeoutMs = m_config.idleTimeoutS * 1000;
+    m_http = new HttpServer(limits, this);
+    m_http->setBodyLimit([this](const QByteArray &method, const QString &path) {
+        const Router::Match match = m_router.match(method, path);
+        return match.route && match.route->maxBodyBytes >= 0 ? match.route->maxBodyBytes : m_config.maxBodyBytes;
+    });
+    m_http->setDispatcher([this](HttpRequest request, HttpServer::Responder respond) {
+        dispatch(std::move(request), std::move(respond));
+    });
+    m_http->setObserver([this](const HttpRequest &request, const HttpResponse &response) {
+        observe(request, QStringLiteral("(http)"), response, 0, {});
+    });
+    m_metrics->setGaugeSource([pool = m_pool.get()] { return pool->inUse(); },
+                              [pool = m_pool.get()] { return pool->idle(); },
+                              [http = m_http] { return http->connectionCount(); },
+                              [] { return 0; });
+    if (!m_http->listen(m_config.bindAddress, m_config.port))
+        return Error::unavailable(QStringLiteral("cannot listen on %1:%2: %3")
+                                      .arg(m_config.bindAddress.toString())
+                                      .arg(m_config.port)
+                                      .arg(m_http->errorString()));
+    m_totalStartMs = total.elapsed();
+    qCInfo(lcServer).noquote() << "laces-server" << Core::productVersion() << "ready at" << url().toString()
+                               << QStringLiteral("(started in %1 ms)").arg(m_totalStartMs);
+    return Core::Ok{};
+}
+
+void Server::stop()
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    if (m_http)
+        m_http->close();
+    m_workers.waitForDone();
+    delete m_http;
+    m_http = nullptr;
+    m_pool.reset();
+    if (m_postgres) {
+        m_postgres->stop();
+        qCInfo(lcServer) << "stopped the embedded PostgreSQL cluster";
+    }
+}
+
+quint16 Server::port() const
+{
+    return m_http ? m_http->serverPort() : 0;
+}
+
+QUrl Server::url() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    const QHostAddress address = m_config.bindAddress;
+    url.setHost(address == QHostAddress::Any || address == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1")
+                                                                                 : address.toString());
+    url.setPort(port());
+    return url;
+}
+
+void Server::registerRoutes()
+{
+    // The APIs live as long as the server: their routes call back into them.
+    m_authApi = std::make_unique<AuthApi>(m_auth.get());
+    m_usersApi = std::make_unique<UsersApi>(m_auth.get());
+    m_twinsApi = std::make_unique<TwinsApi>();
+    m_opsApi = std::make_unique<OpsApi>(m_pool.get(), m_metrics.get());
+    m_authApi->registerRoutes(m_router);
+    m_usersApi->registerRoutes(m_router);
+    m_twinsApi->registerRoutes(m_router);
+    m_opsApi->registerRoutes(m_router);
+}
+
+void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> respond)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const Router::Match match = m_router.match(request.method, request.path);
+    if (!match.route) {
+        HttpResponse response;
+        if (!match.route && !match.allowedMethods.isEmpty()) {
+            response = HttpResponse::error(405, QStringLiteral("method_not_allowed"),
+                                           QStringLiteral("%1 is not allowed on %2; allowed: %3")
+                                               .arg(QString::fromLatin1(request.method), request.path,
+                                                    match.allowedMethods.join(QStringLiteral(", "))));
+            response.setHeader("Allow", match.allowedMethods.join(QStringLiteral(", ")).toLatin1());
+        } else {
+            response = HttpResponse::error(404, QStringLiteral("not_found"),
+                                           QStringLiteral("no such resource: %1").arg(request.path));
+        }
+        response.setHeader("X-Request-Id", request.requestId.toLatin1());
+        observe(request, QStringLiteral("(unmatched)"), response, double(timer.nsecsElapsed()) / 1e9, {});
+        respond(std::move(response));
+        return;
+    }
+
+    const Router::Route *route = match.route;
+    m_workers.start([this, route, params = match.params, badParam = match.badParam, request = std::move(request),
+                     respond = std::move(respond), timer]() mutable {
+        RequestContext context(request, params);
+        HttpResponse response = [&]() -> HttpResponse {
+            std::optional<PooledConnection> connection;
+            if (route->usesDatabase || route->access.kind != Access::Kind::Public) {
+                auto acquired = m_pool->acquire();
+                if (!acquired)
+                    return HttpResponse::fromError(acquired.error());
+                connection.emplace(std::move(*acquired));
+                context.setDb(&**connection);
+            }
+            if (route->access.kind != Access::Kind::Public) {
+                auto principal = m_auth->authenticate(context.db(), request.header("authorization"));
+                if (!principal) {
+                    HttpResponse refused = HttpResponse::fromError(principal.error());
+                    refused.setHeader("WWW-Authenticate", "Bearer realm=\"laces\"");
+                    return refused;
+                }
+                context.setPrincipal(std::move(*principal));
+                if (route->access.kind == Access::Kind::Permission
+                    && !context.principal().can(route->access.permission))
+                    return HttpResponse::fromError(Error::forbidden(
+                        QStringLiteral("your role (%1) lacks the permission %2")
+                            .arg(context.principal().role, route->access.permission)));
+            }
+            // Checked after authentication, so that a stranger learns nothing about routes.
+            if (!badParam.isEmpty())
+                return HttpResponse::fromError(
+                    Error::invalid(QStringLiteral("'%1' must be a UUID").arg(badParam), badParam));
+            return route->handler(context);
+        }();
+        response.setHeader("X-Request-Id", request.requestId.toLatin1());
+        response.setHeader("Cache-Control", "no-store");
+        observe(request, route->pattern, response, double(timer.nsecsElapsed()) / 1e9,
+                context.hasPrincipal() ? context.principal().username : QString());
+        respond(std::move(response));
+    });
+}
+
+void Server::observe(const HttpRequest &request, const QString &route, const HttpResponse &response,
+                     double seconds, const QString &user)
+{
+    m_metrics->observeRequest(request.method.isEmpty() ? QByteArray("-") : request.method, route,
+                              response.status, seconds);
+    const auto line = QStringLiteral("request_id=%1 method=%2 path=\"%3\" route=\"%4\" status=%5 "
+                                     "duration_ms=%6 user=%7 peer=%8")
+                          .arg(request.requestId, QString::fromLatin1(request.method),
+                               request.path.left(200).replace(QLatin1Char('"'), QLatin1Char('\'')), route)
+                          .arg(response.status)
+                          .arg(seconds * 1000, 0, 'f', 2)
+                          .arg(user.isEmpty() ? QStringLiteral("-") : user, request.peerAddress.toString());
+    if (response.status >= 500)
+        qCWarning(lcHttp).noquote() << line;
+    else
+        qCInfo(lcHttp).noquote() << line;
+}
+
+} // namespace Laces::Server

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "http/router.h"
+#include "result.h"
+#include "serverconfig.h"
+
+#include <QObject>
+#include <QThreadPool>
+#include <QUrl>
+
+#include <memory>
+
+namespace Laces::Server {
+
+class AuthApi;
+class AuthService;
+class OpsApi;
+class TwinsApi;
+class UsersApi;
+class ConnectionPool;
+class EmbeddedPostgres;
+class HttpServer;
+class Metrics;
+
+// The whole server: database (embedded or external), migrations, the HTTP front end and
+// the APIs. Requests are parsed on the thread that owns the Server and handled on a pool
+// of worker threads, each with its own database connection.
+class Server : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Server(ServerConfig config, QObject *parent = nullptr);
+    ~Server() override;
+
+    Core::Status start();
+    void stop();
+
+    QUrl url() const;
+    quint16 port() const;
+    const ServerConfig &config() const { return m_config; }
+    EmbeddedPostgres *embeddedPostgres() const { return m_postgres.get(); }
+    QByteArray conninfo() const { return m_conninfo; }
+    AuthService *auth() const { return m_auth.get(); }
+    Metrics *metrics() const { return m_metrics.get(); }
+
+    // Start-up timing, for the logs and the cold/warm start figures.
+    qint64 databaseStartMs() const { return m_databaseStartMs; }
+    qint64 totalStartMs() const { return m_totalStartMs; }
+
+private:
+    void registerRoutes();
+    void dispatch(struct HttpRequest request, std::function<void(struct HttpResponse)> respond);
+    void observe(const struct HttpRequest &request, const QString &route, const struct HttpResponse &response,
+                 double seconds, const QString &user);
+
+    ServerConfig m_config;
+    QByteArray m_conninfo;
+    std::unique_ptr<EmbeddedPostgres> m_postgres;
+    std::unique_ptr<ConnectionPool> m_pool;
+    std::unique_ptr<AuthService> m_auth;
+    std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<AuthApi> m_authApi;
+    std::unique_ptr<UsersApi> m_usersApi;
+    std::unique_ptr<TwinsApi> m_twinsApi;
+    std::unique_ptr<OpsApi> m_opsApi;
+    Router m_router;
+    HttpServer *m_http = nullptr;
+    QThreadPool m_workers;
+    qint64 m_databaseStartMs = 0;
+    qint64 m_totalStartMs = 0;
+    bool m_stopped = false;
+};
+
+} // namespace Laces::Server

@@ -1,0 +1,116 @@
+#include "serverconfig.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QStandardPaths>
+
+#include <unistd.h>
+
+namespace Laces::Server {
+
+using Core::Error;
+
+QString ServerConfig::defaultDataDir()
+{
+    if (::geteuid() == 0)
+        return QStringLiteral("/var/lib/laces");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/laces");
+}
+
+void ServerConfig::addOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {QStringLiteral("data-dir"), QStringLiteral("Data directory (env LACES_DATA_DIR; default %1).")
+                                         .arg(defaultDataDir()), QStringLiteral("dir")},
+        {QStringLiteral("database-url"), QStringLiteral("Use this PostgreSQL server instead of the embedded "
+                                                        "one (env LACES_DATABASE_URL)."), QStringLiteral("url")},
+        {QStringLiteral("pg-bindir"), QStringLiteral("PostgreSQL binaries for the embedded cluster "
+                                                     "(env LACES_PG_BINDIR)."), QStringLiteral("dir")},
+        {QStringLiteral("bind"), QStringLiteral("Address to listen on (env LACES_BIND; default 127.0.0.1)."),
+         QStringLiteral("addr")},
+        {QStringLiteral("port"), QStringLiteral("Port to listen on, 0 for any (env LACES_PORT; default 8000)."),
+         QStringLiteral("n")},
+        {QStringLiteral("demo"), QStringLiteral("Load the demo organization, users, twin and fleet "
+                                                "(env LACES_DEMO=1).")},
+        {QStringLiteral("demo-model"), QStringLiteral("Model file for the demo twin (env LACES_DEMO_MODEL)."),
+         QStringLiteral("file")},
+        {QStringLiteral("max-body-bytes"), QStringLiteral("Largest accepted request body "
+                                                          "(env LACES_MAX_BODY_BYTES; default 1048576)."),
+         QStringLiteral("n")},
+        {QStringLiteral("idle-timeout"), QStringLiteral("Seconds before an idle connection is closed "
+                                                        "(env LACES_IDLE_TIMEOUT_S; default 30)."),
+         QStringLiteral("s")},
+        {QStringLiteral("workers"), QStringLiteral("Worker threads and database connections "
+                                                   "(env LACES_WORKERS; default 16)."), QStringLiteral("n")},
+    });
+}
+
+namespace {
+
+QString valueOf(const QCommandLineParser &parser, const QString &option, const char *environment)
+{
+    if (parser.isSet(option))
+        return parser.value(option);
+    return qEnvironmentVariable(environment);
+}
+
+Core::Result<qint64> integerOf(const QCommandLineParser &parser, const QString &option,
+                               const char *environment, qint64 fallback, qint64 min, qint64 max)
+{
+    const QString text = valueOf(parser, option, environment);
+    if (text.isEmpty())
+        return fallback;
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    if (!ok || value < min || value > max)
+        return Error::invalid(QStringLiteral("--%1 must be an integer from %2 to %3, not '%4'")
+                                  .arg(option)
+                                  .arg(min)
+                                  .arg(max)
+                                  .arg(text),
+                              option);
+    return value;
+}
+
+} // namespace
+
+Core::Result<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &parser)
+{
+    ServerConfig config;
+    config.dataDir = valueOf(parser, QStringLiteral("data-dir"), "LACES_DATA_DIR");
+    if (config.dataDir.isEmpty())
+        config.dataDir = defaultDataDir();
+    config.dataDir = QDir(config.dataDir).absolutePath();
+    config.databaseUrl = valueOf(parser, QStringLiteral("database-url"), "LACES_DATABASE_URL");
+    config.pgBinDir = valueOf(parser, QStringLiteral("pg-bindir"), "LACES_PG_BINDIR");
+    const QString bind = valueOf(parser, QStringLiteral("bind"), "LACES_BIND");
+    if (!bind.isEmpty()) {
+        if (bind == QLatin1String("localhost"))
+            config.bindAddress = QHostAddress(QHostAddress::LocalHost);
+        else if (!config.bindAddress.setAddress(bind))
+            return Error::invalid(QStringLiteral("--bind must be an IP address, not '%1'").arg(bind),
+                                  QStringLiteral("bind"));
+    }
+    auto port = integerOf(parser, QStringLiteral("port"), "LACES_PORT", 8000, 0, 65535);
+    if (!port)
+        return port.error();
+    config.port = quint16(*port);
+    config.demo = parser.isSet(QStringLiteral("demo")) || qEnvironmentVariable("LACES_DEMO") == QLatin1String("1");
+    config.demoModelPath = valueOf(parser, QStringLiteral("demo-model"), "LACES_DEMO_MODEL");
+    auto body = integerOf(parser, QStringLiteral("max-body-bytes"), "LACES_MAX_BODY_BYTES", config.maxBodyBytes,
+                          1024, qint64(1) << 40);
+    if (!body)
+        return body.error();
+    config.maxBodyBytes = *body;
+    auto idle = integerOf(parser, QStringLiteral("idle-timeout"), "LACES_IDLE_TIMEOUT_S", 30, 1, 86400);
+    if (!idle)
+        return idle.error();
+    config.idleTimeoutS = int(*idle);
+    auto workers = integerOf(parser, QStringLiteral("workers"), "LACES_WORKERS", 16, 1, 256);
+    if (!workers)
+        return workers.error();
+    config.workers = int(*workers);
+    return config;
+}
+
+} // namespace Laces::Server

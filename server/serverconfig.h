@@ -1,0 +1,36 @@
+#pragma once
+
+#include "result.h"
+
+#include <QHostAddress>
+#include <QString>
+
+class QCommandLineParser;
+
+namespace Laces::Server {
+
+// Everything laces-server can be told, from its command line or LACES_* environment
+// variables (the command line wins).
+struct ServerConfig
+{
+    QString dataDir;               // default: /var/lib/laces as root, else ~/.local/share/laces
+    QString databaseUrl;           // empty: the embedded cluster in dataDir
+    QString pgBinDir;
+    QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 8000;
+    bool demo = false;
+    QString demoModelPath;         // empty: search ../shared/data/models next to the sources
+    qint64 maxBodyBytes = 1024 * 1024;
+    int idleTimeoutS = 30;
+    int workers = 16;              // worker threads = database connections
+    bool durableDatabase = true;   // tests turn fsync off in their throwaway clusters
+    int tokenLifetimeS = 3600;
+    int loginFailuresPerAccount = 5;
+    int loginFailuresPerAddress = 30;
+
+    static QString defaultDataDir();
+    static void addOptions(QCommandLineParser &parser);
+    static Core::Result<ServerConfig> fromParser(const QCommandLineParser &parser);
+};
+
+} // namespace Laces::Server
