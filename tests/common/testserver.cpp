@@ -1,0 +1,120 @@
+#include "testserver.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QTimer>
+
+namespace Laces::Tests {
+
+QString Reply::errorField() const
+{
+    return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("field")).toString();
+}
+
+QString Reply::errorCode() const
+{
+    return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+}
+
+TestServer::TestServer()
+    : m_dir(QStringLiteral("/tmp/laces-test-XXXXXX"))
+{
+}
+
+TestServer::~TestServer()
+{
+    if (m_server)
+        m_server->stop();
+}
+
+bool TestServer::start(const std::function<void(Server::ServerConfig &)> &adjust)
+{
+    Server::ServerConfig config;
+    config.dataDir = m_dir.path();
+    config.port = 0;
+    config.durableDatabase = false;
+    config.workers = 4;
+    config.loginFailuresPerAddress = 1000;  // tests log in a lot from one address
+    if (adjust)
+        adjust(config);
+    m_server = std::make_unique<Server::Server>(config);
+    const Core::Status started = m_server->start();
+    if (!started) {
+        m_error = started.error().message;
+        return false;
+    }
+    return true;
+}
+
+QUrl TestServer::url() const
+{
+    return m_server->url();
+}
+
+Reply TestServer::request(const QByteArray &method, const QString &path, const QByteArray &token,
+                          const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QUrl target = url();
+    const qsizetype question = path.indexOf(QLatin1Char('?'));
+    target.setPath(question < 0 ? path : path.left(question));
+    if (question >= 0)
+        target.setQuery(path.mid(question + 1));
+    QNetworkRequest request(target);
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token);
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    for (const auto &header : headers)
+        request.setRawHeader(header.first, header.second);
+    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+    loop.exec();
+    Reply result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.json = QJsonDocument::fromJson(result.body).object();
+    for (const auto &pair : reply->rawHeaderPairs())
+        result.headers.insert(pair.first.toLower(), pair.second);
+    reply->deleteLater();
+    return result;
+}
+
+Reply TestServer::requestJson(const QByteArray &method, const QString &path, const QByteArray &token,
+                              const QJsonObject &body)
+{
+    return request(method, path, token, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+QByteArray TestServer::login(const QString &username, const QString &password)
+{
+    const Reply reply = requestJson("POST", QStringLiteral("/auth/login"), {},
+                                    {{QStringLiteral("username"), username},
+                                     {QStringLiteral("password"), password}});
+    return reply.json.value(QStringLiteral("access_token")).toString().toLatin1();
+}
+
+QJsonObject TestServer::registerUser(const QString &username, const QString &password)
+{
+    return requestJson("POST", QStringLiteral("/auth/register"), {},
+                       {{QStringLiteral("username"), username},
+                        {QStringLiteral("email"), username + QStringLiteral("@example.org")},
+                        {QStringLiteral("password"), password}})
+        .json;
+}
+
+QJsonObject TestServer::createUser(const QByteArray &adminToken, const QString &username, const QString &role,
+                                   const QString &password)
+{
+    return requestJson("POST", QStringLiteral("/users"), adminToken,
+                       {{QStringLiteral("username"), username},
+                        {QStringLiteral("email"), username + QStringLiteral("@example.org")},
+                        {QStringLiteral("password"), password},
+                        {QStringLiteral("role"), role}})
+        .json;
+}
+
+} // namespace Laces::Tests

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "server.h"
+#include "serverconfig.h"
+
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace Laces::Tests {
+
+struct Reply
+{
+    int status = 0;
+    QByteArray body;
+    QJsonObject json;
+    QHash<QByteArray, QByteArray> headers;  // lower-case names
+
+    QString errorField() const;
+    QString errorCode() const;
+};
+
+// A real laces-server in this process: its own throwaway embedded PostgreSQL cluster in a
+// temporary directory, HTTP on a free loopback port. Requests go over real sockets.
+class TestServer
+{
+public:
+    TestServer();
+    ~TestServer();
+
+    // Starts the server; `adjust` may change the configuration first.
+    bool start(const std::function<void(Server::ServerConfig &)> &adjust = {});
+    QString errorString() const { return m_error; }
+
+    Server::Server &server() { return *m_server; }
+    QUrl url() const;
+    QString dataDir() const { return m_dir.path(); }
+
+    Reply request(const QByteArray &method, const QString &path, const QByteArray &token = {},
+                  const QByteArray &body = {},
+                  const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    Reply requestJson(const QByteArray &method, const QString &path, const QByteArray &token,
+                      const QJsonObject &body);
+
+    // Logs in and returns the access token (empty on failure).
+    QByteArray login(const QString &username, const QString &password);
+    // Registers a user with their own organization (they are its admin).
+    QJsonObject registerUser(const QString &username, const QString &password);
+    // As an admin, creates a user with `role` in the admin's organization.
+    QJsonObject createUser(const QByteArray &adminToken, const QString &username, const QString &role,
+                           const QString &password);
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Server::Server> m_server;
+    QNetworkAccessManager m_network;
+    QString m_error;
+};
+
+} // namespace Laces::Tests
