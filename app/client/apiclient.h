@@ -1,0 +1,56 @@
+#pragma once
+
+#include "apierror.h"
+
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <functional>
+
+namespace Laces::App {
+
+// The one client of the LACES REST API, shared by the desktop app and the CLI. Calls are
+// asynchronous; each callback runs on the client's thread with the JSON answer or an
+// ApiError, and is dropped if `context` is destroyed first.
+class ApiClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    using JsonCallback = std::function<void(const QJsonObject &result, const ApiError *error)>;
+
+    explicit ApiClient(QObject *parent = nullptr);
+
+    QUrl baseUrl() const { return m_baseUrl; }
+    void setBaseUrl(const QUrl &url) { m_baseUrl = url; }
+    QByteArray token() const { return m_token; }
+    void setToken(const QByteArray &token) { m_token = token; }
+    bool isAuthenticated() const { return !m_token.isEmpty(); }
+
+    void health(QObject *context, JsonCallback callback);
+    void login(const QString &username, const QString &password, QObject *context, JsonCallback callback);
+    void logout(QObject *context, JsonCallback callback);
+    void me(QObject *context, JsonCallback callback);
+    void listTwins(const QUrlQuery &query, QObject *context, JsonCallback callback);
+    void createTwin(const QJsonObject &twin, QObject *context, JsonCallback callback);
+    void deleteTwin(const QString &id, QObject *context, JsonCallback callback);
+
+    // Any call: method, path (with query), optional JSON body.
+    void send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
+              QObject *context, JsonCallback callback);
+
+signals:
+    // The server answered 401 to an authenticated call: the session has ended.
+    void sessionEnded();
+
+private:
+    QNetworkAccessManager m_network;
+    QUrl m_baseUrl;
+    QByteArray m_token;
+};
+
+} // namespace Laces::App

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QObject>
+#include <QProcess>
+#include <QUrl>
+
+namespace Laces::App {
+
+// Starts laces-server on its embedded database for this desktop session ("start a local
+// server" in the login dialog) and stops it when the app quits.
+class LocalServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit LocalServer(QObject *parent = nullptr);
+    ~LocalServer() override;
+
+    void start(bool demo);
+    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    static QString serverBinary();
+
+signals:
+    void ready(const QUrl &url);
+    void failed(const QString &message);
+
+private:
+    QProcess m_process;
+    QByteArray m_output;
+    bool m_ready = false;
+};
+
+} // namespace Laces::App

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+
+namespace Laces::App {
+
+class LocalServer;
+class Session;
+class TwinBrowser;
+
+// The workbench window: the twin browser, and a status bar with the server, the user,
+// their role and the connection state.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    MainWindow(Session *session, LocalServer *localServer, QWidget *parent = nullptr);
+
+    TwinBrowser *twinBrowser() const { return m_browser; }
+    void showSessionInfo();
+
+private:
+    void createMenus();
+    void logOut();
+    void chooseLanguage();
+
+    Session *m_session;
+    LocalServer *m_localServer;
+    TwinBrowser *m_browser;
+    QLabel *m_serverLabel;
+    QLabel *m_userLabel;
+    QLabel *m_stateLabel;
+};
+
+} // namespace Laces::App

@@ -1,0 +1,308 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>Laces::App::ApiError</name>
+    <message>
+        <source>Cannot reach the server: %1</source>
+        <translation>Impossible de joindre le serveur : %1</translation>
+    </message>
+    <message>
+        <source>%1 (field: %2)</source>
+        <translation>%1 (champ : %2)</translation>
+    </message>
+    <message>
+        <source>HTTP status %1</source>
+        <translation>Statut HTTP %1</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::Cli</name>
+    <message>
+        <source>Commands:
+  status                 check that the server and its database answer
+  login                  log in and print an access token for LACES_TOKEN
+  whoami                 show the user the credentials belong to
+  twins [--search TEXT]  list the twins of your organization
+
+Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
+Passwords are never taken from the command line.
+</source>
+        <translation>Commandes :
+  status                 vérifier que le serveur et sa base de données répondent
+  login                  se connecter et afficher un jeton d’accès pour LACES_TOKEN
+  whoami                 afficher l’utilisateur des identifiants
+  twins [--search TEXTE] lister les jumeaux de votre organisation
+
+Les identifiants viennent de LACES_TOKEN ou, à défaut, d’une demande de mot de passe pour --user.
+Les mots de passe ne sont jamais lus sur la ligne de commande.
+</translation>
+    </message>
+    <message>
+        <source>LACES Genesis command-line client.</source>
+        <translation>Client en ligne de commande de LACES Genesis.</translation>
+    </message>
+    <message>
+        <source>What to do.</source>
+        <translation>Action à effectuer.</translation>
+    </message>
+    <message>
+        <source>Server URL (env LACES_SERVER; default http://127.0.0.1:8000).</source>
+        <translation>URL du serveur (variable LACES_SERVER ; par défaut http://127.0.0.1:8000).</translation>
+    </message>
+    <message>
+        <source>User name to log in as.</source>
+        <translation>Nom d’utilisateur pour la connexion.</translation>
+    </message>
+    <message>
+        <source>Filter twins by name.</source>
+        <translation>Filtrer les jumeaux par nom.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::LocalServer</name>
+    <message>
+        <source>The local server stopped (exit code %1): %2</source>
+        <translation>Le serveur local s’est arrêté (code de sortie %1) : %2</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Impossible de démarrer %1 : %2</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::LoginDialog</name>
+    <message>
+        <source>Start a local server (embedded database)</source>
+        <translation>Démarrer un serveur local (base de données intégrée)</translation>
+    </message>
+    <message>
+        <source>Log in to LACES Genesis</source>
+        <translation>Connexion à LACES Genesis</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Serveur :</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>&amp;Nom d’utilisateur :</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <source>Starting a local server…</source>
+        <translation>Démarrage d’un serveur local…</translation>
+    </message>
+    <message>
+        <source>The server address must be an http:// or https:// URL.</source>
+        <translation>L’adresse du serveur doit être une URL http:// ou https://.</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>Saisissez votre nom d’utilisateur et votre mot de passe.</translation>
+    </message>
+    <message>
+        <source>Logging in…</source>
+        <translation>Connexion en cours…</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>Nom d’utilisateur ou mot de passe incorrect.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many failed attempts; try again in %n second(s).</source>
+        <translation><numerusform>Trop d’échecs ; réessayez dans %n seconde.</numerusform><numerusform>Trop d’échecs ; réessayez dans %n secondes.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::MainWindow</name>
+    <message>
+        <source>LACES Genesis</source>
+        <translation>LACES Genesis</translation>
+    </message>
+    <message>
+        <source>Session ended</source>
+        <translation>Session terminée</translation>
+    </message>
+    <message>
+        <source>Your session has ended (logged out elsewhere, revoked or expired). Please log in again.</source>
+        <translation>Votre session a pris fin (déconnexion ailleurs, révocation ou expiration). Veuillez vous reconnecter.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Recharger</translation>
+    </message>
+    <message>
+        <source>Log &amp;out</source>
+        <translation>Se &amp;déconnecter</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Paramètres</translation>
+    </message>
+    <message>
+        <source>&amp;Language…</source>
+        <translation>&amp;Langue…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>&amp;About LACES Genesis</source>
+        <translation>À &amp;propos de LACES Genesis</translation>
+    </message>
+    <message>
+        <source>About LACES Genesis</source>
+        <translation>À propos de LACES Genesis</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;LACES Genesis %1&lt;/h3&gt;&lt;p&gt;A workbench for industrial digital twins.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;LACES Genesis %1&lt;/h3&gt;&lt;p&gt;Un atelier pour les jumeaux numériques industriels.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Server: %1</source>
+        <translation>Serveur : %1</translation>
+    </message>
+    <message>
+        <source>User: %1 (%2)</source>
+        <translation>Utilisateur : %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connecté</translation>
+    </message>
+    <message>
+        <source>Server unreachable, retrying…</source>
+        <translation>Serveur injoignable, nouvel essai…</translation>
+    </message>
+    <message>
+        <source>Logged out</source>
+        <translation>Déconnecté</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>Language of the user interface:</source>
+        <translation>Langue de l’interface :</translation>
+    </message>
+    <message>
+        <source>The new language applies when LACES Genesis starts again.</source>
+        <translation>La nouvelle langue s’appliquera au prochain démarrage de LACES Genesis.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::TwinBrowser</name>
+    <message>
+        <source>&amp;New twin…</source>
+        <translation>&amp;Nouveau jumeau…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Supprimer</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Précédent</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Suivant</translation>
+    </message>
+    <message>
+        <source>Search twins by name</source>
+        <translation>Rechercher des jumeaux par nom</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Components</source>
+        <translation>Composants</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Modifié</translation>
+    </message>
+    <message>
+        <source>Your role cannot create twins.</source>
+        <translation>Votre rôle ne permet pas de créer des jumeaux.</translation>
+    </message>
+    <message>
+        <source>Your role cannot delete twins.</source>
+        <translation>Votre rôle ne permet pas de supprimer des jumeaux.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucune</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n twin(s), page %1 of %2</source>
+        <translation><numerusform>%n jumeau, page %1 sur %2</numerusform><numerusform>%n jumeaux, page %1 sur %2</numerusform></translation>
+    </message>
+    <message>
+        <source>New twin</source>
+        <translation>Nouveau jumeau</translation>
+    </message>
+    <message>
+        <source>Name of the new twin:</source>
+        <translation>Nom du nouveau jumeau :</translation>
+    </message>
+    <message>
+        <source>Cannot create the twin</source>
+        <translation>Impossible de créer le jumeau</translation>
+    </message>
+    <message>
+        <source>Delete twin</source>
+        <translation>Supprimer le jumeau</translation>
+    </message>
+    <message>
+        <source>Delete the twin "%1" with all its versions? This cannot be undone.</source>
+        <translation>Supprimer le jumeau « %1 » avec toutes ses versions ? Cette action est irréversible.</translation>
+    </message>
+    <message>
+        <source>Cannot delete the twin</source>
+        <translation>Impossible de supprimer le jumeau</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>LACES Genesis desktop workbench.</source>
+        <translation>Atelier de bureau LACES Genesis.</translation>
+    </message>
+    <message>
+        <source>Server URL to offer in the login dialog.</source>
+        <translation>URL du serveur proposée dans la boîte de connexion.</translation>
+    </message>
+    <message>
+        <source>User name to offer in the login dialog.</source>
+        <translation>Nom d’utilisateur proposé dans la boîte de connexion.</translation>
+    </message>
+</context>
+</TS>
