@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     # toolchain
-    build-essential cmake ninja-build pkg-config git file
+    build-essential cmake ninja-build pkg-config git file curl
     # Qt 6.4
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
     qt6-3d-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
