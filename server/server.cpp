@@ -14,6 +14,7 @@
 #include "twins/twinsapi.h"
 #include "users/usersapi.h"
 #include "version.h"
+#include "ws/websockethub.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -103,10 +104,29 @@ Core::Status Server::start()
     m_http->setObserver([this](const HttpRequest &request, const HttpResponse &response) {
         observe(request, QStringLiteral("(http)"), response, 0, {});
     });
+    m_hub = new WebSocketHub(
+        [this](const QByteArray &token, std::function<void(const Principal *, const QString &)> done) {
+            m_workers.start([this, token, done = std::move(done)] {
+                auto connection = m_pool->acquire();
+                Core::Result<Principal> principal =
+                    connection ? m_auth->authenticate(**connection, "Bearer " + token)
+                               : Core::Result<Principal>(connection.error());
+                QMetaObject::invokeMethod(
+                    m_hub,
+                    [principal, done] {
+                        done(principal.ok() ? &principal.value() : nullptr,
+                             principal.ok() ? QString() : principal.error().message);
+                    },
+                    Qt::QueuedConnection);
+            });
+        },
+        this);
+    m_http->setWebSocketHandler(&WebSocketHub::isWebSocketPath,
+                                [hub = m_hub](QTcpSocket *socket) { hub->takeOver(socket); });
     m_metrics->setGaugeSource([pool = m_pool.get()] { return pool->inUse(); },
                               [pool = m_pool.get()] { return pool->idle(); },
                               [http = m_http] { return http->connectionCount(); },
-                              [] { return 0; });
+                              [hub = m_hub] { return hub->connectionCount(); });
     if (!m_http->listen(m_config.bindAddress, m_config.port))
         return Error::unavailable(QStringLiteral("cannot listen on %1:%2: %3")
                                       .arg(m_config.bindAddress.toString())
@@ -126,6 +146,8 @@ void Server::stop()
     if (m_http)
         m_http->close();
     m_workers.waitForDone();
+    delete m_hub;
+    m_hub = nullptr;
     delete m_http;
     m_http = nullptr;
     m_pool.reset();

@@ -17,6 +17,7 @@ class AuthService;
 class OpsApi;
 class TwinsApi;
 class UsersApi;
+class WebSocketHub;
 class ConnectionPool;
 class EmbeddedPostgres;
 class HttpServer;
@@ -43,6 +44,7 @@ public:
     QByteArray conninfo() const { return m_conninfo; }
     AuthService *auth() const { return m_auth.get(); }
     Metrics *metrics() const { return m_metrics.get(); }
+    WebSocketHub *webSocketHub() const { return m_hub; }
 
     // Start-up timing, for the logs and the cold/warm start figures.
     qint64 databaseStartMs() const { return m_databaseStartMs; }
@@ -66,6 +68,7 @@ private:
     std::unique_ptr<OpsApi> m_opsApi;
     Router m_router;
     HttpServer *m_http = nullptr;
+    WebSocketHub *m_hub = nullptr;
     QThreadPool m_workers;
     qint64 m_databaseStartMs = 0;
     qint64 m_totalStartMs = 0;

@@ -75,6 +75,10 @@ void HttpConnection::onReadyRead()
         m_socket->readAll();  // drain what the client still sends after an error answer
         return;
     }
+    // Read each request head inside a transaction, so that a WebSocket upgrade can be
+    // handed over with its handshake bytes still unread.
+    if (m_state == State::ReadingHead && m_buffer.isEmpty() && !m_socket->isTransactionStarted())
+        m_socket->startTransaction();
     m_buffer.append(m_socket->readAll());
     if (m_state != State::Processing) {
         m_idleTimer.start();
@@ -105,6 +109,8 @@ void HttpConnection::process()
             m_buffer.remove(0, end + 4);
             if (!parseHead(head))
                 return;
+            if (m_socket->isTransactionStarted())
+                m_socket->commitTransaction();
             break;
         }
         case State::ReadingBody: {
@@ -182,6 +188,16 @@ bool HttpConnection::parseHead(const QByteArray &head)
     const QByteArray connection = m_request.header("connection").toLower();
     m_keepAlive = m_http10 ? connection.contains("keep-alive") : !connection.contains("close");
     m_headOnly = m_request.method == "HEAD";
+
+    if (m_request.header("upgrade").toLower() == "websocket" && m_server->m_acceptsWebSocket
+        && m_server->m_acceptsWebSocket(m_request.path)) {
+        if (m_request.method != "GET" || !m_socket->isTransactionStarted()) {
+            fail(400, QStringLiteral("a WebSocket upgrade must be a GET on a fresh connection"));
+            return false;
+        }
+        handOverToWebSocket();
+        return false;
+    }
 
     const bool chunked = m_request.hasHeader("transfer-encoding");
     if (chunked && m_request.header("transfer-encoding").toLower() != "chunked") {
@@ -295,7 +311,7 @@ void HttpConnection::finishRequest()
 
 void HttpConnection::sendResponse(HttpResponse response)
 {
-    if (m_state == State::Closing || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_state == State::Closing || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     if (response.header("Connection").toLower() == "close")
         m_keepAlive = false;
@@ -372,6 +388,20 @@ void HttpConnection::closeAfterWrite()
         halfClose();
     else
         connect(m_socket, &QTcpSocket::bytesWritten, this, halfClose);
+}
+
+void HttpConnection::handOverToWebSocket()
+{
+    m_socket->rollbackTransaction();
+    m_idleTimer.stop();
+    m_requestTimer.stop();
+    m_state = State::Closing;
+    disconnect(m_socket, nullptr, this, nullptr);
+    QTcpSocket *socket = m_socket;
+    socket->setParent(nullptr);
+    m_socket = nullptr;
+    m_server->m_takeOverWebSocket(socket);
+    deleteLater();
 }
 
 void HttpConnection::onIdleTimeout()

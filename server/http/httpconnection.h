@@ -39,6 +39,7 @@ private:
     void closeAfterWrite();
     void onIdleTimeout();
     void onRequestTimeout();
+    void handOverToWebSocket();
 
     HttpServer *m_server;
     QTcpSocket *m_socket;

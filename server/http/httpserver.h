@@ -48,6 +48,14 @@ public:
     using Observer = std::function<void(const HttpRequest &, const HttpResponse &)>;
     void setObserver(Observer observer) { m_observer = std::move(observer); }
 
+    // WebSocket upgrades on the paths `accepts` approves are handed, unread, to `takeOver`.
+    void setWebSocketHandler(std::function<bool(const QString &path)> accepts,
+                             std::function<void(QTcpSocket *)> takeOver)
+    {
+        m_acceptsWebSocket = std::move(accepts);
+        m_takeOverWebSocket = std::move(takeOver);
+    }
+
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
@@ -60,6 +68,8 @@ private:
     Dispatcher m_dispatcher;
     BodyLimit m_bodyLimit;
     Observer m_observer;
+    std::function<bool(const QString &)> m_acceptsWebSocket;
+    std::function<void(QTcpSocket *)> m_takeOverWebSocket;
     std::atomic<int> m_connections{0};
 };
 
