@@ -1,11 +1,17 @@
 #include "modelinspector.h"
 
+#include <assimp/DefaultLogger.hpp>
 #include <assimp/Importer.hpp>
+#include <assimp/LogStream.hpp>
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
 
+#include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QtEndian>
+
+#include <mutex>
 
 namespace Laces::Core {
 
@@ -25,14 +31,40 @@ void BoundingBox::extend(const BoundingBox &other)
 
 namespace {
 
-QString formatFromSuffix(const QString &filePath)
+// assimp reports dropped faces only as log warnings, through one process-wide logger.
+// Each inspection collects the messages of its own thread.
+thread_local QStringList *t_problems = nullptr;
+
+class ProblemStream : public Assimp::LogStream
 {
-    const QString suffix = QFileInfo(filePath).suffix().toLower();
-    if (suffix == QLatin1String("stl") || suffix == QLatin1String("obj")
-        || suffix == QLatin1String("ply") || suffix == QLatin1String("gltf")
-        || suffix == QLatin1String("glb"))
-        return suffix;
-    return {};
+public:
+    void write(const char *message) override
+    {
+        if (!t_problems)
+            return;
+        const QString text = QString::fromUtf8(message).trimmed();
+        // Warnings that mean the geometry was changed on the way in.
+        static const char *const fatal[] = {"out-of-range", "out of range", "were dropped", "invalid index",
+                                            "index out of", "could not open referenced file"};
+        for (const char *pattern : fatal) {
+            if (text.contains(QLatin1String(pattern), Qt::CaseInsensitive)) {
+                t_problems->append(text.mid(text.indexOf(QLatin1String("T0: ")) >= 0
+                                                ? text.indexOf(QLatin1String("T0: ")) + 4
+                                                : 0));
+                return;
+            }
+        }
+    }
+};
+
+void installLogger()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        Assimp::DefaultLogger::create("", Assimp::Logger::NORMAL, aiDefaultLogStream(0));
+        Assimp::DefaultLogger::get()->attachStream(new ProblemStream,
+                                                   Assimp::Logger::Warn | Assimp::Logger::Err);
+    });
 }
 
 struct Walker
@@ -65,8 +97,7 @@ struct Walker
                     component.bounds.extend(QVector3D(p.x, p.y, p.z));
                 }
             }
-            info->triangleCount += component.triangleCount;
-            info->vertexCount += component.vertexCount;
+            info->instancedTriangleCount += component.triangleCount;
             info->bounds.extend(component.bounds);
             info->components.append(component);
         }
@@ -75,28 +106,93 @@ struct Walker
     }
 };
 
+Error unprocessable(const QString &fileName, const QString &problem)
+{
+    return Error{Error::Code::Unprocessable, QStringLiteral("%1: %2").arg(fileName, problem), {}};
+}
+
 } // namespace
+
+QString ModelInspector::detectFormat(const QByteArray &head, qint64 fileSize)
+{
+    if (head.startsWith("glTF"))
+        return QStringLiteral("glb");
+    const QByteArray trimmed = head.trimmed();
+    if (trimmed.startsWith('{') && head.contains("\"asset\""))
+        return QStringLiteral("gltf");
+    if (head.startsWith("ply\n") || head.startsWith("ply\r\n"))
+        return QStringLiteral("ply");
+    // Binary STL: an 80-byte header, a little-endian triangle count, 50 bytes per triangle.
+    // Checked before ASCII STL because many binary files start their header with "solid".
+    if (head.size() >= 84) {
+        const quint32 triangles = qFromLittleEndian<quint32>(head.constData() + 80);
+        if (fileSize == 84 + qint64(triangles) * 50)
+            return QStringLiteral("stl");
+    }
+    if (trimmed.startsWith("solid") && head.contains("facet"))
+        return QStringLiteral("stl");
+    // OBJ: a text file of statements; vertices ("v ") appear early.
+    bool sawVertex = false;
+    bool textual = true;
+    for (char c : head) {
+        if ((c < 0x09 || (c > 0x0d && c < 0x20)) && c != 0) {
+            textual = false;
+            break;
+        }
+    }
+    if (textual) {
+        const QList<QByteArray> lines = head.split('\n');
+        for (const QByteArray &raw : lines) {
+            const QByteArray line = raw.trimmed();
+            if (line.startsWith("v ") || line.startsWith("v\t"))
+                sawVertex = true;
+        }
+        if (sawVertex)
+            return QStringLiteral("obj");
+    }
+    return {};
+}
 
 Result<ModelInfo> ModelInspector::inspectFile(const QString &filePath)
 {
-    const QString format = formatFromSuffix(filePath);
+    const QString fileName = QFileInfo(filePath).fileName();
+    QFile file(filePath);
+    if (!file.open(QIODevice::ReadOnly))
+        return unprocessable(fileName, QStringLiteral("cannot be read: %1").arg(file.errorString()));
+    const QString format = detectFormat(file.read(4096), file.size());
+    file.close();
     if (format.isEmpty())
-        return Error{Error::Code::Unprocessable,
-                     QStringLiteral("unsupported model format: %1 (expected STL, OBJ, PLY, glTF or GLB)")
-                         .arg(QFileInfo(filePath).fileName()),
-                     {}};
+        return unprocessable(fileName, QStringLiteral("not a 3D model in a supported format "
+                                                      "(STL, OBJ, PLY, glTF or GLB)"));
 
+    installLogger();
+    QStringList problems;
+    t_problems = &problems;
     Assimp::Importer importer;
+    // Formats are told by content, so the file name need not carry the right extension:
+    // assimp also sniffs the content when the extension does not match.
     const aiScene *scene = importer.ReadFile(QFile::encodeName(filePath).constData(),
                                              aiProcess_Triangulate | aiProcess_ValidateDataStructure);
+    t_problems = nullptr;
+
+    if (!problems.isEmpty())
+        return unprocessable(fileName, QStringLiteral("corrupt geometry: %1").arg(problems.first()));
     if (!scene || (scene->mFlags & AI_SCENE_FLAGS_INCOMPLETE) || !scene->mRootNode)
-        return Error{Error::Code::Unprocessable,
-                     QStringLiteral("cannot read %1: %2")
-                         .arg(QFileInfo(filePath).fileName(), QString::fromUtf8(importer.GetErrorString())),
-                     {}};
+        return unprocessable(fileName, QString::fromUtf8(importer.GetErrorString()).trimmed());
 
     ModelInfo info;
     info.format = format;
+    info.meshCount = scene->mNumMeshes;
+    for (unsigned i = 0; i < scene->mNumMeshes; ++i) {
+        const aiMesh *mesh = scene->mMeshes[i];
+        info.vertexCount += mesh->mNumVertices;
+        for (unsigned f = 0; f < mesh->mNumFaces; ++f) {
+            if (mesh->mFaces[f].mNumIndices == 3)
+                ++info.triangleCount;
+        }
+    }
+    if (info.triangleCount == 0)
+        return unprocessable(fileName, QStringLiteral("the model has no triangles"));
     Walker walker{scene, &info, {}};
     walker.walk(scene->mRootNode, aiMatrix4x4(), QString());
     return info;
