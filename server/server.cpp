@@ -13,6 +13,7 @@
 #include "ops/opsapi.h"
 #include "twins/twinsapi.h"
 #include "users/usersapi.h"
+#include "versions/versionsapi.h"
 #include "version.h"
 #include "ws/websockethub.h"
 
@@ -93,10 +94,14 @@ Core::Status Server::start()
     HttpServer::Limits limits;
     limits.defaultMaxBodyBytes = m_config.maxBodyBytes;
     limits.idleTimeoutMs = m_config.idleTimeoutS * 1000;
+    limits.trustedProxies = m_config.trustedProxies;
     m_http = new HttpServer(limits, this);
     m_http->setBodyLimit([this](const QByteArray &method, const QString &path) {
         const Router::Match match = m_router.match(method, path);
-        return match.route && match.route->maxBodyBytes >= 0 ? match.route->maxBodyBytes : m_config.maxBodyBytes;
+        if (!match.route)
+            return HttpServer::BodyPolicy{m_config.maxBodyBytes, false};
+        return HttpServer::BodyPolicy{match.route->maxBodyBytes >= 0 ? match.route->maxBodyBytes : m_config.maxBodyBytes,
+                                      match.route->bodyToFile};
     });
     m_http->setDispatcher([this](HttpRequest request, HttpServer::Responder respond) {
         dispatch(std::move(request), std::move(respond));
@@ -146,6 +151,7 @@ void Server::stop()
     if (m_http)
         m_http->close();
     m_workers.waitForDone();
+    m_metrics->setGaugeSource({}, {}, {}, {});
     delete m_hub;
     m_hub = nullptr;
     delete m_http;
@@ -180,10 +186,12 @@ void Server::registerRoutes()
     m_usersApi = std::make_unique<UsersApi>(m_auth.get());
     m_twinsApi = std::make_unique<TwinsApi>();
     m_opsApi = std::make_unique<OpsApi>(m_pool.get(), m_metrics.get());
+    m_versionsApi = std::make_unique<VersionsApi>(m_config.maxModelBytes);
     m_authApi->registerRoutes(m_router);
     m_usersApi->registerRoutes(m_router);
     m_twinsApi->registerRoutes(m_router);
     m_opsApi->registerRoutes(m_router);
+    m_versionsApi->registerRoutes(m_router);
 }
 
 void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> respond)
@@ -258,7 +266,8 @@ void Server::observe(const HttpRequest &request, const QString &route, const Htt
     const auto line = QStringLiteral("request_id=%1 method=%2 path=\"%3\" route=\"%4\" status=%5 "
                                      "duration_ms=%6 user=%7 peer=%8")
                           .arg(request.requestId, QString::fromLatin1(request.method),
-                               request.path.left(200).replace(QLatin1Char('"'), QLatin1Char('\'')), route)
+                               QString::fromLatin1(request.path.left(200).toUtf8().toPercentEncoding("/-._~:@!$&'()*+,;=")),
+                               route)
                           .arg(response.status)
                           .arg(seconds * 1000, 0, 'f', 2)
                           .arg(user.isEmpty() ? QStringLiteral("-") : user, request.peerAddress.toString());

@@ -17,6 +17,7 @@ class AuthService;
 class OpsApi;
 class TwinsApi;
 class UsersApi;
+class VersionsApi;
 class WebSocketHub;
 class ConnectionPool;
 class EmbeddedPostgres;
@@ -66,6 +67,7 @@ private:
     std::unique_ptr<UsersApi> m_usersApi;
     std::unique_ptr<TwinsApi> m_twinsApi;
     std::unique_ptr<OpsApi> m_opsApi;
+    std::unique_ptr<VersionsApi> m_versionsApi;
     Router m_router;
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;

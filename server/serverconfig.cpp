@@ -37,9 +37,15 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
         {QStringLiteral("max-body-bytes"), QStringLiteral("Largest accepted request body "
                                                           "(env LACES_MAX_BODY_BYTES; default 1048576)."),
          QStringLiteral("n")},
+        {QStringLiteral("max-model-bytes"), QStringLiteral("Largest accepted model file "
+                                                           "(env LACES_MAX_MODEL_BYTES; default 536870912)."),
+         QStringLiteral("n")},
         {QStringLiteral("idle-timeout"), QStringLiteral("Seconds before an idle connection is closed "
                                                         "(env LACES_IDLE_TIMEOUT_S; default 30)."),
          QStringLiteral("s")},
+        {QStringLiteral("trusted-proxies"), QStringLiteral("Comma-separated addresses of reverse proxies whose "
+                                                           "X-Real-IP names the client (env LACES_TRUSTED_PROXIES)."),
+         QStringLiteral("addrs")},
         {QStringLiteral("workers"), QStringLiteral("Worker threads and database connections "
                                                    "(env LACES_WORKERS; default 16)."), QStringLiteral("n")},
     });
@@ -102,10 +108,23 @@ Core::Result<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &pa
     if (!body)
         return body.error();
     config.maxBodyBytes = *body;
+    auto model = integerOf(parser, QStringLiteral("max-model-bytes"), "LACES_MAX_MODEL_BYTES", config.maxModelBytes,
+                           1024, qint64(1) << 40);
+    if (!model)
+        return model.error();
+    config.maxModelBytes = *model;
     auto idle = integerOf(parser, QStringLiteral("idle-timeout"), "LACES_IDLE_TIMEOUT_S", 30, 1, 86400);
     if (!idle)
         return idle.error();
     config.idleTimeoutS = int(*idle);
+    const QString proxies = valueOf(parser, QStringLiteral("trusted-proxies"), "LACES_TRUSTED_PROXIES");
+    for (const QString &text : proxies.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QHostAddress address(text.trimmed());
+        if (address.isNull())
+            return Error::invalid(QStringLiteral("--trusted-proxies: '%1' is not an IP address").arg(text.trimmed()),
+                                  QStringLiteral("trusted-proxies"));
+        config.trustedProxies.append(address);
+    }
     auto workers = integerOf(parser, QStringLiteral("workers"), "LACES_WORKERS", 16, 1, 256);
     if (!workers)
         return workers.error();

@@ -21,7 +21,9 @@ struct ServerConfig
     bool demo = false;
     QString demoModelPath;         // empty: search ../shared/data/models next to the sources
     qint64 maxBodyBytes = 1024 * 1024;
+    qint64 maxModelBytes = qint64(512) * 1024 * 1024;  // model file uploads
     int idleTimeoutS = 30;
+    QList<QHostAddress> trustedProxies;  // whose X-Real-IP / X-Forwarded-For we believe
     int workers = 16;              // worker threads = database connections
     bool durableDatabase = true;   // tests turn fsync off in their throwaway clusters
     int tokenLifetimeS = 3600;

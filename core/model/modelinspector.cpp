@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QTemporaryDir>
 #include <QtEndian>
 
 #include <mutex>
@@ -165,13 +166,21 @@ Result<ModelInfo> ModelInspector::inspectFile(const QString &filePath)
         return unprocessable(fileName, QStringLiteral("not a 3D model in a supported format "
                                                       "(STL, OBJ, PLY, glTF or GLB)"));
 
+    // assimp picks its reader by the file name: give it a name that says what the content
+    // is (uploads arrive as nameless temporary files).
+    QString readPath = filePath;
+    QTemporaryDir renamed;
+    if (QFileInfo(filePath).suffix().toLower() != format) {
+        readPath = renamed.filePath(QStringLiteral("model.") + format);
+        if (!renamed.isValid() || !QFile::link(QFileInfo(filePath).absoluteFilePath(), readPath))
+            return unprocessable(fileName, QStringLiteral("cannot prepare the file for reading"));
+    }
+
     installLogger();
     QStringList problems;
     t_problems = &problems;
     Assimp::Importer importer;
-    // Formats are told by content, so the file name need not carry the right extension:
-    // assimp also sniffs the content when the extension does not match.
-    const aiScene *scene = importer.ReadFile(QFile::encodeName(filePath).constData(),
+    const aiScene *scene = importer.ReadFile(QFile::encodeName(readPath).constData(),
                                              aiProcess_Triangulate | aiProcess_ValidateDataStructure);
     t_problems = nullptr;
 

@@ -85,8 +85,9 @@ HttpResponse AuthApi::registerUser(RequestContext &context)
         return HttpResponse::fromError(error);
     }
     QJsonObject user = jsonObjectAt(*created, 0);
-    recordAudit(db, context, QStringLiteral("user.register"), QStringLiteral("user"),
-                user.value(QStringLiteral("id")).toString());
+    if (auto audited = recordAudit(db, context, QStringLiteral("user.register"), QStringLiteral("user"),
+                user.value(QStringLiteral("id")).toString()); !audited)
+        return HttpResponse::fromError(audited.error());
     if (auto committed = transaction.commit(); !committed)
         return HttpResponse::fromError(committed.error());
     return HttpResponse::json(201, user);

@@ -108,16 +108,18 @@ Core::Result<AuthService::Login> AuthService::login(PgConnection &db, const QStr
     m_rateLimiter.recordSuccess(username);
 
     const QUuid userId = QUuid::fromString(user->text(0, 0));
-    const qint64 expiresAtS = QDateTime::currentSecsSinceEpoch() + m_options.tokenLifetimeS;
+    // Expiry by the database's clock, like every other session check.
     auto session = db.exec(
         "WITH s AS (INSERT INTO sessions (user_id, expires_at, client_address, user_agent) "
-        "           VALUES ($1, to_timestamp($2), nullif($3, '')::inet, left($4, 500)) RETURNING id), "
+        "           VALUES ($1, now() + make_interval(secs => $2), nullif($3, '')::inet, left($4, 500)) "
+        "           RETURNING id, extract(epoch FROM expires_at)::bigint AS expires), "
         "     u AS (UPDATE users SET last_login_at = now() WHERE id = $1) "
-        "SELECT id FROM s",
-        {userId.toByteArray(QUuid::WithoutBraces), pgParam(expiresAtS),
-         pgParam(address), pgParam(userAgent)});
+        "SELECT id, expires FROM s",
+        {userId.toByteArray(QUuid::WithoutBraces), pgParam(qint64(m_options.tokenLifetimeS)),
+         pgParam(address.section(QLatin1Char('%'), 0, 0)), pgParam(userAgent)});
     if (!session)
         return session.error();
+    const qint64 expiresAtS = session->integer(0, 1);
     Login login;
     login.userId = userId;
     login.sessionId = QUuid::fromString(session->text(0, 0));
@@ -128,13 +130,13 @@ Core::Result<AuthService::Login> AuthService::login(PgConnection &db, const QStr
 
 Core::Result<AuthService::Login> AuthService::refresh(PgConnection &db, const Principal &principal)
 {
-    const qint64 wantedS = QDateTime::currentSecsSinceEpoch() + m_options.tokenLifetimeS;
     auto session = db.exec(
-        "UPDATE sessions SET expires_at = least(to_timestamp($2), created_at + make_interval(secs => $3)), "
+        "UPDATE sessions SET expires_at = least(now() + make_interval(secs => $2), "
+        "                                       created_at + make_interval(secs => $3)), "
         "       last_seen_at = now() "
         "WHERE id = $1 AND revoked_at IS NULL AND expires_at > now() "
         "RETURNING extract(epoch FROM expires_at)::bigint",
-        {principal.sessionId.toByteArray(QUuid::WithoutBraces), pgParam(wantedS),
+        {principal.sessionId.toByteArray(QUuid::WithoutBraces), pgParam(qint64(m_options.tokenLifetimeS)),
          pgParam(qint64(m_options.maxSessionAgeS))});
     if (!session)
         return session.error();

@@ -1,8 +1,20 @@
 #include "passwordhasher.h"
 
+#include <QSemaphore>
+
 #include <sodium.h>
 
 namespace Laces::Server {
+
+namespace {
+// Each Argon2id run takes 64 MiB and tens of milliseconds: at most this many at once, so
+// that a flood of logins cannot take every worker and all memory.
+QSemaphore &hashingSlots()
+{
+    static QSemaphore available(4);
+    return available;
+}
+} // namespace
 
 bool PasswordHasher::initialize()
 {
@@ -12,6 +24,7 @@ bool PasswordHasher::initialize()
 QByteArray PasswordHasher::hash(const QString &password)
 {
     const QByteArray utf8 = password.toUtf8();
+    QSemaphoreReleaser slot(hashingSlots(), (hashingSlots().acquire(), 1));
     char out[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str_alg(out, utf8.constData(), quint64(utf8.size()),
                               crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
@@ -24,6 +37,7 @@ QByteArray PasswordHasher::hash(const QString &password)
 bool PasswordHasher::verify(const QByteArray &encodedHash, const QString &password)
 {
     const QByteArray utf8 = password.toUtf8();
+    QSemaphoreReleaser slot(hashingSlots(), (hashingSlots().acquire(), 1));
     return crypto_pwhash_str_verify(encodedHash.constData(), utf8.constData(), quint64(utf8.size()))
            == 0;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "result.h"
+
 #include <QJsonObject>
 #include <QString>
 
@@ -9,7 +11,7 @@ class PgConnection;
 class RequestContext;
 
 // Appends to audit_log who did what to which object, within the caller's transaction.
-void recordAudit(PgConnection &db, const RequestContext &context, const QString &action,
+Core::Status recordAudit(PgConnection &db, const RequestContext &context, const QString &action,
                  const QString &objectType, const QString &objectId, const QJsonObject &details = {});
 
 } // namespace Laces::Server

@@ -106,14 +106,20 @@ Error PgConnection::errorFrom(pg_result *result) const
     const QString message = QString::fromUtf8(result ? PQresultErrorMessage(result)
                                                      : PQerrorMessage(m_conn))
                                 .trimmed();
+    // The database's own text (values, DETAIL lines, socket paths) stays in the log; the
+    // error carries a plain message naming the constraint, which callers may map to a field.
+    const char *constraintField = result ? PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+    const QString constraint = constraintField ? QString::fromUtf8(constraintField) : QString();
+    qCInfo(lcDb).noquote() << "statement refused:" << sqlState << message.left(500);
     if (sqlState == "23505")
-        return Error::conflict(message);
-    if (sqlState.startsWith("22") || sqlState == "23514" || sqlState == "23502")
-        return Error::invalid(message);
+        return Error::conflict(QStringLiteral("already exists (%1)").arg(constraint));
     if (sqlState == "23503")
-        return Error::notFound(message);
+        return Error::notFound(QStringLiteral("refers to something that does not exist (%1)").arg(constraint));
+    if (sqlState.startsWith("22") || sqlState == "23514" || sqlState == "23502")
+        return Error::invalid(constraint.isEmpty() ? QStringLiteral("a value was refused by the database")
+                                                   : QStringLiteral("a value breaks the rule %1").arg(constraint));
     if (sqlState.startsWith("08") || sqlState == "57P01" || !isOpen())
-        return Error::unavailable(message);
+        return Error::unavailable(QStringLiteral("the database is unavailable"));
     return Error::internal(message);
 }
 
@@ -178,6 +184,9 @@ Status Transaction::commit()
     auto committed = m_connection.exec("COMMIT");
     if (!committed)
         return committed.error();
+    // PostgreSQL answers COMMIT of a failed transaction with success and the tag ROLLBACK.
+    if (PQcmdStatus(committed->handle()) != QByteArray("COMMIT"))
+        return Error::internal(QStringLiteral("the transaction was rolled back"));
     return Core::Ok{};
 }
 

@@ -30,6 +30,7 @@ public:
     double real(int row, int column) const;
     bool boolean(int row, int column) const;
     qint64 affectedRows() const;
+    pg_result *handle() const { return m_result.get(); }
 
 private:
     std::shared_ptr<pg_result> m_result;

@@ -3,10 +3,9 @@
 #include "auth/passwordhasher.h"
 #include "common/jsonutil.h"
 #include "db/pgconnection.h"
-#include "model/modelinspector.h"
+#include "models/blobstore.h"
 
 #include <QCoreApplication>
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -27,10 +26,6 @@ QByteArray number(double value)
     return QByteArray::number(value, 'g', 17);
 }
 
-QByteArray pgArray(const QVector3D &v)
-{
-    return "{" + number(v.x()) + "," + number(v.y()) + "," + number(v.z()) + "}";
-}
 
 Core::Result<QString> createTwin(PgConnection &db, const QString &organizationId, const QString &adminId,
                                  const QJsonObject &twin, const QString &modelPath)
@@ -48,45 +43,30 @@ Core::Result<QString> createTwin(PgConnection &db, const QString &organizationId
         return twinId;
     }
 
-    auto info = Core::ModelInspector::inspectFile(modelPath);
-    if (!info)
-        return info.error();
-    QFile file(modelPath);
-    if (!file.open(QIODevice::ReadOnly))
-        return Error::unavailable(QStringLiteral("cannot read %1").arg(modelPath));
-    const QByteArray content = file.readAll();
-    const QByteArray sha = QCryptographicHash::hash(content, QCryptographicHash::Sha256);
-    auto blob = db.exec("INSERT INTO model_blobs (sha256, size_bytes, format, content, triangle_count, "
-                        "vertex_count, bbox_min, bbox_max) VALUES (decode($1, 'hex'), $2, $3, $4::bytea, $5, $6, $7, $8) "
-                        "ON CONFLICT (sha256) DO NOTHING",
-                        {sha.toHex(), pgParam(qint64(content.size())), pgParam(info->format),
-                         "\\x" + content.toHex(), pgParam(info->triangleCount), pgParam(info->vertexCount),
-                         pgArray(info->bounds.min), pgArray(info->bounds.max)});
+    auto blob = BlobStore::importFile(db, modelPath);
     if (!blob)
         return blob.error();
     auto version = db.exec("INSERT INTO twin_versions (twin_id, number, author_id, message, model_sha256, "
-                           "properties, is_latest) SELECT id, 1, $2, $3, decode($4, 'hex'), properties, true "
+                           "model_filename, properties, is_latest) SELECT id, 1, $2, $3, $4::bytea, $5, properties, true "
                            "FROM digital_twins WHERE id = $1 RETURNING id",
                            {pgParam(twinId), pgParam(adminId),
-                            pgParam(QStringLiteral("Import %1").arg(QFileInfo(modelPath).fileName())), sha.toHex()});
+                            pgParam(QStringLiteral("Import %1").arg(QFileInfo(modelPath).fileName())),
+                            "\\x" + blob->sha256.toHex(), pgParam(QFileInfo(modelPath).fileName())});
     if (!version)
         return version.error();
     const QString versionId = version->text(0, 0);
-    for (const Core::ModelComponent &component : std::as_const(info->components)) {
-        auto inserted = db.exec("INSERT INTO twin_components (version_id, name, path, triangle_count, "
-                                "vertex_count, bbox_min, bbox_max) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                                {pgParam(versionId), pgParam(component.name), pgParam(component.path),
-                                 pgParam(component.triangleCount), pgParam(component.vertexCount),
-                                 pgArray(component.bounds.min), pgArray(component.bounds.max)});
-        if (!inserted)
-            return inserted.error();
-    }
+    auto components = db.exec("INSERT INTO twin_components (version_id, ordinal, name, path, triangle_count, "
+                              "vertex_count, bbox_min, bbox_max) SELECT $1, ordinal, name, path, triangle_count, "
+                              "vertex_count, bbox_min, bbox_max FROM model_blob_components WHERE sha256 = $2::bytea",
+                              {pgParam(versionId), "\\x" + blob->sha256.toHex()});
+    if (!components)
+        return components.error();
     auto linked = db.exec("UPDATE digital_twins SET latest_version_id = $2 WHERE id = $1",
                           {pgParam(twinId), pgParam(versionId)});
     if (!linked)
         return linked.error();
     qCInfo(lcDemo).noquote() << "demo twin" << twin.value(QStringLiteral("name")).toString() << "with"
-                             << info->components.size() << "components," << info->triangleCount << "triangles";
+                             << components->affectedRows() << "components";
     return twinId;
 }
 

@@ -3,8 +3,10 @@
 #include "httpserver.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QLocale>
 #include <QRegularExpression>
+#include <QTemporaryFile>
 #include <QUrl>
 #include <QUuid>
 
@@ -52,6 +54,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
     , m_socket(socket)
 {
     m_socket->setParent(this);
+    m_socket->setReadBufferSize(256 * 1024);
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(m_server->limits().idleTimeoutMs);
     m_requestTimer.setSingleShot(true);
@@ -71,20 +74,26 @@ HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::onReadyRead()
 {
+    if (!m_socket)
+        return;
     if (m_state == State::Closing) {
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction();
         m_socket->readAll();  // drain what the client still sends after an error answer
         return;
     }
+    // One request at a time: while it is handled, further bytes wait in the socket, whose
+    // bounded read buffer then pushes back on the client through TCP.
+    if (m_state == State::Processing)
+        return;
     // Read each request head inside a transaction, so that a WebSocket upgrade can be
     // handed over with its handshake bytes still unread.
     if (m_state == State::ReadingHead && m_buffer.isEmpty() && !m_socket->isTransactionStarted())
         m_socket->startTransaction();
     m_buffer.append(m_socket->readAll());
-    if (m_state != State::Processing) {
-        m_idleTimer.start();
-        if (!m_requestTimer.isActive() && !m_buffer.isEmpty())
-            m_requestTimer.start();
-    }
+    m_idleTimer.start();
+    if (!m_requestTimer.isActive() && !m_buffer.isEmpty())
+        m_requestTimer.start();
     process();
 }
 
@@ -109,16 +118,15 @@ void HttpConnection::process()
             m_buffer.remove(0, end + 4);
             if (!parseHead(head))
                 return;
-            if (m_socket->isTransactionStarted())
-                m_socket->commitTransaction();
             break;
         }
         case State::ReadingBody: {
-            const qint64 needed = m_contentLength - m_request.body.size();
+            const qint64 needed = m_contentLength - m_request.bodySize;
             const qint64 take = qMin<qint64>(needed, m_buffer.size());
-            m_request.body.append(m_buffer.constData(), take);
+            if (!appendBody(m_buffer.constData(), take))
+                return;
             m_buffer.remove(0, take);
-            if (m_request.body.size() < m_contentLength)
+            if (m_request.bodySize < m_contentLength)
                 return;
             finishRequest();
             return;
@@ -184,6 +192,15 @@ bool HttpConnection::parseHead(const QByteArray &head)
         m_request.headers.append({name, line.mid(colon + 1).trimmed()});
     }
     m_request.requestId = requestIdFrom(m_request.header("x-request-id"));
+    if (m_server->limits().trustedProxies.contains(m_request.peerAddress)) {
+        // Behind our own proxy the client is the address it reports, not the proxy.
+        QByteArray forwarded = m_request.header("x-real-ip");
+        if (forwarded.isEmpty())
+            forwarded = m_request.header("x-forwarded-for").split(',').last();
+        const QHostAddress client(QString::fromLatin1(forwarded.trimmed()));
+        if (!client.isNull())
+            m_request.peerAddress = client;
+    }
 
     const QByteArray connection = m_request.header("connection").toLower();
     m_keepAlive = m_http10 ? connection.contains("keep-alive") : !connection.contains("close");
@@ -198,7 +215,17 @@ bool HttpConnection::parseHead(const QByteArray &head)
         handOverToWebSocket();
         return false;
     }
+    // Not an upgrade: the bytes read so far need not be kept for replay.
+    if (m_socket->isTransactionStarted())
+        m_socket->commitTransaction();
 
+    int framingHeaders = 0;
+    for (const auto &header : std::as_const(m_request.headers))
+        framingHeaders += header.first == "content-length" || header.first == "transfer-encoding";
+    if (framingHeaders > 1) {
+        fail(400, QStringLiteral("more than one Content-Length or Transfer-Encoding header"));
+        return false;
+    }
     const bool chunked = m_request.hasHeader("transfer-encoding");
     if (chunked && m_request.header("transfer-encoding").toLower() != "chunked") {
         fail(501, QStringLiteral("only the chunked transfer encoding is supported"));
@@ -220,7 +247,8 @@ bool HttpConnection::parseHead(const QByteArray &head)
             return false;
         }
     }
-    m_bodyLimit = m_server->bodyLimitFor(m_request.method, m_request.path);
+    const HttpServer::BodyPolicy policy = m_server->bodyPolicyFor(m_request.method, m_request.path);
+    m_bodyLimit = policy.maxBytes;
     if (m_contentLength > m_bodyLimit) {
         fail(413, QStringLiteral("the request body is %1 bytes; the limit is %2 bytes")
                       .arg(m_contentLength)
@@ -237,6 +265,14 @@ bool HttpConnection::parseHead(const QByteArray &head)
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     }
 
+    if (policy.toFile && (chunked || m_contentLength > 0)) {
+        auto file = std::make_shared<QTemporaryFile>(QDir::tempPath() + QStringLiteral("/laces-upload-XXXXXX"));
+        if (!file->open()) {
+            fail(503, QStringLiteral("cannot store the upload: %1").arg(file->errorString()));
+            return false;
+        }
+        m_request.bodyFile = std::move(file);
+    }
     if (!chunked && m_contentLength == 0) {
         finishRequest();
         return false;
@@ -260,13 +296,16 @@ bool HttpConnection::readChunked()
             m_buffer.remove(0, end + 2);
             if (const qsizetype semicolon = sizeText.indexOf(';'); semicolon >= 0)
                 sizeText.truncate(semicolon);
-            bool ok = false;
-            const qint64 size = sizeText.trimmed().toLongLong(&ok, 16);
-            if (!ok || size < 0 || sizeText.trimmed().size() > 15) {
+            sizeText = sizeText.trimmed();
+            bool ok = !sizeText.isEmpty() && sizeText.size() <= 15;
+            for (char c : std::as_const(sizeText))
+                ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+            const qint64 size = ok ? sizeText.toLongLong(&ok, 16) : -1;
+            if (!ok || size < 0) {
                 fail(400, QStringLiteral("malformed chunk size"));
                 return false;
             }
-            if (m_request.body.size() + size > m_bodyLimit) {
+            if (m_request.bodySize + size > m_bodyLimit) {
                 fail(413, QStringLiteral("the request body exceeds the limit of %1 bytes").arg(m_bodyLimit));
                 return false;
             }
@@ -274,7 +313,8 @@ bool HttpConnection::readChunked()
             m_state = size == 0 ? State::ReadingTrailers : State::ReadingChunkData;
         } else if (m_state == State::ReadingChunkData) {
             const qint64 take = qMin<qint64>(m_chunkRemaining, m_buffer.size());
-            m_request.body.append(m_buffer.constData(), take);
+            if (!appendBody(m_buffer.constData(), take))
+                return false;
             m_buffer.remove(0, take);
             m_chunkRemaining -= take;
             if (m_chunkRemaining > 0 || m_buffer.size() < 2)
@@ -299,8 +339,24 @@ bool HttpConnection::readChunked()
     }
 }
 
+bool HttpConnection::appendBody(const char *data, qint64 size)
+{
+    if (m_request.bodyFile) {
+        if (m_request.bodyFile->write(data, size) != size) {
+            fail(503, QStringLiteral("cannot store the upload: %1").arg(m_request.bodyFile->errorString()));
+            return false;
+        }
+    } else {
+        m_request.body.append(data, size);
+    }
+    m_request.bodySize += size;
+    return true;
+}
+
 void HttpConnection::finishRequest()
 {
+    if (m_request.bodyFile)
+        m_request.bodyFile->flush();
     m_state = State::Processing;
     m_idleTimer.stop();
     m_requestTimer.stop();
@@ -344,10 +400,10 @@ void HttpConnection::sendResponse(HttpResponse response)
     m_state = State::ReadingHead;
     m_headOnly = false;
     m_idleTimer.start();
-    if (!m_buffer.isEmpty()) {
+    if (!m_buffer.isEmpty() || m_socket->bytesAvailable() > 0) {
         m_requestTimer.start();
-        // A pipelined request already waits in the buffer.
-        QMetaObject::invokeMethod(this, &HttpConnection::process, Qt::QueuedConnection);
+        // A pipelined request already waits, in our buffer or in the socket's.
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
     }
 }
 
@@ -375,6 +431,13 @@ void HttpConnection::closeAfterWrite()
     m_idleTimer.stop();
     m_requestTimer.stop();
     m_buffer.clear();
+    if (m_socket->isTransactionStarted())
+        m_socket->commitTransaction();
+    // A client that never reads would hold the connection for ever: give up after a while.
+    QTimer::singleShot(m_server->limits().idleTimeoutMs, this, [this] {
+        m_socket->abort();
+        deleteLater();
+    });
     // Half-close once the answer is out, and keep draining for a moment: closing with
     // unread body bytes makes the kernel send a reset, which can destroy the answer in the
     // client's receive buffer before it reads it.

@@ -40,6 +40,7 @@ private:
     void onIdleTimeout();
     void onRequestTimeout();
     void handOverToWebSocket();
+    bool appendBody(const char *data, qint64 size);
 
     HttpServer *m_server;
     QTcpSocket *m_socket;

@@ -7,6 +7,10 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <memory>
+
+class QTemporaryFile;
+
 namespace Laces::Server {
 
 // One parsed HTTP request, owned by value so that it can cross to a worker thread.
@@ -16,7 +20,9 @@ struct HttpRequest
     QString path;                   // percent-decoded path, e.g. "/twins/3f…"
     QUrlQuery query;
     QList<QPair<QByteArray, QByteArray>> headers;  // names in lower case
-    QByteArray body;
+    QByteArray body;                // the body, unless the route streams it to a file
+    std::shared_ptr<QTemporaryFile> bodyFile;  // routes with RouteOptions::bodyToFile
+    qint64 bodySize = 0;            // bytes received, in `body` or in `bodyFile`
     QHostAddress peerAddress;
     QString requestId;
 

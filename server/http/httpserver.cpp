@@ -13,9 +13,9 @@ HttpServer::HttpServer(Limits limits, QObject *parent)
 {
 }
 
-qint64 HttpServer::bodyLimitFor(const QByteArray &method, const QString &path) const
+HttpServer::BodyPolicy HttpServer::bodyPolicyFor(const QByteArray &method, const QString &path) const
 {
-    return m_bodyLimit ? m_bodyLimit(method, path) : m_limits.defaultMaxBodyBytes;
+    return m_bodyLimit ? m_bodyLimit(method, path) : BodyPolicy{m_limits.defaultMaxBodyBytes, false};
 }
 
 void HttpServer::incomingConnection(qintptr socketDescriptor)

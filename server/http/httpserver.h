@@ -28,11 +28,19 @@ public:
         int idleTimeoutMs = 30000;       // keep-alive connection with no request in flight
         int requestTimeoutMs = 60000;    // from a request's first byte to its last
         int maxConnections = 2000;
+        // Peers (e.g. nginx) whose X-Real-IP / X-Forwarded-For name the real client.
+        QList<QHostAddress> trustedProxies;
     };
 
     using Responder = std::function<void(HttpResponse)>;
     using Dispatcher = std::function<void(HttpRequest, Responder)>;
-    using BodyLimit = std::function<qint64(const QByteArray &method, const QString &path)>;
+    // How a route takes its body: at most `maxBytes`, in memory or streamed to a file.
+    struct BodyPolicy
+    {
+        qint64 maxBytes = 0;
+        bool toFile = false;
+    };
+    using BodyLimit = std::function<BodyPolicy(const QByteArray &method, const QString &path)>;
 
     explicit HttpServer(Limits limits, QObject *parent = nullptr);
 
@@ -40,7 +48,7 @@ public:
     void setBodyLimit(BodyLimit bodyLimit) { m_bodyLimit = std::move(bodyLimit); }
 
     const Limits &limits() const { return m_limits; }
-    qint64 bodyLimitFor(const QByteArray &method, const QString &path) const;
+    BodyPolicy bodyPolicyFor(const QByteArray &method, const QString &path) const;
     int connectionCount() const { return m_connections.load(); }
 
     // Errors the HTTP layer answers itself (413, 431, 408, …) are reported here too, so

@@ -1,5 +1,8 @@
 #include "jsonschema.h"
 
+#include <QJsonArray>
+
+#include <algorithm>
 #include <cmath>
 
 namespace Laces::Server {
@@ -39,6 +42,25 @@ bool hasType(const QJsonValue &value, FieldSpec::Type type)
     return false;
 }
 
+// PostgreSQL text and jsonb cannot hold U+0000, and C APIs would cut strings there.
+bool containsNul(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString().contains(QChar(0));
+    if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        return std::any_of(array.begin(), array.end(), [](const QJsonValue &item) { return containsNul(item); });
+    }
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (it.key().contains(QChar(0)) || containsNul(it.value()))
+                return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 Core::Status validateObject(const QJsonObject &object, const QList<FieldSpec> &fields)
@@ -58,6 +80,9 @@ Core::Status validateObject(const QJsonObject &object, const QList<FieldSpec> &f
         }
         if (!hasType(value, field.type))
             return Error::invalid(QStringLiteral("'%1' must be %2").arg(field.name, typeName(field.type)),
+                                  field.name);
+        if (containsNul(value))
+            return Error::invalid(QStringLiteral("'%1' must not contain the character U+0000").arg(field.name),
                                   field.name);
         if (field.type == FieldSpec::Type::String) {
             const qsizetype length = value.toString().trimmed().size();

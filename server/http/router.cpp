@@ -15,6 +15,7 @@ void Router::add(const QByteArray &method, const QString &pattern, Access access
     route.handler = std::move(handler);
     route.maxBodyBytes = options.maxBodyBytes;
     route.usesDatabase = options.usesDatabase;
+    route.bodyToFile = options.bodyToFile;
     m_routes.append(std::move(route));
 }
 

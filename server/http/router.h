@@ -30,6 +30,7 @@ struct RouteOptions
 {
     qint64 maxBodyBytes = -1;   // -1: the server's default
     bool usesDatabase = true;   // false: the handler gets no connection (e.g. /metrics)
+    bool bodyToFile = false;    // stream the body to a temporary file (uploads)
 };
 
 // Routes like "/twins/{id:uuid}". A segment parameter typed `uuid` is checked before the
@@ -48,6 +49,7 @@ public:
         Handler handler;
         qint64 maxBodyBytes = -1;   // -1: the server's default
         bool usesDatabase = true;   // false: the handler gets no connection (e.g. /metrics)
+        bool bodyToFile = false;
     };
 
     using Options = RouteOptions;

@@ -146,8 +146,9 @@ HttpResponse TwinsApi::create(RequestContext &context)
         return HttpResponse::fromError(created.error().code == Error::Code::Conflict ? nameTaken()
                                                                                       : created.error());
     const QJsonObject twin = jsonObjectAt(*created, 0);
-    recordAudit(db, context, QStringLiteral("twin.create"), QStringLiteral("twin"),
-                twin.value(QStringLiteral("id")).toString());
+    if (auto audited = recordAudit(db, context, QStringLiteral("twin.create"), QStringLiteral("twin"),
+                twin.value(QStringLiteral("id")).toString()); !audited)
+        return HttpResponse::fromError(audited.error());
     if (auto committed = transaction.commit(); !committed)
         return HttpResponse::fromError(committed.error());
     HttpResponse response = HttpResponse::json(201, twin);
@@ -200,9 +201,10 @@ HttpResponse TwinsApi::update(RequestContext &context)
                                                                                       : updated.error());
     if (updated->rowCount() == 0)
         return HttpResponse::fromError(Error::notFound(QStringLiteral("no such twin")));
-    recordAudit(db, context, QStringLiteral("twin.update"), QStringLiteral("twin"),
+    if (auto audited = recordAudit(db, context, QStringLiteral("twin.update"), QStringLiteral("twin"),
                 context.param(QStringLiteral("id")), QJsonObject{{QStringLiteral("fields"),
-                                                                  QJsonArray::fromStringList(body->keys())}});
+                                                                  QJsonArray::fromStringList(body->keys())}}); !audited)
+        return HttpResponse::fromError(audited.error());
     if (auto committed = transaction.commit(); !committed)
         return HttpResponse::fromError(committed.error());
     return HttpResponse::json(200, jsonObjectAt(*updated, 0));
@@ -219,8 +221,9 @@ HttpResponse TwinsApi::remove(RequestContext &context)
         return HttpResponse::fromError(deleted.error());
     if (deleted->rowCount() == 0)
         return HttpResponse::fromError(Error::notFound(QStringLiteral("no such twin")));
-    recordAudit(db, context, QStringLiteral("twin.delete"), QStringLiteral("twin"),
-                context.param(QStringLiteral("id")), {{QStringLiteral("name"), deleted->text(0, 0)}});
+    if (auto audited = recordAudit(db, context, QStringLiteral("twin.delete"), QStringLiteral("twin"),
+                context.param(QStringLiteral("id")), {{QStringLiteral("name"), deleted->text(0, 0)}}); !audited)
+        return HttpResponse::fromError(audited.error());
     if (auto committed = transaction.commit(); !committed)
         return HttpResponse::fromError(committed.error());
     return HttpResponse::noContent();

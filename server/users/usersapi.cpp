@@ -87,8 +87,9 @@ HttpResponse UsersApi::create(RequestContext &context)
         return HttpResponse::fromError(error);
     }
     const QJsonObject user = jsonObjectAt(*created, 0);
-    recordAudit(db, context, QStringLiteral("user.create"), QStringLiteral("user"),
-                user.value(QStringLiteral("id")).toString(), {{QStringLiteral("role"), role}});
+    if (auto audited = recordAudit(db, context, QStringLiteral("user.create"), QStringLiteral("user"),
+                user.value(QStringLiteral("id")).toString(), {{QStringLiteral("role"), role}}); !audited)
+        return HttpResponse::fromError(audited.error());
     if (auto committed = transaction.commit(); !committed)
         return HttpResponse::fromError(committed.error());
     return HttpResponse::json(201, user);
@@ -154,8 +155,9 @@ HttpResponse UsersApi::update(RequestContext &context)
         if (!revoked)
             return HttpResponse::fromError(revoked.error());
     }
-    recordAudit(db, context, QStringLiteral("user.update"), QStringLiteral("user"),
-                userId.toString(QUuid::WithoutBraces), *body);
+    if (auto audited = recordAudit(db, context, QStringLiteral("user.update"), QStringLiteral("user"),
+                userId.toString(QUuid::WithoutBraces), *body); !audited)
+        return HttpResponse::fromError(audited.error());
     if (auto committed = transaction.commit(); !committed)
         return HttpResponse::fromError(committed.error());
     return HttpResponse::json(200, jsonObjectAt(*updated, 0));
@@ -172,6 +174,12 @@ HttpResponse UsersApi::sessions(RequestContext &context)
                                                           QStringLiteral("user_id")));
         if (userId != me.userId && !me.can(kUsersManage))
             return HttpResponse::fromError(Error::forbidden(QStringLiteral("needs permission users.manage")));
+        auto member = context.db().exec("SELECT 1 FROM users WHERE id = $1 AND organization_id = $2",
+                                        {uuidParam(userId), uuidParam(me.organizationId)});
+        if (!member)
+            return HttpResponse::fromError(member.error());
+        if (member->rowCount() == 0)
+            return HttpResponse::fromError(Error::notFound(QStringLiteral("no such user")));
     }
     auto rows = context.db().exec(
         "SELECT json_build_object('id', s.id, 'user_id', s.user_id, 'created_at', s.created_at, "
@@ -203,8 +211,9 @@ HttpResponse UsersApi::revokeSession(RequestContext &context)
                                              QStringLiteral("revoked by %1").arg(me.username));
         !revoked)
         return HttpResponse::fromError(revoked.error());
-    recordAudit(context.db(), context, QStringLiteral("session.revoke"), QStringLiteral("session"),
-                sessionId.toString(QUuid::WithoutBraces));
+    if (auto audited = recordAudit(context.db(), context, QStringLiteral("session.revoke"), QStringLiteral("session"),
+                sessionId.toString(QUuid::WithoutBraces)); !audited)
+        return HttpResponse::fromError(audited.error());
     return HttpResponse::noContent();
 }
 
