@@ -116,15 +116,19 @@ Core::Result<QUuid> writeVersion(RequestContext &context, const NewVersion &want
 {
     PgConnection &db = context.db();
     const QUuid twinId = context.uuidParam(QStringLiteral("id"));
-    QJsonArray parentArray;
     QStringList parentTexts;
     for (const QUuid &id : wanted.parents)
         parentTexts.append(id.toString(QUuid::WithoutBraces));
     const QByteArray parentsLiteral = "{" + parentTexts.join(QLatin1Char(',')).toLatin1() + "}";
 
+    // A separate statement: within one, the unique "one latest per twin" index would see
+    // the new latest before the old one is cleared.
+    auto cleared = db.exec("UPDATE twin_versions SET is_latest = false WHERE twin_id = $1 AND is_latest",
+                           {uuidParam(twinId)});
+    if (!cleared)
+        return cleared.error();
     auto inserted = db.exec(
-        "WITH parent AS (SELECT model_sha256, model_filename, properties FROM twin_versions WHERE id = $2), "
-        "     cleared AS (UPDATE twin_versions SET is_latest = false WHERE twin_id = $1 AND is_latest) "
+        "WITH parent AS (SELECT model_sha256, model_filename, properties FROM twin_versions WHERE id = $2) "
         "INSERT INTO twin_versions (twin_id, number, parent_ids, author_id, message, model_sha256, model_filename, "
         "                           properties, is_latest) "
         "SELECT $1, coalesce((SELECT max(number) FROM twin_versions WHERE twin_id = $1), 0) + 1, $3::uuid[], $4, $5, "
