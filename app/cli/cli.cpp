@@ -1,73 +1,162 @@
 #include "cli.h"
 
-#include "apiclient.h"
+#include "model/modelinspector.h"
 #include "terminal.h"
 #include "version.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QEventLoop>
-#include <QJsonArray>
-#include <QTextStream>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QUrlQuery>
+#include <QUuid>
+
+#include <cstdio>
+#include <unistd.h>
 
 namespace Laces::App {
 
 namespace {
 
-struct Outcome
-{
-    QJsonObject result;
-    std::optional<ApiError> error;
-};
-
-// Runs one asynchronous API call to completion.
-Outcome call(const std::function<void(ApiClient::JsonCallback)> &start)
-{
-    Outcome outcome;
-    QEventLoop loop;
-    start([&](const QJsonObject &result, const ApiError *error) {
-        outcome.result = result;
-        if (error)
-            outcome.error = *error;
-        loop.quit();
-    });
-    loop.exec();
-    return outcome;
-}
-
-int fail(const ApiError &error)
-{
-    QTextStream(stderr) << "laces-cli: " << error.describe() << Qt::endl;
-    if (error.isNetworkError())
-        return Cli::Unreachable;
-    if (error.status == 401)
-        return Cli::AuthFailed;
-    return Cli::Refused;
-}
-
 QString usage()
 {
     return QCoreApplication::translate("Laces::App::Cli",
         "Commands:\n"
-        "  status                 check that the server and its database answer\n"
-        "  login                  log in and print an access token for LACES_TOKEN\n"
-        "  whoami                 show the user the credentials belong to\n"
-        "  twins [--search TEXT]  list the twins of your organization\n"
+        "  status                          check that the server and its database answer\n"
+        "  login                           log in and print an access token for LACES_TOKEN\n"
+        "  whoami                          show the user the credentials belong to\n"
+        "  twins [--search TEXT]           list the twins of your organization\n"
+        "  import FILE --twin NAME|ID      store a model file as a new version (creates the twin)\n"
+        "         [--message TEXT] [--dry-run]\n"
+        "  log TWIN                        the twin's versions, newest first\n"
+        "  diff TWIN A B                   what changed from version A to version B\n"
+        "  export TWIN [--version V] -o FILE   save a version's model file\n"
         "\n"
+        "TWIN is a name or an id; a version is an id, a number, a tag or 'latest'.\n"
         "Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.\n"
         "Passwords are never taken from the command line.\n");
 }
 
+QString formatBox(const QJsonArray &min, const QJsonArray &max)
+{
+    const auto point = [](const QJsonArray &p) {
+        return QStringLiteral("(%1, %2, %3)").arg(p.at(0).toDouble(), 0, 'g', 6).arg(p.at(1).toDouble(), 0, 'g', 6)
+            .arg(p.at(2).toDouble(), 0, 'g', 6);
+    };
+    return point(min) + QStringLiteral(" – ") + point(max);
+}
+
+QString compact(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+}
+
 } // namespace
+
+Cli::Cli()
+    : m_out(stdout)
+    , m_err(stderr)
+{
+}
+
+Cli::Outcome Cli::call(const std::function<void(ApiClient::JsonCallback)> &start)
+{
+    Outcome outcome;
+    QEventLoop loop;
+    bool done = false;
+    start([&](const QJsonObject &result, const ApiError *error) {
+        outcome.result = result;
+        if (error)
+            outcome.error = *error;
+        done = true;
+        loop.quit();
+    });
+    if (!done)
+        loop.exec();
+    return outcome;
+}
+
+int Cli::fail(const ApiError &error)
+{
+    if (m_progressShown) {
+        m_err << Qt::endl;
+        m_progressShown = false;
+    }
+    m_err << "laces-cli: " << error.describe() << Qt::endl;
+    if (error.isLocalError())
+        return LocalFile;
+    if (error.isNetworkError())
+        return Unreachable;
+    if (error.status == 401)
+        return AuthFailed;
+    return Refused;
+}
+
+int Cli::usageError(const QString &message)
+{
+    m_err << "laces-cli: " << message << "\n\n" << usage() << Qt::flush;
+    return Usage;
+}
+
+void Cli::progress(const char *what, qint64 done, qint64 total)
+{
+    if (total <= 0 || total < 256 * 1024)
+        return;  // small transfers finish before a progress line would help
+    const int percent = int(done * 100 / total);
+    if (percent == m_lastPercent)
+        return;
+    m_lastPercent = percent;
+    m_progressShown = true;
+    if (::isatty(STDERR_FILENO))
+        m_err << "\r" << what << " " << percent << "% (" << done / 1024 << " of " << total / 1024 << " KiB)" << Qt::flush;
+    else if (percent % 25 == 0)
+        m_err << what << " " << percent << "%" << Qt::endl;
+    if (done >= total && ::isatty(STDERR_FILENO)) {
+        m_err << Qt::endl;
+        m_progressShown = false;
+    }
+}
+
+int Cli::authenticate(const QString &givenUser, bool printToken)
+{
+    const QByteArray envToken = qgetenv("LACES_TOKEN");
+    if (!envToken.isEmpty() && !printToken) {
+        m_client.setToken(envToken);
+        return Ok;
+    }
+    QString user = givenUser;
+    if (user.isEmpty())
+        user = Terminal::readLine(QStringLiteral("User: "), false).trimmed();
+    if (user.isEmpty()) {
+        m_err << "laces-cli: no user name given (use --user or LACES_TOKEN)" << Qt::endl;
+        return Usage;
+    }
+    const QString password = Terminal::readLine(QStringLiteral("Password for %1: ").arg(user), true);
+    const Outcome login = call([&](auto done) { m_client.login(user, password, &m_client, done); });
+    if (login.error)
+        return fail(*login.error);
+    if (printToken) {
+        m_out << m_client.token() << Qt::endl;
+        m_err << "expires at " << login.result.value(QStringLiteral("expires_at")).toString()
+              << "; use it with: export LACES_TOKEN=<token>" << Qt::endl;
+    }
+    return Ok;
+}
 
 int Cli::run(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QCoreApplication::translate("Laces::App::Cli", "LACES Genesis command-line client.") + QLatin1Char('\n')
-        + usage());
+        QCoreApplication::translate("Laces::App::Cli", "LACES Genesis command-line client.") + QLatin1Char('\n') + usage());
     parser.addHelpOption();
-    parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), QCoreApplication::translate("Laces::App::Cli", "What to do."));
     const QCommandLineOption serverOption(
         QStringLiteral("server"),
@@ -79,104 +168,416 @@ int Cli::run(const QStringList &arguments)
     const QCommandLineOption searchOption(QStringLiteral("search"),
                                           QCoreApplication::translate("Laces::App::Cli", "Filter twins by name."),
                                           QStringLiteral("text"));
-    parser.addOptions({serverOption, userOption, searchOption});
-    if (!parser.parse(arguments)) {
-        QTextStream(stderr) << "laces-cli: " << parser.errorText() << Qt::endl;
+    const QCommandLineOption twinOption(QStringLiteral("twin"),
+                                        QCoreApplication::translate("Laces::App::Cli", "Twin to import into (name or id)."),
+                                        QStringLiteral("twin"));
+    const QCommandLineOption messageOption(QStringLiteral("message"),
+                                           QCoreApplication::translate("Laces::App::Cli", "Message of the new version."),
+                                           QStringLiteral("text"));
+    const QCommandLineOption dryRunOption(QStringLiteral("dry-run"),
+                                          QCoreApplication::translate("Laces::App::Cli", "Inspect the file without uploading it."));
+    const QCommandLineOption versionRefOption(QStringLiteral("version"),
+                                              QCoreApplication::translate("Laces::App::Cli", "Version to export (default: latest)."),
+                                              QStringLiteral("version"));
+    const QCommandLineOption outputOption(QStringList{QStringLiteral("o"), QStringLiteral("output")},
+                                          QCoreApplication::translate("Laces::App::Cli", "File to write."),
+                                          QStringLiteral("file"));
+    parser.addOptions({serverOption, userOption, searchOption, twinOption, messageOption, dryRunOption,
+                       versionRefOption, outputOption});
+    // --version alone is the program's version; `export --version V` names a twin version.
+    const QStringList &args = arguments;
+    const bool exporting = args.contains(QStringLiteral("export"));
+    if (!exporting && (args.contains(QStringLiteral("--version")) || args.contains(QStringLiteral("-v")))) {
+        m_out << "laces-cli " << Core::productVersion() << Qt::endl;
+        return Ok;
+    }
+    if (!parser.parse(args)) {
+        m_err << "laces-cli: " << parser.errorText() << Qt::endl;
         return Usage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return Ok;
-    }
-    if (parser.isSet(QStringLiteral("version"))) {
-        QTextStream(stdout) << "laces-cli " << Core::productVersion() << Qt::endl;
+        m_out << parser.helpText() << Qt::flush;
         return Ok;
     }
     const QStringList positional = parser.positionalArguments();
-    if (positional.isEmpty()) {
-        QTextStream(stderr) << "laces-cli: no command given\n\n" << usage();
-        return Usage;
-    }
+    if (positional.isEmpty())
+        return usageError(QStringLiteral("no command given"));
     const QString command = positional.first();
+    static const QMap<QString, int> argumentCounts{{QStringLiteral("status"), 0}, {QStringLiteral("login"), 0},
+                                                   {QStringLiteral("whoami"), 0}, {QStringLiteral("twins"), 0},
+                                                   {QStringLiteral("import"), 1}, {QStringLiteral("log"), 1},
+                                                   {QStringLiteral("diff"), 3}, {QStringLiteral("export"), 1}};
+    if (!argumentCounts.contains(command))
+        return usageError(QStringLiteral("unknown command '%1'").arg(command));
+    if (positional.size() - 1 != argumentCounts.value(command))
+        return usageError(QStringLiteral("'%1' takes %2 argument(s)").arg(command).arg(argumentCounts.value(command)));
+
+    if (command == QLatin1String("import") && parser.isSet(dryRunOption))
+        return import(positional, parser);  // entirely local
 
     QString server = parser.value(serverOption);
     if (server.isEmpty())
         server = qEnvironmentVariable("LACES_SERVER", QStringLiteral("http://127.0.0.1:8000"));
     const QUrl baseUrl(server, QUrl::StrictMode);
     if (!baseUrl.isValid() || (baseUrl.scheme() != QLatin1String("http") && baseUrl.scheme() != QLatin1String("https"))
-        || baseUrl.host().isEmpty()) {
-        QTextStream(stderr) << "laces-cli: --server must be an http(s) URL, not '" << server << "'" << Qt::endl;
-        return Usage;
-    }
-    ApiClient client;
-    client.setBaseUrl(baseUrl);
-    QTextStream out(stdout);
+        || baseUrl.host().isEmpty())
+        return usageError(QStringLiteral("--server must be an http(s) URL, not '%1'").arg(server));
+    m_client.setBaseUrl(baseUrl);
 
-    if (command == QLatin1String("status")) {
-        const Outcome health = call([&](auto done) { client.health(&client, done); });
-        if (health.error && health.error->status != 503)
-            return fail(*health.error);
-        const QJsonObject body = health.error ? QJsonObject() : health.result;
-        out << "server:   " << baseUrl.toString() << "\n";
-        out << "status:   " << (health.error ? QStringLiteral("unavailable") : body.value(QStringLiteral("status")).toString()) << "\n";
-        out << "database: " << (health.error ? health.error->message : body.value(QStringLiteral("database")).toString()) << "\n";
-        out << "version:  " << body.value(QStringLiteral("version")).toString() << Qt::endl;
-        return health.error ? Refused : Ok;
-    }
-
-    if (command != QLatin1String("login") && command != QLatin1String("whoami") && command != QLatin1String("twins")) {
-        QTextStream(stderr) << "laces-cli: unknown command '" << command << "'\n\n" << usage();
-        return Usage;
-    }
-
-    const QByteArray envToken = qgetenv("LACES_TOKEN");
-    if (!envToken.isEmpty() && command != QLatin1String("login")) {
-        client.setToken(envToken);
-    } else {
-        QString user = parser.value(userOption);
-        if (user.isEmpty())
-            user = Terminal::readLine(QStringLiteral("User: "), false).trimmed();
-        if (user.isEmpty()) {
-            QTextStream(stderr) << "laces-cli: no user name given (use --user or LACES_TOKEN)" << Qt::endl;
-            return Usage;
-        }
-        const QString password = Terminal::readLine(QStringLiteral("Password for %1: ").arg(user), true);
-        const Outcome login = call([&](auto done) { client.login(user, password, &client, done); });
-        if (login.error)
-            return fail(*login.error);
-        if (command == QLatin1String("login")) {
-            out << client.token() << Qt::endl;
-            QTextStream(stderr) << "expires at " << login.result.value(QStringLiteral("expires_at")).toString()
-                                << "; use it with: export LACES_TOKEN=<token>" << Qt::endl;
-            return Ok;
+    if (command == QLatin1String("status"))
+        return status();
+    if (command == QLatin1String("import")) {
+        if (!parser.isSet(twinOption))
+            return usageError(QStringLiteral("import needs --twin NAME|ID"));
+        if (!QFileInfo(positional.at(1)).isFile()) {
+            m_err << "laces-cli: cannot read " << positional.at(1) << ": no such file" << Qt::endl;
+            return LocalFile;
         }
     }
+    if (command == QLatin1String("export") && !parser.isSet(outputOption))
+        return usageError(QStringLiteral("export needs -o FILE"));
 
-    if (command == QLatin1String("whoami")) {
-        const Outcome me = call([&](auto done) { client.me(&client, done); });
-        if (me.error)
-            return fail(*me.error);
-        out << me.result.value(QStringLiteral("username")).toString() << " ("
-            << me.result.value(QStringLiteral("role")).toString() << ") in "
-            << me.result.value(QStringLiteral("organization")).toObject().value(QStringLiteral("name")).toString()
-            << Qt::endl;
-        return Ok;
-    }
+    if (const int authenticated = authenticate(parser.value(userOption), command == QLatin1String("login"));
+        authenticated != Ok || command == QLatin1String("login"))
+        return authenticated;
 
+    if (command == QLatin1String("whoami"))
+        return whoami();
+    if (command == QLatin1String("twins"))
+        return twins(parser.value(searchOption));
+    if (command == QLatin1String("import"))
+        return import(positional, parser);
+    if (command == QLatin1String("log"))
+        return log(positional.at(1));
+    if (command == QLatin1String("diff"))
+        return diff(positional.at(1), positional.at(2), positional.at(3));
+    return exportModel(positional.at(1), parser.value(versionRefOption), parser.value(outputOption));
+}
+
+int Cli::status()
+{
+    const Outcome health = call([&](auto done) { m_client.health(&m_client, done); });
+    if (health.error && health.error->status != 503)
+        return fail(*health.error);
+    m_out << "server:   " << m_client.baseUrl().toString() << "\n";
+    m_out << "status:   " << (health.error ? QStringLiteral("unavailable") : health.result.value(QStringLiteral("status")).toString()) << "\n";
+    m_out << "database: " << (health.error ? health.error->message : health.result.value(QStringLiteral("database")).toString()) << "\n";
+    m_out << "version:  " << health.result.value(QStringLiteral("version")).toString() << Qt::endl;
+    return health.error ? Refused : Ok;
+}
+
+int Cli::whoami()
+{
+    const Outcome me = call([&](auto done) { m_client.me(&m_client, done); });
+    if (me.error)
+        return fail(*me.error);
+    m_out << me.result.value(QStringLiteral("username")).toString() << " ("
+          << me.result.value(QStringLiteral("role")).toString() << ") in "
+          << me.result.value(QStringLiteral("organization")).toObject().value(QStringLiteral("name")).toString() << Qt::endl;
+    return Ok;
+}
+
+int Cli::twins(const QString &search)
+{
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("200"));
-    if (parser.isSet(searchOption))
-        query.addQueryItem(QStringLiteral("search"), parser.value(searchOption));
-    const Outcome twins = call([&](auto done) { client.listTwins(query, &client, done); });
+    if (!search.isEmpty())
+        query.addQueryItem(QStringLiteral("search"), search);
+    const Outcome twins = call([&](auto done) { m_client.listTwins(query, &m_client, done); });
     if (twins.error)
         return fail(*twins.error);
     const QJsonArray items = twins.result.value(QStringLiteral("items")).toArray();
     for (const QJsonValue &item : items) {
         const QJsonObject twin = item.toObject();
-        out << twin.value(QStringLiteral("id")).toString() << "  " << twin.value(QStringLiteral("name")).toString()
-            << "  (" << twin.value(QStringLiteral("component_count")).toInt() << " components)\n";
+        m_out << twin.value(QStringLiteral("id")).toString() << "  " << twin.value(QStringLiteral("name")).toString()
+              << "  (" << twin.value(QStringLiteral("component_count")).toInt() << " components)\n";
     }
-    out << twins.result.value(QStringLiteral("total")).toInt() << " twin(s)" << Qt::endl;
+    m_out << twins.result.value(QStringLiteral("total")).toInt() << " twin(s)" << Qt::endl;
+    return Ok;
+}
+
+std::optional<QJsonObject> Cli::findTwin(const QString &nameOrId, int *exitCode)
+{
+    *exitCode = Ok;
+    if (!QUuid::fromString(nameOrId).isNull()) {
+        const Outcome twin = call([&](auto done) {
+            m_client.send("GET", QStringLiteral("/twins/") + nameOrId, nullptr, &m_client, done);
+        });
+        if (twin.error) {
+            if (twin.error->status != 404)
+                *exitCode = fail(*twin.error);
+            return std::nullopt;
+        }
+        return twin.result;
+    }
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("search"), nameOrId);
+    query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("200"));
+    const Outcome found = call([&](auto done) { m_client.listTwins(query, &m_client, done); });
+    if (found.error) {
+        *exitCode = fail(*found.error);
+        return std::nullopt;
+    }
+    for (const QJsonValue &item : found.result.value(QStringLiteral("items")).toArray()) {
+        if (item.toObject().value(QStringLiteral("name")).toString().compare(nameOrId, Qt::CaseInsensitive) == 0)
+            return item.toObject();
+    }
+    return std::nullopt;
+}
+
+std::optional<QJsonObject> Cli::findVersion(const QJsonObject &twin, const QString &reference, int *exitCode)
+{
+    *exitCode = Ok;
+    const QString twinId = twin.value(QStringLiteral("id")).toString();
+    QString versionId;
+    if (reference.isEmpty() || reference == QLatin1String("latest")) {
+        versionId = twin.value(QStringLiteral("latest_version_id")).toString();
+    } else if (!QUuid::fromString(reference).isNull()) {
+        versionId = reference;
+    } else {
+        bool isNumber = false;
+        const int number = QString(reference).remove(QLatin1Char('v')).toInt(&isNumber);
+        if (isNumber) {
+            for (int page = 1; versionId.isEmpty(); ++page) {
+                const Outcome log = call([&](auto done) {
+                    m_client.send("GET", QStringLiteral("/twins/%1/versions?per_page=200&page=%2").arg(twinId).arg(page),
+                                  nullptr, &m_client, done);
+                });
+                if (log.error) {
+                    *exitCode = fail(*log.error);
+                    return std::nullopt;
+                }
+                const QJsonArray items = log.result.value(QStringLiteral("items")).toArray();
+                if (items.isEmpty())
+                    break;
+                for (const QJsonValue &item : items) {
+                    if (item.toObject().value(QStringLiteral("number")).toInt() == number)
+                        versionId = item.toObject().value(QStringLiteral("id")).toString();
+                }
+            }
+        } else {
+            const Outcome tags = call([&](auto done) {
+                m_client.send("GET", QStringLiteral("/twins/%1/tags").arg(twinId), nullptr, &m_client, done);
+            });
+            if (tags.error) {
+                *exitCode = fail(*tags.error);
+                return std::nullopt;
+            }
+            for (const QJsonValue &tag : tags.result.value(QStringLiteral("items")).toArray()) {
+                if (tag.toObject().value(QStringLiteral("name")).toString() == reference)
+                    versionId = tag.toObject().value(QStringLiteral("version_id")).toString();
+            }
+        }
+    }
+    if (versionId.isEmpty()) {
+        m_err << "laces-cli: the twin '" << twin.value(QStringLiteral("name")).toString() << "' has no version '"
+              << (reference.isEmpty() ? QStringLiteral("latest") : reference) << "'" << Qt::endl;
+        *exitCode = Refused;
+        return std::nullopt;
+    }
+    const Outcome version = call([&](auto done) {
+        m_client.send("GET", QStringLiteral("/twins/%1/versions/%2").arg(twinId, versionId), nullptr, &m_client, done);
+    });
+    if (version.error) {
+        *exitCode = fail(*version.error);
+        return std::nullopt;
+    }
+    return version.result;
+}
+
+int Cli::import(const QStringList &positional, const QCommandLineParser &parser)
+{
+    const QString filePath = positional.at(1);
+    const QString fileName = QFileInfo(filePath).fileName();
+    if (parser.isSet(QStringLiteral("dry-run"))) {
+        const auto info = Core::ModelInspector::inspectFile(filePath);
+        if (!info) {
+            m_err << "laces-cli: " << info.error().message << Qt::endl;
+            return QFileInfo(filePath).isReadable() ? Refused : LocalFile;
+        }
+        const auto vec = [](const QVector3D &v) { return QJsonArray{v.x(), v.y(), v.z()}; };
+        m_out << "file:        " << fileName << " (" << QFileInfo(filePath).size() << " bytes)\n";
+        m_out << "format:      " << info->format << "\n";
+        m_out << "triangles:   " << info->triangleCount << " (" << info->instancedTriangleCount << " drawn)\n";
+        m_out << "vertices:    " << info->vertexCount << "\n";
+        m_out << "components:  " << info->components.size() << "\n";
+        m_out << "box:         " << formatBox(vec(info->bounds.min), vec(info->bounds.max)) << "\n";
+        m_out << "dry run: nothing uploaded" << Qt::endl;
+        return Ok;
+    }
+
+    const QString twinName = parser.value(QStringLiteral("twin"));
+    int exitCode = Ok;
+    std::optional<QJsonObject> twin = findTwin(twinName, &exitCode);
+    if (exitCode != Ok)
+        return exitCode;
+    if (!twin) {
+        if (!QUuid::fromString(twinName).isNull()) {
+            m_err << "laces-cli: no twin with the id " << twinName << Qt::endl;
+            return Refused;
+        }
+        const QJsonObject body{{QStringLiteral("name"), twinName}};
+        const Outcome created = call([&](auto done) { m_client.createTwin(body, &m_client, done); });
+        if (created.error)
+            return fail(*created.error);
+        twin = created.result;
+        m_err << "created the twin '" << twinName << "'" << Qt::endl;
+    }
+    const QString twinId = twin->value(QStringLiteral("id")).toString();
+
+    m_lastPercent = -1;
+    const Outcome uploaded = call([&](auto done) {
+        m_client.uploadModel(twinId, filePath, &m_client,
+                             [this](qint64 sent, qint64 total) { progress("uploading", sent, total); }, done);
+    });
+    if (uploaded.error)
+        return fail(*uploaded.error);
+    const QJsonObject &model = uploaded.result;
+
+    const QJsonValue latest = twin->value(QStringLiteral("latest_version_id"));
+    QJsonObject version{{QStringLiteral("parents"), latest.isString() ? QJsonArray{latest} : QJsonArray()},
+                        {QStringLiteral("message"), parser.isSet(QStringLiteral("message"))
+                                                        ? parser.value(QStringLiteral("message"))
+                                                        : QStringLiteral("Import %1").arg(fileName)},
+                        {QStringLiteral("model_sha256"), model.value(QStringLiteral("sha256"))},
+                        {QStringLiteral("model_filename"), fileName}};
+    const Outcome created = call([&](auto done) {
+        m_client.send("POST", QStringLiteral("/twins/%1/versions").arg(twinId), &version, &m_client, done);
+    });
+    if (created.error)
+        return fail(*created.error);
+    m_out << "format:      " << model.value(QStringLiteral("format")).toString() << "\n";
+    m_out << "triangles:   " << model.value(QStringLiteral("triangle_count")).toInteger() << " ("
+          << model.value(QStringLiteral("instanced_triangle_count")).toInteger() << " drawn)\n";
+    m_out << "components:  " << model.value(QStringLiteral("components")).toArray().size() << "\n";
+    m_out << "box:         " << formatBox(model.value(QStringLiteral("bbox_min")).toArray(),
+                                          model.value(QStringLiteral("bbox_max")).toArray()) << "\n";
+    m_out << "stored:      " << (model.value(QStringLiteral("stored_now")).toBool() ? "new content" : "same content as before")
+          << " (sha256 " << model.value(QStringLiteral("sha256")).toString().left(12) << ")\n";
+    m_out << "version:     " << created.result.value(QStringLiteral("number")).toInt() << " "
+          << created.result.value(QStringLiteral("id")).toString() << Qt::endl;
+    return Ok;
+}
+
+int Cli::log(const QString &twinName)
+{
+    int exitCode = Ok;
+    const std::optional<QJsonObject> twin = findTwin(twinName, &exitCode);
+    if (!twin) {
+        if (exitCode == Ok)
+            m_err << "laces-cli: no twin named '" << twinName << "'" << Qt::endl;
+        return exitCode == Ok ? Refused : exitCode;
+    }
+    for (int page = 1;; ++page) {
+        const Outcome log = call([&](auto done) {
+            m_client.send("GET", QStringLiteral("/twins/%1/versions?per_page=200&page=%2")
+                                     .arg(twin->value(QStringLiteral("id")).toString()).arg(page),
+                          nullptr, &m_client, done);
+        });
+        if (log.error)
+            return fail(*log.error);
+        const QJsonArray items = log.result.value(QStringLiteral("items")).toArray();
+        for (const QJsonValue &item : items) {
+            const QJsonObject version = item.toObject();
+            const QDateTime created = QDateTime::fromString(version.value(QStringLiteral("created_at")).toString(), Qt::ISODate);
+            QStringList tags;
+            for (const QJsonValue &tag : version.value(QStringLiteral("tags")).toArray())
+                tags.append(tag.toString());
+            m_out << "v" << version.value(QStringLiteral("number")).toInt() << "  "
+                  << version.value(QStringLiteral("id")).toString() << "  "
+                  << created.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")) << "  "
+                  << version.value(QStringLiteral("author")).toObject().value(QStringLiteral("username")).toString()
+                  << "  " << version.value(QStringLiteral("message")).toString()
+                  << (tags.isEmpty() ? QString() : QStringLiteral("  [%1]").arg(tags.join(QStringLiteral(", "))))
+                  << (version.value(QStringLiteral("is_latest")).toBool() ? QStringLiteral("  (latest)") : QString())
+                  << "\n";
+        }
+        if (items.size() < 200)
+            break;
+    }
+    m_out.flush();
+    return Ok;
+}
+
+int Cli::diff(const QString &twinName, const QString &from, const QString &to)
+{
+    int exitCode = Ok;
+    const std::optional<QJsonObject> twin = findTwin(twinName, &exitCode);
+    if (!twin) {
+        if (exitCode == Ok)
+            m_err << "laces-cli: no twin named '" << twinName << "'" << Qt::endl;
+        return exitCode == Ok ? Refused : exitCode;
+    }
+    const auto a = findVersion(*twin, from, &exitCode);
+    if (!a)
+        return exitCode;
+    const auto b = findVersion(*twin, to, &exitCode);
+    if (!b)
+        return exitCode;
+    const Outcome diff = call([&](auto done) {
+        m_client.send("GET", QStringLiteral("/twins/%1/versions/%2/diff/%3")
+                                 .arg(twin->value(QStringLiteral("id")).toString(), a->value(QStringLiteral("id")).toString(),
+                                      b->value(QStringLiteral("id")).toString()),
+                      nullptr, &m_client, done);
+    });
+    if (diff.error)
+        return fail(*diff.error);
+    m_out << "v" << a->value(QStringLiteral("number")).toInt() << " → v" << b->value(QStringLiteral("number")).toInt() << "\n";
+    m_out << "model: " << (diff.result.value(QStringLiteral("model_changed")).toBool() ? "changed" : "unchanged") << "\n";
+    const QJsonObject components = diff.result.value(QStringLiteral("components")).toObject();
+    for (const QJsonValue &name : components.value(QStringLiteral("added")).toArray())
+        m_out << "+ component " << name.toString() << "\n";
+    for (const QJsonValue &name : components.value(QStringLiteral("removed")).toArray())
+        m_out << "- component " << name.toString() << "\n";
+    for (const QJsonValue &change : components.value(QStringLiteral("changed")).toArray()) {
+        QStringList fields;
+        for (const QJsonValue &field : change.toObject().value(QStringLiteral("fields")).toArray())
+            fields.append(field.toString());
+        m_out << "~ component " << change.toObject().value(QStringLiteral("name")).toString() << " ("
+              << fields.join(QStringLiteral(", ")) << ")\n";
+    }
+    const QJsonObject properties = diff.result.value(QStringLiteral("properties")).toObject();
+    const QJsonObject added = properties.value(QStringLiteral("added")).toObject();
+    for (auto it = added.begin(); it != added.end(); ++it)
+        m_out << "+ " << it.key() << ": " << compact(it.value()) << "\n";
+    const QJsonObject removed = properties.value(QStringLiteral("removed")).toObject();
+    for (auto it = removed.begin(); it != removed.end(); ++it)
+        m_out << "- " << it.key() << ": " << compact(it.value()) << "\n";
+    for (const QJsonValue &change : properties.value(QStringLiteral("changed")).toArray()) {
+        const QJsonObject c = change.toObject();
+        m_out << "~ " << c.value(QStringLiteral("key")).toString() << ": " << compact(c.value(QStringLiteral("from")))
+              << " → " << compact(c.value(QStringLiteral("to"))) << "\n";
+    }
+    m_out.flush();
+    return Ok;
+}
+
+int Cli::exportModel(const QString &twinName, const QString &reference, const QString &outputPath)
+{
+    int exitCode = Ok;
+    const std::optional<QJsonObject> twin = findTwin(twinName, &exitCode);
+    if (!twin) {
+        if (exitCode == Ok)
+            m_err << "laces-cli: no twin named '" << twinName << "'" << Qt::endl;
+        return exitCode == Ok ? Refused : exitCode;
+    }
+    const auto version = findVersion(*twin, reference, &exitCode);
+    if (!version)
+        return exitCode;
+    const QString url = version->value(QStringLiteral("model")).toObject().value(QStringLiteral("url")).toString();
+    if (url.isEmpty()) {
+        m_err << "laces-cli: version " << version->value(QStringLiteral("number")).toInt() << " has no model" << Qt::endl;
+        return Refused;
+    }
+    m_lastPercent = -1;
+    const Outcome saved = call([&](auto done) {
+        m_client.downloadToFile(url, outputPath, &m_client,
+                                [this](qint64 received, qint64 total) { progress("downloading", received, total); }, done);
+    });
+    if (saved.error)
+        return fail(*saved.error);
+    m_out << "wrote " << outputPath << " (" << QFileInfo(outputPath).size() << " bytes, version "
+          << version->value(QStringLiteral("number")).toInt() << ")" << Qt::endl;
     return Ok;
 }
 

@@ -1,6 +1,11 @@
 #include "apiclient.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
+#include <QSaveFile>
+
+#include <memory>
 #include <QNetworkReply>
 
 namespace Laces::App {
@@ -11,8 +16,7 @@ ApiClient::ApiClient(QObject *parent)
     m_network.setTransferTimeout(30000);
 }
 
-void ApiClient::send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
-                     QObject *context, JsonCallback callback)
+QNetworkRequest ApiClient::requestFor(const QString &pathAndQuery) const
 {
     QUrl url = m_baseUrl;
     const qsizetype question = pathAndQuery.indexOf(QLatin1Char('?'));
@@ -25,6 +29,104 @@ void ApiClient::send(const QByteArray &method, const QString &pathAndQuery, cons
     request.setRawHeader("Accept", "application/json");
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);
+    return request;
+}
+
+void ApiClient::finish(QNetworkReply *reply, const QPointer<QObject> &guard, const JsonCallback &callback,
+                       bool authenticated, const QByteArray &data)
+{
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (authenticated && status == 401)
+        emit sessionEnded();
+    if (!guard)
+        return;
+    if (status >= 200 && status < 300) {
+        callback(QJsonDocument::fromJson(data).object(), nullptr);
+        return;
+    }
+    ApiError error = ApiError::fromReply(status, data, reply->errorString());
+    error.retryAfterS = reply->rawHeader("Retry-After").toInt();
+    callback({}, &error);
+}
+
+void ApiClient::uploadModel(const QString &twinId, const QString &filePath, QObject *context, Progress progress,
+                            JsonCallback callback)
+{
+    auto *file = new QFile(filePath);
+    if (!file->open(QIODevice::ReadOnly)) {
+        ApiError error;
+        error.status = -1;
+        error.message = tr("Cannot read %1: %2").arg(filePath, file->errorString());
+        delete file;
+        callback({}, &error);
+        return;
+    }
+    QNetworkRequest request = requestFor(QStringLiteral("/twins/%1/models").arg(twinId));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+    request.setHeader(QNetworkRequest::ContentLengthHeader, file->size());
+    request.setRawHeader("X-Filename", QFileInfo(filePath).fileName().toUtf8());
+    QNetworkReply *reply = m_network.post(request, file);
+    file->setParent(reply);
+    if (progress)
+        connect(reply, &QNetworkReply::uploadProgress, context ? context : this, progress);
+    QPointer<QObject> guard(context);
+    const bool authenticated = !m_token.isEmpty();
+    connect(reply, &QNetworkReply::finished, this, [this, reply, guard, callback, authenticated] {
+        finish(reply, guard, callback, authenticated, reply->readAll());
+    });
+}
+
+void ApiClient::downloadToFile(const QString &pathAndQuery, const QString &filePath, QObject *context,
+                               Progress progress, JsonCallback callback)
+{
+    auto file = std::make_shared<QSaveFile>(filePath);
+    if (!file->open(QIODevice::WriteOnly)) {
+        ApiError error;
+        error.status = -1;
+        error.message = tr("Cannot write %1: %2").arg(filePath, file->errorString());
+        callback({}, &error);
+        return;
+    }
+    QNetworkReply *reply = m_network.get(requestFor(pathAndQuery));
+    if (progress)
+        connect(reply, &QNetworkReply::downloadProgress, context ? context : this, progress);
+    auto errorBody = std::make_shared<QByteArray>();
+    connect(reply, &QNetworkReply::readyRead, this, [reply, file, errorBody] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status >= 200 && status < 300)
+            file->write(reply->readAll());
+        else
+            errorBody->append(reply->readAll().left(65536));
+    });
+    QPointer<QObject> guard(context);
+    const bool authenticated = !m_token.isEmpty();
+    connect(reply, &QNetworkReply::finished, this, [this, reply, guard, callback, authenticated, file, errorBody] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status >= 200 && status < 300 && reply->error() == QNetworkReply::NoError) {
+            file->write(reply->readAll());
+            if (!file->commit()) {
+                reply->deleteLater();
+                ApiError error;
+                error.status = -1;
+                error.message = tr("Cannot write the file: %1").arg(file->errorString());
+                if (guard)
+                    callback({}, &error);
+                return;
+            }
+            finish(reply, guard, callback, authenticated, "{}");
+            return;
+        }
+        file->cancelWriting();
+        errorBody->append(reply->readAll());
+        finish(reply, guard, callback, authenticated, *errorBody);
+    });
+}
+
+void ApiClient::send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
+                     QObject *context, JsonCallback callback)
+{
+    QNetworkRequest request = requestFor(pathAndQuery);
     QByteArray payload;
     if (body) {
         payload = QJsonDocument(*body).toJson(QJsonDocument::Compact);
@@ -34,20 +136,7 @@ void ApiClient::send(const QByteArray &method, const QString &pathAndQuery, cons
     const bool authenticated = !m_token.isEmpty();
     QPointer<QObject> guard(context);
     connect(reply, &QNetworkReply::finished, this, [this, reply, guard, callback, authenticated] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray data = reply->readAll();
-        if (authenticated && status == 401)
-            emit sessionEnded();
-        if (!guard)
-            return;
-        if (status >= 200 && status < 300) {
-            callback(QJsonDocument::fromJson(data).object(), nullptr);
-            return;
-        }
-        ApiError error = ApiError::fromReply(status, data, reply->errorString());
-        error.retryAfterS = reply->rawHeader("Retry-After").toInt();
-        callback({}, &error);
+        finish(reply, guard, callback, authenticated, reply->readAll());
     });
 }
 

@@ -39,6 +39,14 @@ public:
     void createTwin(const QJsonObject &twin, QObject *context, JsonCallback callback);
     void deleteTwin(const QString &id, QObject *context, JsonCallback callback);
 
+    using Progress = std::function<void(qint64 done, qint64 total)>;
+    // Streams a model file to POST /twins/{id}/models (the file is not read into memory).
+    void uploadModel(const QString &twinId, const QString &filePath, QObject *context, Progress progress,
+                     JsonCallback callback);
+    // Streams GET `pathAndQuery` into `filePath` (written to FILE.part, renamed when whole).
+    void downloadToFile(const QString &pathAndQuery, const QString &filePath, QObject *context, Progress progress,
+                        JsonCallback callback);
+
     // Any call: method, path (with query), optional JSON body.
     void send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
               QObject *context, JsonCallback callback);
@@ -48,6 +56,10 @@ signals:
     void sessionEnded();
 
 private:
+    QNetworkRequest requestFor(const QString &pathAndQuery) const;
+    void finish(QNetworkReply *reply, const QPointer<QObject> &guard, const JsonCallback &callback, bool authenticated,
+                const QByteArray &data);
+
     QNetworkAccessManager m_network;
     QUrl m_baseUrl;
     QByteArray m_token;

@@ -8,6 +8,8 @@ namespace Laces::App {
 
 QString ApiError::describe() const
 {
+    if (isLocalError())
+        return message;
     if (isNetworkError())
         return QCoreApplication::translate("Laces::App::ApiError", "Cannot reach the server: %1").arg(message);
     if (field.isEmpty())

@@ -1,6 +1,9 @@
 #include "testserver.h"
 
+#include <QCryptographicHash>
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Laces;
@@ -20,6 +23,10 @@ private slots:
     void badUsage_data();
     void badUsage();
     void unreachableServer();
+    void importLogDiffExportRoundTrip();
+    void importRefusesMalformedFile();
+    void dryRunNeedsNoServer();
+    void exportToUnwritablePath();
 
 private:
     struct Run
@@ -141,6 +148,94 @@ void tst_Cli::unreachableServer()
     const Run result = run({QStringLiteral("status"), QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:1")});
     QCOMPARE(result.exitCode, 4);
     QVERIFY(result.err.contains("Cannot reach the server"));
+}
+
+namespace {
+QString model(const char *name)
+{
+    return QStringLiteral(LACES_SHARED_DATA_DIR "/models/") + QLatin1String(name);
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile file(path);
+    file.open(QIODevice::ReadOnly);
+    return file.readAll();
+}
+} // namespace
+
+void tst_Cli::importLogDiffExportRoundTrip()
+{
+    const Run first = run({QStringLiteral("import"), model("2CylinderEngine.glb"), QStringLiteral("--twin"),
+                           QStringLiteral("Engine CLI"), QStringLiteral("--message"), QStringLiteral("Initial assembly")},
+                          {}, m_token);
+    QCOMPARE(first.exitCode, 0);
+    QVERIFY2(first.out.contains("format:      glb"), first.out.constData());
+    QVERIFY(first.out.contains("triangles:   75730"));
+    QVERIFY(first.out.contains("components:  67"));
+    QVERIFY(first.out.contains("version:     1 "));
+    QVERIFY(first.err.contains("created the twin 'Engine CLI'"));
+
+    const Run second = run({QStringLiteral("import"), model("Spider_binary.stl"), QStringLiteral("--twin"),
+                            QStringLiteral("engine cli")}, {}, m_token);
+    QCOMPARE(second.exitCode, 0);
+    QVERIFY2(second.out.contains("version:     2 "), second.out.constData());
+
+    const Run log = run({QStringLiteral("log"), QStringLiteral("Engine CLI")}, {}, m_token);
+    QCOMPARE(log.exitCode, 0);
+    const QList<QByteArray> lines = log.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QVERIFY(lines[0].startsWith("v2 ") && lines[0].contains("Import Spider_binary.stl") && lines[0].contains("(latest)"));
+    QVERIFY(lines[1].startsWith("v1 ") && lines[1].contains("Initial assembly") && lines[1].contains("cli-user"));
+
+    const Run diff = run({QStringLiteral("diff"), QStringLiteral("Engine CLI"), QStringLiteral("1"), QStringLiteral("latest")},
+                         {}, m_token);
+    QCOMPARE(diff.exitCode, 0);
+    QVERIFY2(diff.out.contains("model: changed"), diff.out.constData());
+    QVERIFY(diff.out.contains("+ component "));
+    QCOMPARE(diff.out.count("- component "), 67);
+
+    QTemporaryDir dir;
+    const QString engineCopy = dir.filePath(QStringLiteral("engine.glb"));
+    const Run exported = run({QStringLiteral("export"), QStringLiteral("Engine CLI"), QStringLiteral("--version"),
+                              QStringLiteral("1"), QStringLiteral("-o"), engineCopy}, {}, m_token);
+    QCOMPARE(exported.exitCode, 0);
+    QVERIFY(fileBytes(engineCopy) == fileBytes(model("2CylinderEngine.glb")));
+    const QString latestCopy = dir.filePath(QStringLiteral("latest.stl"));
+    QCOMPARE(run({QStringLiteral("export"), QStringLiteral("Engine CLI"), QStringLiteral("-o"), latestCopy}, {}, m_token).exitCode, 0);
+    QVERIFY(fileBytes(latestCopy) == fileBytes(model("Spider_binary.stl")));
+    const Run missing = run({QStringLiteral("export"), QStringLiteral("Engine CLI"), QStringLiteral("--version"),
+                             QStringLiteral("9"), QStringLiteral("-o"), dir.filePath(QStringLiteral("x"))}, {}, m_token);
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("x"))));
+}
+
+void tst_Cli::importRefusesMalformedFile()
+{
+    const Run refused = run({QStringLiteral("import"), model("malformed/AllIndicesOutOfRange.gltf"), QStringLiteral("--twin"),
+                             QStringLiteral("Broken")}, {}, m_token);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains("AllIndicesOutOfRange.gltf"), refused.err.constData());
+    const Run absent = run({QStringLiteral("import"), QStringLiteral("/nonexistent/file.stl"), QStringLiteral("--twin"),
+                            QStringLiteral("Broken")}, {}, m_token);
+    QCOMPARE(absent.exitCode, 5);
+}
+
+void tst_Cli::dryRunNeedsNoServer()
+{
+    const Run dry = run({QStringLiteral("import"), model("fandisk.obj"), QStringLiteral("--twin"), QStringLiteral("x"),
+                         QStringLiteral("--dry-run"), QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:1")});
+    QCOMPARE(dry.exitCode, 0);
+    QVERIFY(dry.out.contains("format:      obj"));
+    QVERIFY(dry.out.contains("triangles:   12946"));
+    QVERIFY(dry.out.contains("nothing uploaded"));
+}
+
+void tst_Cli::exportToUnwritablePath()
+{
+    const Run result = run({QStringLiteral("export"), QStringLiteral("Engine CLI"), QStringLiteral("-o"),
+                            QStringLiteral("/nonexistent-dir/out.glb")}, {}, m_token);
+    QCOMPARE(result.exitCode, 5);
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
