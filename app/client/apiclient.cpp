@@ -68,6 +68,8 @@ void ApiClient::uploadModel(const QString &twinId, const QString &filePath, QObj
     request.setRawHeader("X-Filename", QFileInfo(filePath).fileName().toUtf8());
     QNetworkReply *reply = m_network.post(request, file);
     file->setParent(reply);
+    if (context)  // cancelling is destroying the context
+        connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
     if (progress)
         connect(reply, &QNetworkReply::uploadProgress, context ? context : this, progress);
     QPointer<QObject> guard(context);
@@ -89,6 +91,8 @@ void ApiClient::downloadToFile(const QString &pathAndQuery, const QString &fileP
         return;
     }
     QNetworkReply *reply = m_network.get(requestFor(pathAndQuery));
+    if (context)  // cancelling is destroying the context
+        connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
     if (progress)
         connect(reply, &QNetworkReply::downloadProgress, context ? context : this, progress);
     auto errorBody = std::make_shared<QByteArray>();

@@ -3,6 +3,7 @@
 #include "logindialog.h"
 #include "session.h"
 #include "twinbrowser.h"
+#include "workspace/twinworkspace.h"
 #include "version.h"
 
 #include <QApplication>
@@ -12,6 +13,8 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
 
 namespace Laces::App {
 
@@ -20,13 +23,23 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
     , m_session(session)
     , m_localServer(localServer)
     , m_browser(new TwinBrowser(session, this))
+    , m_tabs(new QTabWidget(this))
     , m_serverLabel(new QLabel(this))
     , m_userLabel(new QLabel(this))
     , m_stateLabel(new QLabel(this))
 {
     setWindowTitle(tr("LACES Genesis"));
     setWindowIcon(QIcon::fromTheme(QStringLiteral("org.laces.Genesis")));
-    setCentralWidget(m_browser);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_browser, tr("Twins"));
+    setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        if (index > 0)
+            delete m_tabs->widget(index);
+    });
+    connect(m_browser, &TwinBrowser::openRequested, this, &MainWindow::openTwin);
+    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
     m_stateLabel->setObjectName(QStringLiteral("connectionState"));
     statusBar()->addWidget(m_serverLabel);
     statusBar()->addWidget(m_userLabel);
@@ -43,6 +56,21 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
     });
     connect(m_browser, &TwinBrowser::errorOccurred, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+}
+
+TwinWorkspace *MainWindow::openTwin(const QJsonObject &twin)
+{
+    const QString id = twin.value(QStringLiteral("id")).toString();
+    for (int i = 1; i < m_tabs->count(); ++i) {
+        if (auto *existing = qobject_cast<TwinWorkspace *>(m_tabs->widget(i)); existing && existing->twinId() == id) {
+            m_tabs->setCurrentIndex(i);
+            return existing;
+        }
+    }
+    auto *workspace = new TwinWorkspace(m_session, twin, m_tabs);
+    m_tabs->setCurrentIndex(m_tabs->addTab(workspace, twin.value(QStringLiteral("name")).toString()));
+    workspace->openVersion();
+    return workspace;
 }
 
 void MainWindow::createMenus()

@@ -9,6 +9,7 @@ namespace Laces::App {
 class LocalServer;
 class Session;
 class TwinBrowser;
+class TwinWorkspace;
 
 // The workbench window: the twin browser, and a status bar with the server, the user,
 // their role and the connection state.
@@ -20,6 +21,8 @@ public:
     MainWindow(Session *session, LocalServer *localServer, QWidget *parent = nullptr);
 
     TwinBrowser *twinBrowser() const { return m_browser; }
+    // Opens (or brings forward) a twin in its own tab, at its latest version.
+    TwinWorkspace *openTwin(const QJsonObject &twin);
     void showSessionInfo();
 
 private:
@@ -30,6 +33,7 @@ private:
     Session *m_session;
     LocalServer *m_localServer;
     TwinBrowser *m_browser;
+    class QTabWidget *m_tabs;
     QLabel *m_serverLabel;
     QLabel *m_userLabel;
     QLabel *m_stateLabel;

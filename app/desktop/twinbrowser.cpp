@@ -31,6 +31,7 @@ TwinBrowser::TwinBrowser(Session *session, QWidget *parent)
     , m_model(new QStandardItemModel(0, ColumnCount, this))
     , m_create(new QPushButton(tr("&New twin…"), this))
     , m_delete(new QPushButton(tr("&Delete"), this))
+    , m_open(new QPushButton(tr("&Open"), this))
     , m_previous(new QPushButton(tr("Previous"), this))
     , m_next(new QPushButton(tr("Next"), this))
     , m_pageLabel(new QLabel(this))
@@ -57,6 +58,7 @@ TwinBrowser::TwinBrowser(Session *session, QWidget *parent)
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_search, 1);
+    top->addWidget(m_open);
     top->addWidget(m_create);
     top->addWidget(m_delete);
     auto *bottom = new QHBoxLayout;
@@ -94,6 +96,13 @@ TwinBrowser::TwinBrowser(Session *session, QWidget *parent)
         reload();
     });
     connect(m_create, &QPushButton::clicked, this, &TwinBrowser::createTwin);
+    const auto openSelected = [this] {
+        const QModelIndexList rows = m_table->selectionModel()->selectedRows(NameColumn);
+        if (!rows.isEmpty())
+            emit openRequested(rows.first().data(Qt::UserRole + 1).toJsonObject());
+    };
+    connect(m_open, &QPushButton::clicked, this, openSelected);
+    connect(m_table, &QTableView::doubleClicked, this, openSelected);
     connect(m_delete, &QPushButton::clicked, this, &TwinBrowser::deleteSelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TwinBrowser::updatePermissions);
     updatePermissions();
@@ -104,6 +113,7 @@ void TwinBrowser::updatePermissions()
     m_create->setEnabled(m_session->can(QStringLiteral("twins.create")));
     m_create->setToolTip(m_create->isEnabled() ? QString() : tr("Your role cannot create twins."));
     const bool selected = m_table->selectionModel()->hasSelection();
+    m_open->setEnabled(selected);
     m_delete->setEnabled(selected && m_session->can(QStringLiteral("twins.delete")));
     m_delete->setToolTip(m_session->can(QStringLiteral("twins.delete")) ? QString() : tr("Your role cannot delete twins."));
 }
@@ -116,6 +126,11 @@ int TwinBrowser::rowCount() const
 QString TwinBrowser::nameAt(int row) const
 {
     return m_model->item(row, NameColumn)->text();
+}
+
+void TwinBrowser::selectRow(int row)
+{
+    m_table->selectRow(row);
 }
 
 void TwinBrowser::reload()
@@ -145,6 +160,7 @@ void TwinBrowser::showPage(const QJsonObject &page)
         const QJsonObject twin = value.toObject();
         auto *name = new QStandardItem(twin.value(QStringLiteral("name")).toString());
         name->setData(twin.value(QStringLiteral("id")).toString(), Qt::UserRole);
+        name->setData(twin, Qt::UserRole + 1);
         name->setToolTip(twin.value(QStringLiteral("description")).toString());
         auto *components = new QStandardItem(QString::number(twin.value(QStringLiteral("component_count")).toInt()));
         const QJsonValue version = twin.value(QStringLiteral("latest_version_number"));

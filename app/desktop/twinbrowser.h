@@ -27,9 +27,11 @@ public:
     int rowCount() const;
     QString nameAt(int row) const;
     void updatePermissions();
+    void selectRow(int row);
 
 signals:
     void loaded();
+    void openRequested(const QJsonObject &twin);
     void errorOccurred(const QString &message);
 
 private:
@@ -43,6 +45,7 @@ private:
     QStandardItemModel *m_model;
     QPushButton *m_create;
     QPushButton *m_delete;
+    QPushButton *m_open;
     QPushButton *m_previous;
     QPushButton *m_next;
     QLabel *m_pageLabel;

@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtEndian>
 
@@ -72,6 +73,7 @@ struct Walker
 {
     const aiScene *scene = nullptr;
     ModelInfo *info = nullptr;
+    QList<ComponentGeometry> *geometry = nullptr;  // filled when the caller wants triangles
     QHash<QString, int> nameUses;
 
     void walk(const aiNode *node, const aiMatrix4x4 &parentTransform, const QString &parentPath)
@@ -81,13 +83,39 @@ struct Walker
         const QString path = parentPath.isEmpty() ? name : parentPath + QLatin1Char('/') + name;
         if (node->mNumMeshes > 0) {
             ModelComponent component;
+            // Unnamed nodes (assimp calls them "nodes[N]" in glTF) take their mesh's name,
+            // which in CAD exports names the part ("Piston_123-844_0_Parts_1").
+            static const QRegularExpression synthetic(QStringLiteral("^nodes\\[\\d+\\]$"));
+            if (name.isEmpty() || synthetic.match(name).hasMatch()) {
+                const QString meshName = QString::fromUtf8(scene->mMeshes[node->mMeshes[0]]->mName.C_Str());
+                if (!meshName.isEmpty())
+                    name = meshName;
+            }
             if (name.isEmpty())
                 name = QStringLiteral("part");
             const int uses = nameUses[name]++;
             component.name = uses == 0 ? name : name + QLatin1Char('#') + QString::number(uses + 1);
             component.path = path;
+            ComponentGeometry drawable;
+            drawable.name = component.name;
+            aiMatrix3x3 normalMatrix(transform);
+            normalMatrix.Inverse().Transpose();
             for (unsigned i = 0; i < node->mNumMeshes; ++i) {
                 const aiMesh *mesh = scene->mMeshes[node->mMeshes[i]];
+                if (geometry) {
+                    const quint32 base = quint32(drawable.vertices.size() / 6);
+                    for (unsigned v = 0; v < mesh->mNumVertices; ++v) {
+                        const aiVector3D p = transform * mesh->mVertices[v];
+                        aiVector3D n = mesh->mNormals ? normalMatrix * mesh->mNormals[v] : aiVector3D(0, 0, 1);
+                        n.NormalizeSafe();
+                        drawable.vertices << p.x << p.y << p.z << n.x << n.y << n.z;
+                    }
+                    for (unsigned f = 0; f < mesh->mNumFaces; ++f) {
+                        const aiFace &face = mesh->mFaces[f];
+                        if (face.mNumIndices == 3)
+                            drawable.indices << base + face.mIndices[0] << base + face.mIndices[1] << base + face.mIndices[2];
+                    }
+                }
                 component.vertexCount += mesh->mNumVertices;
                 for (unsigned f = 0; f < mesh->mNumFaces; ++f) {
                     if (mesh->mFaces[f].mNumIndices == 3)
@@ -101,6 +129,10 @@ struct Walker
             info->instancedTriangleCount += component.triangleCount;
             info->bounds.extend(component.bounds);
             info->components.append(component);
+            if (geometry) {
+                drawable.bounds = component.bounds;
+                geometry->append(std::move(drawable));
+            }
         }
         for (unsigned i = 0; i < node->mNumChildren; ++i)
             walk(node->mChildren[i], transform, path);
@@ -154,17 +186,20 @@ QString ModelInspector::detectFormat(const QByteArray &head, qint64 fileSize)
     return {};
 }
 
-Result<ModelInfo> ModelInspector::inspectFile(const QString &filePath)
+namespace {
+Result<ModelGeometry> read(const QString &filePath, bool withGeometry)
 {
     const QString fileName = QFileInfo(filePath).fileName();
     QFile file(filePath);
     if (!file.open(QIODevice::ReadOnly))
         return unprocessable(fileName, QStringLiteral("cannot be read: %1").arg(file.errorString()));
-    const QString format = detectFormat(file.read(4096), file.size());
+    const QByteArray head = file.read(4096);
+    const qint64 size = file.size();
     file.close();
-    if (format.isEmpty())
+    if (ModelInspector::detectFormat(head, size).isEmpty())
         return unprocessable(fileName, QStringLiteral("not a 3D model in a supported format "
                                                       "(STL, OBJ, PLY, glTF or GLB)"));
+    const QString format = ModelInspector::detectFormat(head, size);
 
     // assimp picks its reader by the file name: give it a name that says what the content
     // is (uploads arrive as nameless temporary files).
@@ -180,8 +215,9 @@ Result<ModelInfo> ModelInspector::inspectFile(const QString &filePath)
     QStringList problems;
     t_problems = &problems;
     Assimp::Importer importer;
-    const aiScene *scene = importer.ReadFile(QFile::encodeName(readPath).constData(),
-                                             aiProcess_Triangulate | aiProcess_ValidateDataStructure);
+    const unsigned flags = aiProcess_Triangulate | aiProcess_ValidateDataStructure
+                           | (withGeometry ? unsigned(aiProcess_GenNormals) : 0u);
+    const aiScene *scene = importer.ReadFile(QFile::encodeName(readPath).constData(), flags);
     t_problems = nullptr;
 
     if (!problems.isEmpty())
@@ -189,7 +225,8 @@ Result<ModelInfo> ModelInspector::inspectFile(const QString &filePath)
     if (!scene || (scene->mFlags & AI_SCENE_FLAGS_INCOMPLETE) || !scene->mRootNode)
         return unprocessable(fileName, QString::fromUtf8(importer.GetErrorString()).trimmed());
 
-    ModelInfo info;
+    ModelGeometry result;
+    ModelInfo &info = result.info;
     info.format = format;
     info.meshCount = scene->mNumMeshes;
     for (unsigned i = 0; i < scene->mNumMeshes; ++i) {
@@ -202,9 +239,23 @@ Result<ModelInfo> ModelInspector::inspectFile(const QString &filePath)
     }
     if (info.triangleCount == 0)
         return unprocessable(fileName, QStringLiteral("the model has no triangles"));
-    Walker walker{scene, &info, {}};
+    Walker walker{scene, &info, withGeometry ? &result.components : nullptr, {}};
     walker.walk(scene->mRootNode, aiMatrix4x4(), QString());
-    return info;
+    return result;
+}
+} // namespace
+
+Result<ModelInfo> ModelInspector::inspectFile(const QString &filePath)
+{
+    auto result = read(filePath, false);
+    if (!result)
+        return result.error();
+    return std::move(result->info);
+}
+
+Result<ModelGeometry> ModelInspector::loadGeometry(const QString &filePath)
+{
+    return read(filePath, true);
 }
 
 } // namespace Laces::Core

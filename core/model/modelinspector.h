@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 #include <QVector3D>
+#include <QVector>
 
 namespace Laces::Core {
 
@@ -42,6 +43,22 @@ struct ModelInfo
     QList<ModelComponent> components;
 };
 
+// Drawable geometry of one component, in world coordinates: interleaved position and
+// normal (6 floats per vertex) and triangle indices.
+struct ComponentGeometry
+{
+    QString name;                 // as in ModelComponent
+    QVector<float> vertices;      // x, y, z, nx, ny, nz, ...
+    QVector<quint32> indices;     // three per triangle
+    BoundingBox bounds;
+};
+
+struct ModelGeometry
+{
+    ModelInfo info;
+    QList<ComponentGeometry> components;  // same order and names as info.components
+};
+
 // Reads a 3D model file and reports what it holds. The format is recognised from the
 // content (not the name). Engineering geometry is not silently repaired: a file whose
 // geometry is corrupt (indices out of range, faces dropped, missing buffers, no triangles)
@@ -51,6 +68,8 @@ class ModelInspector
 {
 public:
     static Result<ModelInfo> inspectFile(const QString &filePath);
+    // Inspects and also returns the triangles to draw (for the desktop viewer).
+    static Result<ModelGeometry> loadGeometry(const QString &filePath);
 
     // "stl", "obj", "ply", "gltf", "glb", or empty when the bytes are none of these.
     // `head` is the start of the file (4 KiB is plenty), fileSize its full size.

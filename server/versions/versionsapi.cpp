@@ -170,7 +170,8 @@ Core::Result<QUuid> writeVersion(RequestContext &context, const NewVersion &want
     if (!components)
         return components.error();
     for (auto it = wanted.componentProperties.begin(); it != wanted.componentProperties.end(); ++it) {
-        auto merged = db.exec("UPDATE twin_components SET properties = properties || $3::jsonb "
+        // Merged key by key; a key given as null is removed.
+        auto merged = db.exec("UPDATE twin_components SET properties = jsonb_strip_nulls(properties || $3::jsonb) "
                               "WHERE version_id = $1 AND name = $2",
                               {uuidParam(versionId), pgParam(it.key()), jsonParam(it.value().toObject())});
         if (!merged)

@@ -1,0 +1,241 @@
+#include "sceneview.h"
+
+#include <Qt3DCore/QAttribute>
+#include <Qt3DCore/QBuffer>
+#include <Qt3DCore/QEntity>
+#include <Qt3DCore/QGeometry>
+#include <Qt3DCore/QTransform>
+#include <Qt3DExtras/QDiffuseSpecularMaterial>
+#include <Qt3DExtras/QForwardRenderer>
+#include <Qt3DExtras/QOrbitCameraController>
+#include <Qt3DExtras/Qt3DWindow>
+#include <Qt3DRender/QCamera>
+#include <Qt3DRender/QDirectionalLight>
+#include <Qt3DRender/QGeometryRenderer>
+#include <Qt3DRender/QObjectPicker>
+#include <Qt3DRender/QPickEvent>
+#include <Qt3DRender/QPickingSettings>
+#include <Qt3DRender/QRenderCapture>
+#include <Qt3DRender/QRenderSettings>
+
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace Laces::App {
+
+namespace {
+
+const QColor kSelected(255, 170, 0);
+
+// A calm palette, so that neighbouring parts can be told apart.
+QColor partColor(int index)
+{
+    static const QColor palette[] = {QColor(120, 144, 170), QColor(160, 160, 165), QColor(110, 150, 130),
+                                     QColor(170, 140, 110), QColor(140, 125, 165), QColor(100, 140, 160)};
+    return palette[index % 6];
+}
+
+Qt3DCore::QGeometry *makeGeometry(const Core::ComponentGeometry &part, Qt3DCore::QNode *parent)
+{
+    auto *geometry = new Qt3DCore::QGeometry(parent);
+    auto *vertexBuffer = new Qt3DCore::QBuffer(geometry);
+    vertexBuffer->setData(QByteArray(reinterpret_cast<const char *>(part.vertices.constData()),
+                                     part.vertices.size() * qsizetype(sizeof(float))));
+    auto *indexBuffer = new Qt3DCore::QBuffer(geometry);
+    indexBuffer->setData(QByteArray(reinterpret_cast<const char *>(part.indices.constData()),
+                                    part.indices.size() * qsizetype(sizeof(quint32))));
+    const uint vertexCount = uint(part.vertices.size() / 6);
+    const uint stride = 6 * sizeof(float);
+
+    auto *position = new Qt3DCore::QAttribute(geometry);
+    position->setName(Qt3DCore::QAttribute::defaultPositionAttributeName());
+    position->setVertexBaseType(Qt3DCore::QAttribute::Float);
+    position->setVertexSize(3);
+    position->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
+    position->setBuffer(vertexBuffer);
+    position->setByteStride(stride);
+    position->setCount(vertexCount);
+    geometry->addAttribute(position);
+
+    auto *normal = new Qt3DCore::QAttribute(geometry);
+    normal->setName(Qt3DCore::QAttribute::defaultNormalAttributeName());
+    normal->setVertexBaseType(Qt3DCore::QAttribute::Float);
+    normal->setVertexSize(3);
+    normal->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
+    normal->setBuffer(vertexBuffer);
+    normal->setByteStride(stride);
+    normal->setByteOffset(3 * sizeof(float));
+    normal->setCount(vertexCount);
+    geometry->addAttribute(normal);
+
+    auto *index = new Qt3DCore::QAttribute(geometry);
+    index->setAttributeType(Qt3DCore::QAttribute::IndexAttribute);
+    index->setVertexBaseType(Qt3DCore::QAttribute::UnsignedInt);
+    index->setBuffer(indexBuffer);
+    index->setCount(uint(part.indices.size()));
+    geometry->addAttribute(index);
+    return geometry;
+}
+
+} // namespace
+
+SceneView::SceneView(QWidget *parent)
+    : QWidget(parent)
+    , m_window(new Qt3DExtras::Qt3DWindow)
+    , m_root(new Qt3DCore::QEntity)
+    , m_capture(new Qt3DRender::QRenderCapture)
+{
+    m_window->defaultFrameGraph()->setClearColor(QColor(38, 42, 48));
+    // QRenderCapture delivers frames only when it wraps the whole frame graph.
+    Qt3DRender::QFrameGraphNode *forward = m_window->activeFrameGraph();
+    m_window->setActiveFrameGraph(m_capture);
+    forward->setParent(m_capture);
+    // Parts are picked by their triangles, not by bounding spheres (Qt3D's default).
+    m_window->renderSettings()->pickingSettings()->setPickMethod(Qt3DRender::QPickingSettings::TrianglePicking);
+    m_window->renderSettings()->pickingSettings()->setPickResultMode(Qt3DRender::QPickingSettings::NearestPick);
+
+    Qt3DRender::QCamera *camera = m_window->camera();
+    camera->lens()->setPerspectiveProjection(40.0f, 4.0f / 3.0f, 0.1f, 10000.0f);
+    camera->setPosition(QVector3D(0, 0, 10));
+    camera->setViewCenter(QVector3D(0, 0, 0));
+    // A light that follows the camera, so that whatever faces the user is lit.
+    auto *light = new Qt3DRender::QDirectionalLight(camera);
+    light->setWorldDirection(QVector3D(-0.3f, -0.4f, -1.0f));
+    light->setIntensity(0.9f);
+    camera->addComponent(light);
+    auto *controller = new Qt3DExtras::QOrbitCameraController(m_root);
+    controller->setCamera(camera);
+    controller->setLinearSpeed(50.0f);
+    controller->setLookSpeed(180.0f);
+    m_window->setRootEntity(m_root);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    QWidget *container = QWidget::createWindowContainer(m_window, this);
+    container->setMinimumSize(320, 240);
+    container->setFocusPolicy(Qt::StrongFocus);
+    layout->addWidget(container);
+}
+
+SceneView::~SceneView() = default;
+
+QWindow *SceneView::renderWindow() const
+{
+    return m_window;
+}
+
+void SceneView::clear()
+{
+    delete m_modelRoot;
+    m_modelRoot = nullptr;
+    m_parts.clear();
+    m_selected.clear();
+}
+
+void SceneView::setModel(const Core::ModelGeometry &geometry)
+{
+    clear();
+    m_modelRoot = new Qt3DCore::QEntity(m_root);
+    m_bounds = geometry.info.bounds;
+    int index = 0;
+    for (const Core::ComponentGeometry &component : geometry.components) {
+        auto *entity = new Qt3DCore::QEntity(m_modelRoot);
+        auto *renderer = new Qt3DRender::QGeometryRenderer(entity);
+        renderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Triangles);
+        renderer->setGeometry(makeGeometry(component, renderer));
+        auto *material = new Qt3DExtras::QDiffuseSpecularMaterial(entity);
+        material->setAmbient(QColor(70, 70, 75));
+        material->setSpecular(QColor(40, 40, 40));
+        material->setShininess(30.0f);
+        auto *picker = new Qt3DRender::QObjectPicker(entity);
+        const QString name = component.name;
+        connect(picker, &Qt3DRender::QObjectPicker::clicked, this, [this, name](Qt3DRender::QPickEvent *event) {
+            if (event->button() != Qt3DRender::QPickEvent::LeftButton)
+                return;
+            setSelectedComponent(name);
+            emit componentPicked(name);
+        });
+        entity->addComponent(renderer);
+        entity->addComponent(material);
+        entity->addComponent(picker);
+        Part part;
+        part.entity = entity;
+        part.material = material;
+        part.baseColor = partColor(index++);
+        m_parts.insert(name, part);
+        updateColor(name);
+    }
+    fitToView();
+    emit modelShown();
+}
+
+void SceneView::fitToView()
+{
+    if (m_bounds.isEmpty())
+        return;
+    const QVector3D center = (m_bounds.min + m_bounds.max) / 2.0f;
+    const float radius = qMax(1e-3f, (m_bounds.max - m_bounds.min).length() / 2.0f);
+    Qt3DRender::QCamera *camera = m_window->camera();
+    // The narrower of the vertical and horizontal fields of view decides the distance.
+    const float verticalFov = camera->fieldOfView() * float(M_PI) / 180.0f;
+    const float aspect = m_window->height() > 0 ? float(m_window->width()) / float(m_window->height()) : 1.0f;
+    const float horizontalFov = 2.0f * std::atan(std::tan(verticalFov / 2.0f) * aspect);
+    const float fov = qMin(verticalFov, horizontalFov);
+    const float distance = radius / std::sin(fov / 2.0f) * 1.05f;
+    camera->setViewCenter(center);
+    camera->setUpVector(QVector3D(0, 1, 0));
+    camera->setPosition(center + QVector3D(0.45f, 0.35f, 1.0f).normalized() * distance);
+    camera->setNearPlane(distance / 100.0f);
+    camera->setFarPlane(distance * 10.0f);
+    if (auto *controller = m_root->findChild<Qt3DExtras::QOrbitCameraController *>())
+        controller->setLinearSpeed(radius * 2.0f);
+}
+
+void SceneView::setSelectedComponent(const QString &name)
+{
+    const QString previous = m_selected;
+    m_selected = m_parts.contains(name) ? name : QString();
+    if (!previous.isEmpty())
+        updateColor(previous);
+    if (!m_selected.isEmpty())
+        updateColor(m_selected);
+}
+
+void SceneView::setComponentVisible(const QString &name, bool visible)
+{
+    if (auto it = m_parts.find(name); it != m_parts.end())
+        it->entity->setEnabled(visible);
+}
+
+bool SceneView::isComponentVisible(const QString &name) const
+{
+    const auto it = m_parts.find(name);
+    return it != m_parts.end() && it->entity->isEnabled();
+}
+
+void SceneView::setComponentTint(const QString &name, const QColor &color)
+{
+    if (auto it = m_parts.find(name); it != m_parts.end()) {
+        it->tint = color;
+        updateColor(name);
+    }
+}
+
+void SceneView::updateColor(const QString &name)
+{
+    const auto it = m_parts.find(name);
+    if (it == m_parts.end())
+        return;
+    QColor color = it->tint.isValid() ? it->tint : it->baseColor;
+    if (name == m_selected)
+        color = kSelected;
+    it->material->setDiffuse(color);
+}
+
+Qt3DRender::QRenderCaptureReply *SceneView::requestCapture()
+{
+    return m_capture->requestCapture();
+}
+
+} // namespace Laces::App

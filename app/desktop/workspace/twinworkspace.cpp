@@ -1,0 +1,252 @@
+#include "twinworkspace.h"
+
+#include "historypanel.h"
+#include "propertiespanel.h"
+#include "session.h"
+#include "viewer/sceneview.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace Laces::App {
+
+TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_twinId(twin.value(QStringLiteral("id")).toString())
+    , m_twinName(twin.value(QStringLiteral("name")).toString())
+    , m_view(new SceneView(this))
+    , m_tree(new QTreeWidget(this))
+    , m_history(new HistoryPanel(session, m_twinId, this))
+    , m_properties(new PropertiesPanel(session, m_twinId, this))
+    , m_status(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_loader(new QFutureWatcher<Core::Result<Core::ModelGeometry>>(this))
+{
+    m_tree->setObjectName(QStringLiteral("components"));
+    m_tree->setHeaderLabels({tr("Component"), tr("Triangles")});
+    m_tree->setRootIsDecorated(false);
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    auto *fit = new QPushButton(tr("Fit to view"), this);
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_tree);
+    leftLayout->addWidget(fit);
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(m_history, tr("History"));
+    tabs->addTab(m_properties, tr("Properties"));
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(left);
+    splitter->addWidget(m_view);
+    splitter->addWidget(tabs);
+    splitter->setStretchFactor(1, 3);
+    splitter->setSizes({220, 640, 360});
+
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_progress);
+    statusRow->addWidget(m_cancel);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter, 1);
+    layout->addLayout(statusRow);
+    setIdle();
+
+    connect(fit, &QPushButton::clicked, m_view, &SceneView::fitToView);
+    connect(m_cancel, &QPushButton::clicked, this, &TwinWorkspace::cancelLoading);
+    connect(m_view, &SceneView::componentPicked, this, &TwinWorkspace::selectComponent);
+    connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
+        if (item)
+            selectComponent(item->text(0));
+    });
+    connect(m_tree, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
+        if (column == 0)
+            m_view->setComponentVisible(item->text(0), item->checkState(0) == Qt::Checked);
+    });
+    connect(m_history, &HistoryPanel::openRequested, this, [this](const QString &id) { openVersion(id); });
+    connect(m_history, &HistoryPanel::versionCreated, this, [this](const QString &id) { openVersion(id); });
+    connect(m_properties, &PropertiesPanel::saved, this, [this](const QString &id) {
+        m_history->reload();
+        openVersion(id);
+    });
+    connect(m_properties, &PropertiesPanel::saveFailed, this,
+            [this](const QString &message) { QMessageBox::warning(this, tr("Not saved"), message); });
+    connect(m_loader, &QFutureWatcherBase::finished, this, [this] {
+        if (m_loader->isCanceled())
+            return;
+        const auto geometry = m_loader->result();
+        if (!geometry) {
+            setIdle(geometry.error().message);
+            emit loadFailed(geometry.error().message);
+            return;
+        }
+        m_view->setModel(*geometry);
+        setIdle(tr("%n component(s), %1 triangles", nullptr, int(geometry->components.size()))
+                    .arg(geometry->info.instancedTriangleCount));
+        emit versionShown(m_version.value(QStringLiteral("id")).toString());
+    });
+    m_history->reload();
+}
+
+TwinWorkspace::~TwinWorkspace()
+{
+    cancelLoading();
+    m_loader->waitForFinished();
+}
+
+void TwinWorkspace::setBusy(const QString &message)
+{
+    m_status->setText(message);
+    m_progress->setVisible(true);
+    m_progress->setRange(0, 0);
+    m_cancel->setVisible(true);
+}
+
+void TwinWorkspace::setIdle(const QString &message)
+{
+    m_status->setText(message);
+    m_progress->setVisible(false);
+    m_cancel->setVisible(false);
+}
+
+void TwinWorkspace::cancelLoading()
+{
+    ++m_generation;
+    delete m_download;  // aborts the transfer: its callbacks die with it
+    m_download = nullptr;
+    if (m_loader->isRunning())
+        m_loader->cancel();
+    setIdle(tr("Cancelled"));
+}
+
+void TwinWorkspace::openVersion(const QString &versionId)
+{
+    const quint64 generation = ++m_generation;
+    setBusy(tr("Loading version…"));
+    const auto load = [this, generation](const QString &id) {
+        m_session->client()->send("GET", QStringLiteral("/twins/%1/versions/%2").arg(m_twinId, id), nullptr, this,
+                                  [this, generation](const QJsonObject &version, const ApiError *error) {
+                                      if (generation != m_generation)
+                                          return;
+                                      if (error) {
+                                          setIdle(error->describe());
+                                          emit loadFailed(error->describe());
+                                          return;
+                                      }
+                                      showVersion(version);
+                                  });
+    };
+    if (!versionId.isEmpty()) {
+        load(versionId);
+        return;
+    }
+    m_session->client()->send("GET", QStringLiteral("/twins/") + m_twinId, nullptr, this,
+                              [this, generation, load](const QJsonObject &twin, const ApiError *error) {
+                                  if (generation != m_generation)
+                                      return;
+                                  const QString latest = twin.value(QStringLiteral("latest_version_id")).toString();
+                                  if (error || latest.isEmpty()) {
+                                      const QString message = error ? error->describe() : tr("This twin has no versions yet.");
+                                      setIdle(message);
+                                      emit loadFailed(message);
+                                      return;
+                                  }
+                                  load(latest);
+                              });
+}
+
+void TwinWorkspace::showVersion(const QJsonObject &version)
+{
+    m_version = version;
+    m_readOnly = !version.value(QStringLiteral("is_latest")).toBool();
+    m_properties->setVersion(version, !m_readOnly);
+    m_history->setEditable(true);
+    m_tree->blockSignals(true);
+    m_tree->clear();
+    for (const QJsonValue &value : version.value(QStringLiteral("components")).toArray()) {
+        const QJsonObject component = value.toObject();
+        auto *item = new QTreeWidgetItem(m_tree, {component.value(QStringLiteral("name")).toString(),
+                                                  QString::number(component.value(QStringLiteral("triangle_count")).toInteger())});
+        item->setCheckState(0, Qt::Checked);
+        item->setToolTip(0, component.value(QStringLiteral("path")).toString());
+    }
+    m_tree->blockSignals(false);
+    window()->setWindowTitle(tr("%1 — version %2%3")
+                                 .arg(m_twinName)
+                                 .arg(version.value(QStringLiteral("number")).toInt())
+                                 .arg(m_readOnly ? tr(" (read-only)") : QString()));
+
+    const QJsonObject model = version.value(QStringLiteral("model")).toObject();
+    if (model.isEmpty()) {
+        m_view->clear();
+        setIdle(tr("This version has no model."));
+        emit versionShown(version.value(QStringLiteral("id")).toString());
+        return;
+    }
+    // Model files never change once written: cache them by content.
+    const QString cacheDir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/models");
+    QDir().mkpath(cacheDir);
+    const QString cached = cacheDir + QLatin1Char('/') + model.value(QStringLiteral("sha256")).toString()
+                           + QLatin1Char('.') + model.value(QStringLiteral("format")).toString();
+    if (QFileInfo(cached).size() == model.value(QStringLiteral("size_bytes")).toInteger()) {
+        loadModelFile(cached);
+        return;
+    }
+    const quint64 generation = m_generation;
+    m_status->setText(tr("Downloading the model…"));
+    m_progress->setRange(0, 100);
+    delete m_download;
+    m_download = new QObject(this);
+    m_session->client()->downloadToFile(
+        model.value(QStringLiteral("url")).toString(), cached, m_download,
+        [this](qint64 received, qint64 total) {
+            if (total > 0)
+                m_progress->setValue(int(received * 100 / total));
+        },
+        [this, cached, generation](const QJsonObject &, const ApiError *error) {
+            if (generation != m_generation)
+                return;
+            if (error) {
+                setIdle(error->describe());
+                emit loadFailed(error->describe());
+                return;
+            }
+            loadModelFile(cached);
+        });
+}
+
+void TwinWorkspace::loadModelFile(const QString &path)
+{
+    setBusy(tr("Reading the model…"));
+    m_loader->setFuture(QtConcurrent::run([path] { return Core::ModelInspector::loadGeometry(path); }));
+}
+
+void TwinWorkspace::selectComponent(const QString &name)
+{
+    m_view->setSelectedComponent(name);
+    m_properties->setComponent(name);
+    const QList<QTreeWidgetItem *> items = m_tree->findItems(name, Qt::MatchExactly, 0);
+    if (!items.isEmpty() && m_tree->currentItem() != items.first()) {
+        m_tree->blockSignals(true);
+        m_tree->setCurrentItem(items.first());
+        m_tree->scrollToItem(items.first());
+        m_tree->blockSignals(false);
+    }
+}
+
+} // namespace Laces::App

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "model/modelinspector.h"
+
+#include <QFutureWatcher>
+#include <QJsonObject>
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace Laces::App {
+
+class HistoryPanel;
+class PropertiesPanel;
+class SceneView;
+class Session;
+
+// One twin open for work: the 3D view, its component tree (selection both ways, per-part
+// visibility), the history and the properties. Downloads and model loading run in the
+// background with progress and can be cancelled; the UI never waits on them.
+class TwinWorkspace : public QWidget
+{
+    Q_OBJECT
+
+public:
+    TwinWorkspace(Session *session, const QJsonObject &twin, QWidget *parent = nullptr);
+    ~TwinWorkspace() override;
+
+    QString twinId() const { return m_twinId; }
+    // Opens a version (the latest when empty); older versions are read-only.
+    void openVersion(const QString &versionId = {});
+    void cancelLoading();
+
+    SceneView *sceneView() const { return m_view; }
+    HistoryPanel *history() const { return m_history; }
+    PropertiesPanel *properties() const { return m_properties; }
+    QTreeWidget *componentTree() const { return m_tree; }
+    const QJsonObject &version() const { return m_version; }
+    bool isReadOnly() const { return m_readOnly; }
+
+signals:
+    void versionShown(const QString &versionId);
+    void loadFailed(const QString &message);
+
+private:
+    void showVersion(const QJsonObject &version);
+    void loadModelFile(const QString &path);
+    void selectComponent(const QString &name);
+    void setBusy(const QString &message);
+    void setIdle(const QString &message = {});
+
+    Session *m_session;
+    QString m_twinId;
+    QString m_twinName;
+    QJsonObject m_version;
+    bool m_readOnly = false;
+    quint64 m_generation = 0;   // drops answers for a version no longer wanted
+    SceneView *m_view;
+    QTreeWidget *m_tree;
+    HistoryPanel *m_history;
+    PropertiesPanel *m_properties;
+    QLabel *m_status;
+    QProgressBar *m_progress;
+    QPushButton *m_cancel;
+    QFutureWatcher<Core::Result<Core::ModelGeometry>> *m_loader;
+    QObject *m_download = nullptr;
+};
+
+} // namespace Laces::App

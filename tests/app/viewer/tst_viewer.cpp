@@ -1,0 +1,262 @@
+#include "historypanel.h"
+#include "propertiespanel.h"
+#include "session.h"
+#include "testserver.h"
+#include "viewer/sceneview.h"
+#include "workspace/twinworkspace.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+#include <QPushButton>
+#include <QTextBrowser>
+#include <QUndoStack>
+#include <QTreeWidget>
+#include <Qt3DRender/QRenderCaptureReply>
+
+using namespace Laces;
+
+namespace {
+QString model(const char *name)
+{
+    return QStringLiteral(LACES_SHARED_DATA_DIR "/models/") + QLatin1String(name);
+}
+
+QImage capture(App::SceneView &view)
+{
+    // The first frames after a scene change may still show the old scene: take a few.
+    QImage image;
+    for (int i = 0; i < 3; ++i) {
+        Qt3DRender::QRenderCaptureReply *reply = view.requestCapture();
+        QSignalSpy done(reply, &Qt3DRender::QRenderCaptureReply::completed);
+        if (!done.wait(10000)) {
+            delete reply;
+            return {};
+        }
+        image = reply->image();
+        delete reply;
+    }
+    return image;
+}
+} // namespace
+
+// Rendering with Qt3D in a real window (under xvfb-run in the test command), and the
+// twin workspace against a real server.
+class tst_Viewer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void engineRendersAndPickingSelectsPart();
+    void visibilityHidesPart();
+    void workspaceOpensHistoryAndSavesPropertyEdit();
+    void olderVersionOpensReadOnly();
+
+private:
+    Tests::TestServer m_server;
+    QByteArray m_token;
+    QString m_twinId;
+};
+
+void tst_Viewer::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    m_server.registerUser(QStringLiteral("designer"), QStringLiteral("designer-password"));
+    m_token = m_server.login(QStringLiteral("designer"), QStringLiteral("designer-password"));
+    const Tests::Reply twin = m_server.requestJson("POST", QStringLiteral("/twins"), m_token,
+                                                   {{QStringLiteral("name"), QStringLiteral("Engine")}});
+    m_twinId = twin.json.value(QStringLiteral("id")).toString();
+    QFile file(model("2CylinderEngine.glb"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const Tests::Reply upload = m_server.request("POST", QStringLiteral("/twins/%1/models").arg(m_twinId), m_token,
+                                                 file.readAll(), {{"Content-Type", "application/octet-stream"}});
+    QCOMPARE(upload.status, 201);
+    const Tests::Reply version = m_server.requestJson(
+        "POST", QStringLiteral("/twins/%1/versions").arg(m_twinId), m_token,
+        {{QStringLiteral("parents"), QJsonArray()}, {QStringLiteral("message"), QStringLiteral("Import")},
+         {QStringLiteral("model_sha256"), upload.json.value(QStringLiteral("sha256"))},
+         {QStringLiteral("properties"), QJsonObject{{QStringLiteral("rated_rpm"), 3000}}}});
+    QCOMPARE(version.status, 201);
+}
+
+void tst_Viewer::engineRendersAndPickingSelectsPart()
+{
+    const auto geometry = Core::ModelInspector::loadGeometry(model("2CylinderEngine.glb"));
+    QVERIFY(geometry);
+    App::SceneView view;
+    view.resize(800, 600);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(view.renderWindow()));
+    view.setModel(*geometry);
+
+    const QImage frame = capture(view);
+    QVERIFY(!frame.isNull());
+    const QRgb background = frame.pixel(2, 2);
+    qint64 drawn = 0;
+    QSet<QRgb> colours;
+    for (int y = 0; y < frame.height(); y += 2) {
+        for (int x = 0; x < frame.width(); x += 2) {
+            const QRgb pixel = frame.pixel(x, y);
+            colours.insert(pixel);
+            drawn += pixel != background;
+        }
+    }
+    const double coverage = double(drawn) / double((frame.width() / 2) * (frame.height() / 2));
+    qInfo("frame %dx%d: %.0f%% of pixels show the model, %lld colours", frame.width(), frame.height(),
+          coverage * 100, qint64(colours.size()));
+    QVERIFY2(coverage > 0.10, "the frame is (nearly) blank");
+    QVERIFY2(colours.size() > 50, "the model is not shaded");
+
+    const QPoint centre(view.renderWindow()->width() / 2, view.renderWindow()->height() / 2);
+    const QPoint pixel(centre.x() * frame.width() / view.renderWindow()->width(),
+                       centre.y() * frame.height() / view.renderWindow()->height());
+    QVERIFY2(frame.pixel(pixel) != background, "the centre pixel shows no part");
+    QSignalSpy picked(&view, &App::SceneView::componentPicked);
+    QTest::mouseClick(view.renderWindow(), Qt::LeftButton, Qt::NoModifier, centre);
+    QTRY_VERIFY_WITH_TIMEOUT(!picked.isEmpty(), 10000);
+    const QString name = picked.first().first().toString();
+    QVERIFY(!name.isEmpty());
+    QCOMPARE(view.selectedComponent(), name);
+    const bool known = std::any_of(geometry->components.begin(), geometry->components.end(),
+                                   [&](const Core::ComponentGeometry &part) { return part.name == name; });
+    QVERIFY(known);
+    // The selection is drawn highlighted.
+    const QImage highlighted = capture(view);
+    QVERIFY(highlighted.pixel(pixel) != frame.pixel(pixel));
+}
+
+void tst_Viewer::visibilityHidesPart()
+{
+    const auto geometry = Core::ModelInspector::loadGeometry(model("Spider_binary.stl"));
+    QVERIFY(geometry);
+    QCOMPARE(geometry->components.size(), 1);
+    App::SceneView view;
+    view.resize(400, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(view.renderWindow()));
+    view.setModel(*geometry);
+    const QImage shown = capture(view);
+    const QRgb background = shown.pixel(1, 1);
+    QVERIFY(shown.pixel(shown.width() / 2, shown.height() / 2) != background
+            || shown.pixel(shown.width() / 3, shown.height() / 2) != background);
+    view.setComponentVisible(geometry->components.first().name, false);
+    QVERIFY(!view.isComponentVisible(geometry->components.first().name));
+    const QImage hidden = capture(view);
+    for (int y = 0; y < hidden.height(); y += 8) {
+        for (int x = 0; x < hidden.width(); x += 8)
+            QCOMPARE(hidden.pixel(x, y), background);
+    }
+}
+
+void tst_Viewer::workspaceOpensHistoryAndSavesPropertyEdit()
+{
+    App::Session session;
+    session.client()->setBaseUrl(m_server.url());
+    session.client()->setToken(m_token);
+    QSignalSpy me(session.client(), &App::ApiClient::sessionEnded);
+    bool ready = false;
+    session.client()->me(this, [&](const QJsonObject &user, const App::ApiError *) {
+        session.begin(user);
+        ready = true;
+    });
+    QTRY_VERIFY(ready);
+
+    QElapsedTimer opening;
+    opening.start();
+    App::TwinWorkspace workspace(&session, {{QStringLiteral("id"), m_twinId}, {QStringLiteral("name"), QStringLiteral("Engine")}});
+    workspace.resize(1200, 800);
+    workspace.show();
+    QSignalSpy shown(&workspace, &App::TwinWorkspace::versionShown);
+    QSignalSpy modelShown(workspace.sceneView(), &App::SceneView::modelShown);
+    workspace.openVersion();
+    QVERIFY(shown.wait(30000));
+    QCOMPARE(modelShown.size(), 1);
+    const QImage firstFrame = capture(*workspace.sceneView());
+    qInfo("open twin to first rendered frame (engine, download + load + build + render): %lld ms", opening.elapsed());
+    QVERIFY(!firstFrame.isNull());
+    QVERIFY(!workspace.isReadOnly());
+    QCOMPARE(workspace.componentTree()->topLevelItemCount(), 67);
+
+    // Tree and view select together.
+    QTreeWidgetItem *item = workspace.componentTree()->topLevelItem(5);
+    const QString part = item->text(0);  // the tree is rebuilt when the saved version opens
+    workspace.componentTree()->setCurrentItem(item);
+    QCOMPARE(workspace.sceneView()->selectedComponent(), part);
+
+    // Edit with undo and redo, then save: a new version on the server.
+    App::PropertiesPanel *properties = workspace.properties();
+    properties->setProperty(QString(), QStringLiteral("rated_rpm"), 3600);
+    properties->setProperty(QString(), QStringLiteral("rated_rpm"), 4000);
+    properties->undoStack()->undo();
+    QCOMPARE(properties->properties().value(QStringLiteral("rated_rpm")).toInt(), 3600);
+    properties->undoStack()->redo();
+    properties->undoStack()->undo();
+    properties->setProperty(part, QStringLiteral("material"), QStringLiteral("EN-GJL-250"));
+    QVERIFY(properties->hasChanges());
+    QSignalSpy saved(properties, &App::PropertiesPanel::saved);
+    properties->save(QStringLiteral("Faster and with a material"));
+    QVERIFY(saved.wait(10000));
+    QVERIFY(!properties->hasChanges());
+
+    const Tests::Reply log = m_server.request("GET", QStringLiteral("/twins/%1/versions").arg(m_twinId), m_token);
+    QCOMPARE(log.json.value(QStringLiteral("total")).toInt(), 2);
+    const QJsonObject latest = log.json.value(QStringLiteral("items")).toArray().at(0).toObject();
+    QCOMPARE(latest.value(QStringLiteral("message")).toString(), QStringLiteral("Faster and with a material"));
+    QCOMPARE(latest.value(QStringLiteral("properties")).toObject().value(QStringLiteral("rated_rpm")).toInt(), 3600);
+    const Tests::Reply full = m_server.request(
+        "GET", QStringLiteral("/twins/%1/versions/%2").arg(m_twinId, latest.value(QStringLiteral("id")).toString()), m_token);
+    bool found = false;
+    for (const QJsonValue &component : full.json.value(QStringLiteral("components")).toArray()) {
+        if (component.toObject().value(QStringLiteral("name")).toString() == part) {
+            QCOMPARE(component.toObject().value(QStringLiteral("properties")).toObject().value(QStringLiteral("material")).toString(),
+                     QStringLiteral("EN-GJL-250"));
+            found = true;
+        }
+    }
+    QVERIFY(found);
+
+    // The history shows both versions; comparing them shows the property change.
+    QSignalSpy historyLoaded(workspace.history(), &App::HistoryPanel::loaded);
+    workspace.history()->reload();
+    QVERIFY(historyLoaded.wait(10000));
+    QCOMPARE(workspace.history()->versionIds().size(), 2);
+    auto *list = workspace.history()->findChild<QTreeWidget *>(QStringLiteral("versions"));
+    list->topLevelItem(0)->setSelected(true);
+    list->topLevelItem(1)->setSelected(true);
+    auto *diff = workspace.history()->findChild<QTextBrowser *>(QStringLiteral("diff"));
+    workspace.history()->findChild<QPushButton *>(QStringLiteral("compare"))->click();
+    QTRY_VERIFY2_WITH_TIMEOUT(diff->toPlainText().contains(QStringLiteral("rated_rpm: 3000 → 3600")), qPrintable(diff->toPlainText()), 10000);
+    QVERIFY(diff->toPlainText().contains(QLatin1String("Model unchanged")));
+    QVERIFY(me.isEmpty());
+}
+
+void tst_Viewer::olderVersionOpensReadOnly()
+{
+    App::Session session;
+    session.client()->setBaseUrl(m_server.url());
+    session.client()->setToken(m_token);
+    bool ready = false;
+    session.client()->me(this, [&](const QJsonObject &user, const App::ApiError *) {
+        session.begin(user);
+        ready = true;
+    });
+    QTRY_VERIFY(ready);
+    const Tests::Reply log = m_server.request("GET", QStringLiteral("/twins/%1/versions").arg(m_twinId), m_token);
+    const QString oldest = log.json.value(QStringLiteral("items")).toArray().last().toObject().value(QStringLiteral("id")).toString();
+    App::TwinWorkspace workspace(&session, {{QStringLiteral("id"), m_twinId}, {QStringLiteral("name"), QStringLiteral("Engine")}});
+    workspace.show();
+    QSignalSpy shown(&workspace, &App::TwinWorkspace::versionShown);
+    workspace.openVersion(oldest);
+    QVERIFY(shown.wait(30000));
+    QVERIFY(workspace.isReadOnly());
+    QVERIFY(!workspace.findChild<QPushButton *>(QStringLiteral("save"))->isEnabled());
+    QCOMPARE(workspace.properties()->properties().value(QStringLiteral("rated_rpm")).toInt(), 3000);
+}
+
+QTEST_MAIN(tst_Viewer)
+#include "tst_viewer.moc"
