@@ -1,6 +1,21 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Laces::App::ApiClient</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the file: %1</source>
+        <translation>Die Datei kann nicht geschrieben werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>Laces::App::ApiError</name>
     <message>
         <source>Cannot reach the server: %1</source>
@@ -17,26 +32,6 @@
 </context>
 <context>
     <name>Laces::App::Cli</name>
-    <message>
-        <source>Commands:
-  status                 check that the server and its database answer
-  login                  log in and print an access token for LACES_TOKEN
-  whoami                 show the user the credentials belong to
-  twins [--search TEXT]  list the twins of your organization
-
-Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
-Passwords are never taken from the command line.
-</source>
-        <translation>Befehle:
-  status                 prüfen, ob Server und Datenbank antworten
-  login                  anmelden und ein Zugriffstoken für LACES_TOKEN ausgeben
-  whoami                 den Benutzer der Anmeldedaten anzeigen
-  twins [--search TEXT]  die Zwillinge Ihrer Organisation auflisten
-
-Anmeldedaten kommen aus LACES_TOKEN oder, falls nicht gesetzt, aus einer Passwortabfrage für --user.
-Passwörter werden nie von der Kommandozeile übernommen.
-</translation>
-    </message>
     <message>
         <source>LACES Genesis command-line client.</source>
         <translation>LACES-Genesis-Kommandozeilenprogramm.</translation>
@@ -56,6 +51,133 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>Filter twins by name.</source>
         <translation>Zwillinge nach Namen filtern.</translation>
+    </message>
+    <message>
+        <source>Commands:
+  status                          check that the server and its database answer
+  login                           log in and print an access token for LACES_TOKEN
+  whoami                          show the user the credentials belong to
+  twins [--search TEXT]           list the twins of your organization
+  import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
+         [--message TEXT] [--dry-run]
+  log TWIN                        the twin's versions, newest first
+  diff TWIN A B                   what changed from version A to version B
+  export TWIN [--version V] -o FILE   save a version's model file
+
+TWIN is a name or an id; a version is an id, a number, a tag or 'latest'.
+Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
+Passwords are never taken from the command line.
+</source>
+        <translation>Befehle:
+  status                          prüfen, ob Server und Datenbank antworten
+  login                           anmelden und ein Zugriffstoken für LACES_TOKEN ausgeben
+  whoami                          den Benutzer der Anmeldedaten anzeigen
+  twins [--search TEXT]           die Zwillinge Ihrer Organisation auflisten
+  import DATEI --twin NAME|ID     eine Modelldatei als neue Version speichern (legt den Zwilling an)
+         [--message TEXT] [--dry-run]
+  log ZWILLING                    die Versionen des Zwillings, neueste zuerst
+  diff ZWILLING A B               was sich von Version A zu Version B geändert hat
+  export ZWILLING [--version V] -o DATEI   die Modelldatei einer Version speichern
+
+ZWILLING ist ein Name oder eine ID; eine Version ist eine ID, eine Nummer, eine Marke oder „latest“.
+Anmeldedaten kommen aus LACES_TOKEN oder, falls nicht gesetzt, aus einer Passwortabfrage für --user.
+Passwörter werden nie von der Kommandozeile übernommen.
+</translation>
+    </message>
+    <message>
+        <source>Twin to import into (name or id).</source>
+        <translation>Zwilling, in den importiert wird (Name oder ID).</translation>
+    </message>
+    <message>
+        <source>Message of the new version.</source>
+        <translation>Beschreibung der neuen Version.</translation>
+    </message>
+    <message>
+        <source>Inspect the file without uploading it.</source>
+        <translation>Die Datei prüfen, ohne sie hochzuladen.</translation>
+    </message>
+    <message>
+        <source>Version to export (default: latest).</source>
+        <translation>Zu exportierende Version (Standard: neueste).</translation>
+    </message>
+    <message>
+        <source>File to write.</source>
+        <translation>Zu schreibende Datei.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::HistoryPanel</name>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Vergleichen</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Tag…</source>
+        <translation>Markieren …</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Autor</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Marken</translation>
+    </message>
+    <message>
+        <source>Select two versions and press Compare.</source>
+        <translation>Zwei Versionen auswählen und „Vergleichen“ drücken.</translation>
+    </message>
+    <message>
+        <source>Show this version (read-only unless it is the latest)</source>
+        <translation>Diese Version anzeigen (schreibgeschützt, außer der neuesten)</translation>
+    </message>
+    <message>
+        <source>Your role cannot create versions.</source>
+        <translation>Ihre Rolle darf keine Versionen anlegen.</translation>
+    </message>
+    <message>
+        <source>Model changed</source>
+        <translation>Modell geändert</translation>
+    </message>
+    <message>
+        <source>Model unchanged</source>
+        <translation>Modell unverändert</translation>
+    </message>
+    <message>
+        <source>Cannot restore</source>
+        <translation>Wiederherstellen nicht möglich</translation>
+    </message>
+    <message>
+        <source>Tag version</source>
+        <translation>Version markieren</translation>
+    </message>
+    <message>
+        <source>Tag name:</source>
+        <translation>Name der Marke:</translation>
+    </message>
+    <message>
+        <source>Cannot tag</source>
+        <translation>Markieren nicht möglich</translation>
     </message>
 </context>
 <context>
@@ -117,7 +239,10 @@ Passwörter werden nie von der Kommandozeile übernommen.
     </message>
     <message numerus="yes">
         <source>Too many failed attempts; try again in %n second(s).</source>
-        <translation><numerusform>Zu viele Fehlversuche; bitte in %n Sekunde erneut versuchen.</numerusform><numerusform>Zu viele Fehlversuche; bitte in %n Sekunden erneut versuchen.</numerusform></translation>
+        <translation>
+            <numerusform>Zu viele Fehlversuche; bitte in %n Sekunde erneut versuchen.</numerusform>
+            <numerusform>Zu viele Fehlversuche; bitte in %n Sekunden erneut versuchen.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -210,6 +335,77 @@ Passwörter werden nie von der Kommandozeile übernommen.
         <source>The new language applies when LACES Genesis starts again.</source>
         <translation>Die neue Sprache gilt ab dem nächsten Start von LACES Genesis.</translation>
     </message>
+    <message>
+        <source>Twins</source>
+        <translation>Zwillinge</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::PropertiesPanel</name>
+    <message>
+        <source>remove %1</source>
+        <translation>%1 entfernen</translation>
+    </message>
+    <message>
+        <source>set %1</source>
+        <translation>%1 setzen</translation>
+    </message>
+    <message>
+        <source>Save as new version…</source>
+        <translation>Als neue Version speichern …</translation>
+    </message>
+    <message>
+        <source>Property</source>
+        <translation>Eigenschaft</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Twin&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Zwilling&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Describe the change:</source>
+        <translation>Beschreiben Sie die Änderung:</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Component&lt;/b&gt;: select one in the tree or the view</source>
+        <translation>&lt;b&gt;Komponente&lt;/b&gt;: im Baum oder in der Ansicht auswählen</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Component&lt;/b&gt;: %1</source>
+        <translation>&lt;b&gt;Komponente&lt;/b&gt;: %1</translation>
+    </message>
+    <message>
+        <source>Add property</source>
+        <translation>Eigenschaft hinzufügen</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Someone saved a newer version first. Your edits are kept: reopen the latest version to apply them again.</source>
+        <translation>Jemand hat zuerst eine neuere Version gespeichert. Ihre Änderungen bleiben erhalten: Öffnen Sie die neueste Version, um sie erneut anzuwenden.</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::TwinBrowser</name>
@@ -263,7 +459,10 @@ Passwörter werden nie von der Kommandozeile übernommen.
     </message>
     <message numerus="yes">
         <source>%n twin(s), page %1 of %2</source>
-        <translation><numerusform>%n Zwilling, Seite %1 von %2</numerusform><numerusform>%n Zwillinge, Seite %1 von %2</numerusform></translation>
+        <translation>
+            <numerusform>%n Zwilling, Seite %1 von %2</numerusform>
+            <numerusform>%n Zwillinge, Seite %1 von %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>New twin</source>
@@ -288,6 +487,77 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>Cannot delete the twin</source>
         <translation>Zwilling kann nicht gelöscht werden</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>Ö&amp;ffnen</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::TwinWorkspace</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Komponente</translation>
+    </message>
+    <message>
+        <source>Triangles</source>
+        <translation>Dreiecke</translation>
+    </message>
+    <message>
+        <source>Fit to view</source>
+        <translation>Einpassen</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Properties</source>
+        <translation>Eigenschaften</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>Nicht gespeichert</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n component(s), %1 triangles</source>
+        <translation><numerusform>%n Komponente, %1 Dreiecke</numerusform><numerusform>%n Komponenten, %1 Dreiecke</numerusform></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Loading version…</source>
+        <translation>Version wird geladen …</translation>
+    </message>
+    <message>
+        <source>This twin has no versions yet.</source>
+        <translation>Dieser Zwilling hat noch keine Versionen.</translation>
+    </message>
+    <message>
+        <source>%1 — version %2%3</source>
+        <translation>%1 — Version %2%3</translation>
+    </message>
+    <message>
+        <source> (read-only)</source>
+        <translation> (schreibgeschützt)</translation>
+    </message>
+    <message>
+        <source>This version has no model.</source>
+        <translation>Diese Version hat kein Modell.</translation>
+    </message>
+    <message>
+        <source>Downloading the model…</source>
+        <translation>Modell wird heruntergeladen …</translation>
+    </message>
+    <message>
+        <source>Reading the model…</source>
+        <translation>Modell wird gelesen …</translation>
     </message>
 </context>
 <context>

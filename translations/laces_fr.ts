@@ -1,6 +1,21 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>Laces::App::ApiClient</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Impossible de lire %1 : %2</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Impossible d’écrire %1 : %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the file: %1</source>
+        <translation>Impossible d’écrire le fichier : %1</translation>
+    </message>
+</context>
+<context>
     <name>Laces::App::ApiError</name>
     <message>
         <source>Cannot reach the server: %1</source>
@@ -17,26 +32,6 @@
 </context>
 <context>
     <name>Laces::App::Cli</name>
-    <message>
-        <source>Commands:
-  status                 check that the server and its database answer
-  login                  log in and print an access token for LACES_TOKEN
-  whoami                 show the user the credentials belong to
-  twins [--search TEXT]  list the twins of your organization
-
-Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
-Passwords are never taken from the command line.
-</source>
-        <translation>Commandes :
-  status                 vérifier que le serveur et sa base de données répondent
-  login                  se connecter et afficher un jeton d’accès pour LACES_TOKEN
-  whoami                 afficher l’utilisateur des identifiants
-  twins [--search TEXTE] lister les jumeaux de votre organisation
-
-Les identifiants viennent de LACES_TOKEN ou, à défaut, d’une demande de mot de passe pour --user.
-Les mots de passe ne sont jamais lus sur la ligne de commande.
-</translation>
-    </message>
     <message>
         <source>LACES Genesis command-line client.</source>
         <translation>Client en ligne de commande de LACES Genesis.</translation>
@@ -56,6 +51,133 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>Filter twins by name.</source>
         <translation>Filtrer les jumeaux par nom.</translation>
+    </message>
+    <message>
+        <source>Commands:
+  status                          check that the server and its database answer
+  login                           log in and print an access token for LACES_TOKEN
+  whoami                          show the user the credentials belong to
+  twins [--search TEXT]           list the twins of your organization
+  import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
+         [--message TEXT] [--dry-run]
+  log TWIN                        the twin's versions, newest first
+  diff TWIN A B                   what changed from version A to version B
+  export TWIN [--version V] -o FILE   save a version's model file
+
+TWIN is a name or an id; a version is an id, a number, a tag or 'latest'.
+Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
+Passwords are never taken from the command line.
+</source>
+        <translation>Commandes :
+  status                          vérifier que le serveur et sa base de données répondent
+  login                           se connecter et afficher un jeton d’accès pour LACES_TOKEN
+  whoami                          afficher l’utilisateur des identifiants
+  twins [--search TEXTE]          lister les jumeaux de votre organisation
+  import FICHIER --twin NOM|ID    enregistrer un fichier de modèle comme nouvelle version (crée le jumeau)
+         [--message TEXTE] [--dry-run]
+  log JUMEAU                      les versions du jumeau, de la plus récente à la plus ancienne
+  diff JUMEAU A B                 ce qui a changé de la version A à la version B
+  export JUMEAU [--version V] -o FICHIER   enregistrer le fichier de modèle d’une version
+
+JUMEAU est un nom ou un identifiant ; une version est un identifiant, un numéro, une étiquette ou « latest ».
+Les identifiants viennent de LACES_TOKEN ou, à défaut, d’une demande de mot de passe pour --user.
+Les mots de passe ne sont jamais lus sur la ligne de commande.
+</translation>
+    </message>
+    <message>
+        <source>Twin to import into (name or id).</source>
+        <translation>Jumeau dans lequel importer (nom ou identifiant).</translation>
+    </message>
+    <message>
+        <source>Message of the new version.</source>
+        <translation>Message de la nouvelle version.</translation>
+    </message>
+    <message>
+        <source>Inspect the file without uploading it.</source>
+        <translation>Examiner le fichier sans l’envoyer.</translation>
+    </message>
+    <message>
+        <source>Version to export (default: latest).</source>
+        <translation>Version à exporter (par défaut : la plus récente).</translation>
+    </message>
+    <message>
+        <source>File to write.</source>
+        <translation>Fichier à écrire.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::HistoryPanel</name>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Comparer</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restaurer</translation>
+    </message>
+    <message>
+        <source>Tag…</source>
+        <translation>Étiqueter…</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Étiquettes</translation>
+    </message>
+    <message>
+        <source>Select two versions and press Compare.</source>
+        <translation>Sélectionnez deux versions puis « Comparer ».</translation>
+    </message>
+    <message>
+        <source>Show this version (read-only unless it is the latest)</source>
+        <translation>Afficher cette version (lecture seule sauf pour la plus récente)</translation>
+    </message>
+    <message>
+        <source>Your role cannot create versions.</source>
+        <translation>Votre rôle ne permet pas de créer des versions.</translation>
+    </message>
+    <message>
+        <source>Model changed</source>
+        <translation>Modèle modifié</translation>
+    </message>
+    <message>
+        <source>Model unchanged</source>
+        <translation>Modèle inchangé</translation>
+    </message>
+    <message>
+        <source>Cannot restore</source>
+        <translation>Restauration impossible</translation>
+    </message>
+    <message>
+        <source>Tag version</source>
+        <translation>Étiqueter la version</translation>
+    </message>
+    <message>
+        <source>Tag name:</source>
+        <translation>Nom de l’étiquette :</translation>
+    </message>
+    <message>
+        <source>Cannot tag</source>
+        <translation>Étiquetage impossible</translation>
     </message>
 </context>
 <context>
@@ -117,7 +239,10 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     </message>
     <message numerus="yes">
         <source>Too many failed attempts; try again in %n second(s).</source>
-        <translation><numerusform>Trop d’échecs ; réessayez dans %n seconde.</numerusform><numerusform>Trop d’échecs ; réessayez dans %n secondes.</numerusform></translation>
+        <translation>
+            <numerusform>Trop d’échecs ; réessayez dans %n seconde.</numerusform>
+            <numerusform>Trop d’échecs ; réessayez dans %n secondes.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -210,6 +335,77 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
         <source>The new language applies when LACES Genesis starts again.</source>
         <translation>La nouvelle langue s’appliquera au prochain démarrage de LACES Genesis.</translation>
     </message>
+    <message>
+        <source>Twins</source>
+        <translation>Jumeaux</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::PropertiesPanel</name>
+    <message>
+        <source>remove %1</source>
+        <translation>supprimer %1</translation>
+    </message>
+    <message>
+        <source>set %1</source>
+        <translation>définir %1</translation>
+    </message>
+    <message>
+        <source>Save as new version…</source>
+        <translation>Enregistrer comme nouvelle version…</translation>
+    </message>
+    <message>
+        <source>Property</source>
+        <translation>Propriété</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valeur</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Ajouter</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Rétablir</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Twin&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Jumeau&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Describe the change:</source>
+        <translation>Décrivez la modification :</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Component&lt;/b&gt;: select one in the tree or the view</source>
+        <translation>&lt;b&gt;Composant&lt;/b&gt; : choisissez-en un dans l’arbre ou la vue</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Component&lt;/b&gt;: %1</source>
+        <translation>&lt;b&gt;Composant&lt;/b&gt; : %1</translation>
+    </message>
+    <message>
+        <source>Add property</source>
+        <translation>Ajouter une propriété</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nom :</translation>
+    </message>
+    <message>
+        <source>Someone saved a newer version first. Your edits are kept: reopen the latest version to apply them again.</source>
+        <translation>Quelqu’un a enregistré une version plus récente avant vous. Vos modifications sont conservées : rouvrez la dernière version pour les appliquer à nouveau.</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::TwinBrowser</name>
@@ -263,7 +459,10 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     </message>
     <message numerus="yes">
         <source>%n twin(s), page %1 of %2</source>
-        <translation><numerusform>%n jumeau, page %1 sur %2</numerusform><numerusform>%n jumeaux, page %1 sur %2</numerusform></translation>
+        <translation>
+            <numerusform>%n jumeau, page %1 sur %2</numerusform>
+            <numerusform>%n jumeaux, page %1 sur %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>New twin</source>
@@ -288,6 +487,77 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>Cannot delete the twin</source>
         <translation>Impossible de supprimer le jumeau</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Ouvrir</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::TwinWorkspace</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Composant</translation>
+    </message>
+    <message>
+        <source>Triangles</source>
+        <translation>Triangles</translation>
+    </message>
+    <message>
+        <source>Fit to view</source>
+        <translation>Ajuster à la vue</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historique</translation>
+    </message>
+    <message>
+        <source>Properties</source>
+        <translation>Propriétés</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>Non enregistré</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n component(s), %1 triangles</source>
+        <translation><numerusform>%n composant, %1 triangles</numerusform><numerusform>%n composants, %1 triangles</numerusform></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Annulé</translation>
+    </message>
+    <message>
+        <source>Loading version…</source>
+        <translation>Chargement de la version…</translation>
+    </message>
+    <message>
+        <source>This twin has no versions yet.</source>
+        <translation>Ce jumeau n’a pas encore de version.</translation>
+    </message>
+    <message>
+        <source>%1 — version %2%3</source>
+        <translation>%1 — version %2%3</translation>
+    </message>
+    <message>
+        <source> (read-only)</source>
+        <translation> (lecture seule)</translation>
+    </message>
+    <message>
+        <source>This version has no model.</source>
+        <translation>Cette version n’a pas de modèle.</translation>
+    </message>
+    <message>
+        <source>Downloading the model…</source>
+        <translation>Téléchargement du modèle…</translation>
+    </message>
+    <message>
+        <source>Reading the model…</source>
+        <translation>Lecture du modèle…</translation>
     </message>
 </context>
 <context>
