@@ -9,7 +9,7 @@ packages=(
     # Qt 6.4
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
     qt6-3d-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    qt6-qpa-plugins libqt6sql6-sqlite libqt6opengl6-dev libgl-dev libgl1-mesa-dri
+    qt6-qpa-plugins qt6-translations-l10n libqt6sql6-sqlite libqt6opengl6-dev libgl-dev libgl1-mesa-dri
     # server and core libraries
     libpq-dev libsodium-dev libssl-dev libassimp-dev libeigen3-dev
     # embedded database
