@@ -525,7 +525,10 @@ Passwörter werden nie von der Kommandozeile übernommen.
     </message>
     <message numerus="yes">
         <source>%n component(s), %1 triangles</source>
-        <translation><numerusform>%n Komponente, %1 Dreiecke</numerusform><numerusform>%n Komponenten, %1 Dreiecke</numerusform></translation>
+        <translation>
+            <numerusform>%n Komponente, %1 Dreiecke</numerusform>
+            <numerusform>%n Komponenten, %1 Dreiecke</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cancelled</source>
@@ -558,6 +561,30 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>Reading the model…</source>
         <translation>Modell wird gelesen …</translation>
+    </message>
+    <message>
+        <source>Import model…</source>
+        <translation>Modell importieren …</translation>
+    </message>
+    <message>
+        <source>Your role cannot create versions.</source>
+        <translation type="unfinished">Ihre Rolle darf keine Versionen anlegen.</translation>
+    </message>
+    <message>
+        <source>Import model</source>
+        <translation>Modell importieren</translation>
+    </message>
+    <message>
+        <source>3D models (*.glb *.gltf *.stl *.STL *.obj *.ply)</source>
+        <translation>3D-Modelle (*.glb *.gltf *.stl *.STL *.obj *.ply)</translation>
+    </message>
+    <message>
+        <source>Uploading %1…</source>
+        <translation>%1 wird hochgeladen …</translation>
+    </message>
+    <message>
+        <source>Import %1</source>
+        <translation>Import von %1</translation>
     </message>
 </context>
 <context>

@@ -525,7 +525,10 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     </message>
     <message numerus="yes">
         <source>%n component(s), %1 triangles</source>
-        <translation><numerusform>%n composant, %1 triangles</numerusform><numerusform>%n composants, %1 triangles</numerusform></translation>
+        <translation>
+            <numerusform>%n composant, %1 triangles</numerusform>
+            <numerusform>%n composants, %1 triangles</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cancelled</source>
@@ -558,6 +561,30 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>Reading the model…</source>
         <translation>Lecture du modèle…</translation>
+    </message>
+    <message>
+        <source>Import model…</source>
+        <translation>Importer un modèle…</translation>
+    </message>
+    <message>
+        <source>Your role cannot create versions.</source>
+        <translation type="unfinished">Votre rôle ne permet pas de créer des versions.</translation>
+    </message>
+    <message>
+        <source>Import model</source>
+        <translation>Importer un modèle</translation>
+    </message>
+    <message>
+        <source>3D models (*.glb *.gltf *.stl *.STL *.obj *.ply)</source>
+        <translation>Modèles 3D (*.glb *.gltf *.stl *.STL *.obj *.ply)</translation>
+    </message>
+    <message>
+        <source>Uploading %1…</source>
+        <translation>Envoi de %1…</translation>
+    </message>
+    <message>
+        <source>Import %1</source>
+        <translation>Import de %1</translation>
     </message>
 </context>
 <context>

@@ -372,7 +372,7 @@ void HttpConnection::sendResponse(HttpResponse response)
     if (response.header("Connection").toLower() == "close")
         m_keepAlive = false;
     QByteArray out;
-    out.reserve(256 + (m_headOnly ? 0 : response.body.size()));
+    out.reserve(512);
     out += m_http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     out += QByteArray::number(response.status);
     out += ' ';
@@ -389,9 +389,10 @@ void HttpConnection::sendResponse(HttpResponse response)
     out += "Date: " + httpDate() + "\r\n";
     out += m_keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
     out += "\r\n";
-    if (!m_headOnly && response.status != 204 && response.status != 304)
-        out += response.body;
     m_socket->write(out);
+    // The body goes out as it is, without a copy next to the head (model files are large).
+    if (!m_headOnly && response.status != 204 && response.status != 304)
+        m_socket->write(response.body);
 
     if (!m_keepAlive) {
         closeAfterWrite();

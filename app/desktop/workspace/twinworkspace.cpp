@@ -6,6 +6,7 @@
 #include "viewer/sceneview.h"
 
 #include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -42,12 +43,17 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
     m_tree->setRootIsDecorated(false);
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     auto *fit = new QPushButton(tr("Fit to view"), this);
+    auto *import = new QPushButton(tr("Import model…"), this);
+    import->setEnabled(session->can(QStringLiteral("twins.version")));
+    if (!import->isEnabled())
+        import->setToolTip(tr("Your role cannot create versions."));
 
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(m_tree);
     leftLayout->addWidget(fit);
+    leftLayout->addWidget(import);
     auto *tabs = new QTabWidget(this);
     tabs->addTab(m_history, tr("History"));
     tabs->addTab(m_properties, tr("Properties"));
@@ -68,6 +74,12 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
     setIdle();
 
     connect(fit, &QPushButton::clicked, m_view, &SceneView::fitToView);
+    connect(import, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import model"), QString(),
+                                                          tr("3D models (*.glb *.gltf *.stl *.STL *.obj *.ply)"));
+        if (!path.isEmpty())
+            importModel(path);
+    });
     connect(m_cancel, &QPushButton::clicked, this, &TwinWorkspace::cancelLoading);
     connect(m_view, &SceneView::componentPicked, this, &TwinWorkspace::selectComponent);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
@@ -227,6 +239,61 @@ void TwinWorkspace::showVersion(const QJsonObject &version)
                 return;
             }
             loadModelFile(cached);
+        });
+}
+
+void TwinWorkspace::importModel(const QString &filePath)
+{
+    const quint64 generation = ++m_generation;
+    setBusy(tr("Uploading %1…").arg(QFileInfo(filePath).fileName()));
+    m_progress->setRange(0, 100);
+    delete m_download;
+    m_download = new QObject(this);
+    const auto failed = [this](const QString &message) {
+        setIdle(message);
+        emit importFailed(message);
+    };
+    m_session->client()->uploadModel(
+        m_twinId, filePath, m_download,
+        [this](qint64 sent, qint64 total) {
+            if (total > 0)
+                m_progress->setValue(int(sent * 100 / total));
+        },
+        [this, generation, filePath, failed](const QJsonObject &model, const ApiError *error) {
+            if (generation != m_generation)
+                return;
+            if (error) {
+                failed(error->describe());
+                return;
+            }
+            // On top of whatever is the latest now; a race with another writer answers 409.
+            m_session->client()->send(
+                "GET", QStringLiteral("/twins/") + m_twinId, nullptr, this,
+                [this, generation, filePath, model, failed](const QJsonObject &twin, const ApiError *twinError) {
+                    if (generation != m_generation)
+                        return;
+                    if (twinError) {
+                        failed(twinError->describe());
+                        return;
+                    }
+                    const QJsonValue latest = twin.value(QStringLiteral("latest_version_id"));
+                    const QJsonObject body{
+                        {QStringLiteral("parents"), latest.isString() ? QJsonArray{latest} : QJsonArray()},
+                        {QStringLiteral("message"), tr("Import %1").arg(QFileInfo(filePath).fileName())},
+                        {QStringLiteral("model_sha256"), model.value(QStringLiteral("sha256"))},
+                        {QStringLiteral("model_filename"), QFileInfo(filePath).fileName()}};
+                    m_session->client()->send("POST", QStringLiteral("/twins/%1/versions").arg(m_twinId), &body, this,
+                                              [this, failed](const QJsonObject &version, const ApiError *versionError) {
+                                                  if (versionError) {
+                                                      failed(versionError->describe());
+                                                      return;
+                                                  }
+                                                  const QString id = version.value(QStringLiteral("id")).toString();
+                                                  m_history->reload();
+                                                  emit imported(id);
+                                                  openVersion(id);
+                                              });
+                });
         });
 }
 

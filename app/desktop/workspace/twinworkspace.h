@@ -34,6 +34,8 @@ public:
     // Opens a version (the latest when empty); older versions are read-only.
     void openVersion(const QString &versionId = {});
     void cancelLoading();
+    // Uploads a model file and makes it a new version on top of the latest.
+    void importModel(const QString &filePath);
 
     SceneView *sceneView() const { return m_view; }
     HistoryPanel *history() const { return m_history; }
@@ -45,6 +47,8 @@ public:
 signals:
     void versionShown(const QString &versionId);
     void loadFailed(const QString &message);
+    void imported(const QString &versionId);
+    void importFailed(const QString &message);
 
 private:
     void showVersion(const QJsonObject &version);

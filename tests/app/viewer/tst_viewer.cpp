@@ -55,6 +55,7 @@ private slots:
     void visibilityHidesPart();
     void workspaceOpensHistoryAndSavesPropertyEdit();
     void olderVersionOpensReadOnly();
+    void importFromWorkspaceMakesVersion();
 
 private:
     Tests::TestServer m_server;
@@ -256,6 +257,39 @@ void tst_Viewer::olderVersionOpensReadOnly()
     QVERIFY(workspace.isReadOnly());
     QVERIFY(!workspace.findChild<QPushButton *>(QStringLiteral("save"))->isEnabled());
     QCOMPARE(workspace.properties()->properties().value(QStringLiteral("rated_rpm")).toInt(), 3000);
+}
+
+void tst_Viewer::importFromWorkspaceMakesVersion()
+{
+    App::Session session;
+    session.client()->setBaseUrl(m_server.url());
+    session.client()->setToken(m_token);
+    bool ready = false;
+    session.client()->me(this, [&](const QJsonObject &user, const App::ApiError *) {
+        session.begin(user);
+        ready = true;
+    });
+    QTRY_VERIFY(ready);
+    App::TwinWorkspace workspace(&session, {{QStringLiteral("id"), m_twinId}, {QStringLiteral("name"), QStringLiteral("Engine")}});
+    workspace.show();
+    QSignalSpy imported(&workspace, &App::TwinWorkspace::imported);
+    QSignalSpy shown(&workspace, &App::TwinWorkspace::versionShown);
+    workspace.importModel(model("Spider_binary.stl"));
+    QVERIFY(imported.wait(20000));
+    QVERIFY(shown.wait(20000));
+    QCOMPARE(workspace.componentTree()->topLevelItemCount(), 1);
+    QCOMPARE(workspace.version().value(QStringLiteral("model")).toObject().value(QStringLiteral("format")).toString(),
+             QStringLiteral("stl"));
+    QVERIFY(!workspace.isReadOnly());
+
+    // A refused file leaves the twin as it was and says why.
+    const Tests::Reply before = m_server.request("GET", QStringLiteral("/twins/%1/versions").arg(m_twinId), m_token);
+    QSignalSpy failed(&workspace, &App::TwinWorkspace::importFailed);
+    workspace.importModel(model("malformed/MissingBin.gltf"));
+    QVERIFY(failed.wait(20000));
+    QVERIFY(failed.first().first().toString().contains(QLatin1String("BoxTextured0.bin")));
+    const Tests::Reply after = m_server.request("GET", QStringLiteral("/twins/%1/versions").arg(m_twinId), m_token);
+    QCOMPARE(after.json.value(QStringLiteral("total")), before.json.value(QStringLiteral("total")));
 }
 
 QTEST_MAIN(tst_Viewer)
