@@ -568,7 +568,7 @@ Passwörter werden nie von der Kommandozeile übernommen.
     </message>
     <message>
         <source>Your role cannot create versions.</source>
-        <translation type="unfinished">Ihre Rolle darf keine Versionen anlegen.</translation>
+        <translation>Ihre Rolle darf keine Versionen anlegen.</translation>
     </message>
     <message>
         <source>Import model</source>

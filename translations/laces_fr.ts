@@ -568,7 +568,7 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     </message>
     <message>
         <source>Your role cannot create versions.</source>
-        <translation type="unfinished">Votre rôle ne permet pas de créer des versions.</translation>
+        <translation>Votre rôle ne permet pas de créer des versions.</translation>
     </message>
     <message>
         <source>Import model</source>
