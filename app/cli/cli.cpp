@@ -325,6 +325,16 @@ std::optional<QJsonObject> Cli::findTwin(const QString &nameOrId, int *exitCode)
     return std::nullopt;
 }
 
+std::optional<QJsonObject> Cli::requireTwin(const QString &nameOrId, int *exitCode)
+{
+    std::optional<QJsonObject> twin = findTwin(nameOrId, exitCode);
+    if (!twin && *exitCode == Ok) {
+        m_err << "laces-cli: no twin named '" << nameOrId << "'" << Qt::endl;
+        *exitCode = Refused;
+    }
+    return twin;
+}
+
 std::optional<QJsonObject> Cli::findVersion(const QJsonObject &twin, const QString &reference, int *exitCode)
 {
     *exitCode = Ok;
@@ -462,12 +472,9 @@ int Cli::import(const QStringList &positional, const QCommandLineParser &parser)
 int Cli::log(const QString &twinName)
 {
     int exitCode = Ok;
-    const std::optional<QJsonObject> twin = findTwin(twinName, &exitCode);
-    if (!twin) {
-        if (exitCode == Ok)
-            m_err << "laces-cli: no twin named '" << twinName << "'" << Qt::endl;
-        return exitCode == Ok ? Refused : exitCode;
-    }
+    const std::optional<QJsonObject> twin = requireTwin(twinName, &exitCode);
+    if (!twin)
+        return exitCode;
     for (int page = 1;; ++page) {
         const Outcome log = call([&](auto done) {
             m_client.send("GET", QStringLiteral("/twins/%1/versions?per_page=200&page=%2")
@@ -502,12 +509,9 @@ int Cli::log(const QString &twinName)
 int Cli::diff(const QString &twinName, const QString &from, const QString &to)
 {
     int exitCode = Ok;
-    const std::optional<QJsonObject> twin = findTwin(twinName, &exitCode);
-    if (!twin) {
-        if (exitCode == Ok)
-            m_err << "laces-cli: no twin named '" << twinName << "'" << Qt::endl;
-        return exitCode == Ok ? Refused : exitCode;
-    }
+    const std::optional<QJsonObject> twin = requireTwin(twinName, &exitCode);
+    if (!twin)
+        return exitCode;
     const auto a = findVersion(*twin, from, &exitCode);
     if (!a)
         return exitCode;
@@ -555,12 +559,9 @@ int Cli::diff(const QString &twinName, const QString &from, const QString &to)
 int Cli::exportModel(const QString &twinName, const QString &reference, const QString &outputPath)
 {
     int exitCode = Ok;
-    const std::optional<QJsonObject> twin = findTwin(twinName, &exitCode);
-    if (!twin) {
-        if (exitCode == Ok)
-            m_err << "laces-cli: no twin named '" << twinName << "'" << Qt::endl;
-        return exitCode == Ok ? Refused : exitCode;
-    }
+    const std::optional<QJsonObject> twin = requireTwin(twinName, &exitCode);
+    if (!twin)
+        return exitCode;
     const auto version = findVersion(*twin, reference, &exitCode);
     if (!version)
         return exitCode;

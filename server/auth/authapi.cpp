@@ -75,14 +75,7 @@ HttpResponse AuthApi::registerUser(RequestContext &context)
         {pgParam(username), pgParam(email), hash, pgParam(organization),
          pgParam(body->value(QStringLiteral("display_name")).toString())});
     if (!created) {
-        Error error = created.error();
-        if (error.code == Error::Code::Conflict) {
-            const bool emailTaken = error.message.contains(QLatin1String("users_email_key"));
-            error.field = emailTaken ? QStringLiteral("email") : QStringLiteral("username");
-            error.message = emailTaken ? QStringLiteral("that email address is already registered")
-                                       : QStringLiteral("that user name is taken");
-        }
-        return HttpResponse::fromError(error);
+        return HttpResponse::fromError(UserRules::explainConflict(created.error()));
     }
     QJsonObject user = jsonObjectAt(*created, 0);
     if (auto audited = recordAudit(db, context, QStringLiteral("user.register"), QStringLiteral("user"),

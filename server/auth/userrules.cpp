@@ -37,4 +37,15 @@ Core::Status checkRole(const QString &role)
     return Core::Ok{};
 }
 
+Core::Error explainConflict(Core::Error error)
+{
+    if (error.code != Error::Code::Conflict)
+        return error;
+    const bool emailTaken = error.message.contains(QLatin1String("users_email_key"));
+    error.field = emailTaken ? QStringLiteral("email") : QStringLiteral("username");
+    error.message = emailTaken ? QStringLiteral("that email address is already registered")
+                               : QStringLiteral("that user name is taken");
+    return error;
+}
+
 } // namespace Laces::Server::UserRules

@@ -10,6 +10,8 @@ namespace UserRules {
 constexpr int kMinPasswordLength = 10;
 Core::Status check(const QString &username, const QString &email, const QString &password);
 Core::Status checkRole(const QString &role);
+// A unique-key violation on users as the answer a client can act on (field and message).
+Core::Error explainConflict(Core::Error error);
 } // namespace UserRules
 
 } // namespace Laces::Server

@@ -205,6 +205,22 @@ std::optional<HttpResponse> checkParents(RequestContext &context, const QList<QU
     return std::nullopt;
 }
 
+// Audits and commits a new version, then answers 201 with it.
+HttpResponse finishVersion(RequestContext &context, Transaction &transaction, const QUuid &versionId,
+                           const QString &action, const QJsonObject &details)
+{
+    if (auto audited = recordAudit(context.db(), context, action, QStringLiteral("twin_version"),
+                                   versionId.toString(QUuid::WithoutBraces), details);
+        !audited)
+        return HttpResponse::fromError(audited.error());
+    if (auto committed = transaction.commit(); !committed)
+        return HttpResponse::fromError(committed.error());
+    auto version = loadVersion(context, versionId, true);
+    if (!version)
+        return HttpResponse::fromError(version.error());
+    return HttpResponse::json(201, *version);
+}
+
 QString contentType(const QString &format)
 {
     if (format == QLatin1String("glb"))
@@ -374,15 +390,7 @@ HttpResponse VersionsApi::create(RequestContext &context)
     auto versionId = writeVersion(context, wanted, latest);
     if (!versionId)
         return HttpResponse::fromError(versionId.error());
-    if (auto audited = recordAudit(context.db(), context, QStringLiteral("version.create"), QStringLiteral("twin_version"),
-                versionId->toString(QUuid::WithoutBraces)); !audited)
-        return HttpResponse::fromError(audited.error());
-    if (auto committed = transaction.commit(); !committed)
-        return HttpResponse::fromError(committed.error());
-    auto version = loadVersion(context, *versionId, true);
-    if (!version)
-        return HttpResponse::fromError(version.error());
-    return HttpResponse::json(201, *version);
+    return finishVersion(context, transaction, *versionId, QStringLiteral("version.create"), {});
 }
 
 HttpResponse VersionsApi::get(RequestContext &context)
@@ -578,15 +586,8 @@ HttpResponse VersionsApi::restore(RequestContext &context)
                           {uuidParam(*versionId), uuidParam(source)});
     if (!copied)
         return HttpResponse::fromError(copied.error());
-    if (auto audited = recordAudit(db, context, QStringLiteral("version.restore"), QStringLiteral("twin_version"),
-                versionId->toString(QUuid::WithoutBraces), {{QStringLiteral("from"), source.toString(QUuid::WithoutBraces)}}); !audited)
-        return HttpResponse::fromError(audited.error());
-    if (auto committed = transaction.commit(); !committed)
-        return HttpResponse::fromError(committed.error());
-    auto version = loadVersion(context, *versionId, true);
-    if (!version)
-        return HttpResponse::fromError(version.error());
-    return HttpResponse::json(201, *version);
+    return finishVersion(context, transaction, *versionId, QStringLiteral("version.restore"),
+                         {{QStringLiteral("from"), source.toString(QUuid::WithoutBraces)}});
 }
 
 HttpResponse VersionsApi::tags(RequestContext &context)
