@@ -28,6 +28,7 @@ private slots:
     void deactivatedUserLosesAccess();
     void loginRateLimitedPerAccount();
     void loginRateLimitedPerAddress();
+    void forwardedAddressOnlyFromTrustedProxy();
 
 private:
     QByteArray signingKey();
@@ -337,6 +338,37 @@ void tst_Auth::loginRateLimitedPerAddress()
                                               {QStringLiteral("password"), QStringLiteral("password-new")}});
     QCOMPARE(limited.status, 429);
     QVERIFY(limited.headers.value("retry-after").toInt() > 0);
+}
+
+void tst_Auth::forwardedAddressOnlyFromTrustedProxy()
+{
+    const auto attempt = [](Tests::TestServer &server, const QByteArray &clientAddress) {
+        return server.request("POST", QStringLiteral("/auth/login"), {},
+                              R"({"username":"nobody-at-all","password":"wrong-password"})",
+                              {{"X-Real-IP", clientAddress}})
+            .status;
+    };
+    // Behind a trusted proxy, each client address has its own budget.
+    Tests::TestServer proxied;
+    QVERIFY(proxied.start([](Server::ServerConfig &config) {
+        config.loginFailuresPerAddress = 2;
+        config.loginFailuresPerAccount = 100;
+        config.trustedProxies = {QHostAddress(QHostAddress::LocalHost)};
+    }));
+    QCOMPARE(attempt(proxied, "203.0.113.7"), 401);
+    QCOMPARE(attempt(proxied, "203.0.113.7"), 401);
+    QCOMPARE(attempt(proxied, "203.0.113.7"), 429);
+    QCOMPARE(attempt(proxied, "198.51.100.9"), 401);
+
+    // From anyone else, X-Real-IP is ignored: a client cannot pick a fresh address per try.
+    Tests::TestServer direct;
+    QVERIFY(direct.start([](Server::ServerConfig &config) {
+        config.loginFailuresPerAddress = 2;
+        config.loginFailuresPerAccount = 100;
+    }));
+    QCOMPARE(attempt(direct, "203.0.113.1"), 401);
+    QCOMPARE(attempt(direct, "203.0.113.2"), 401);
+    QCOMPARE(attempt(direct, "203.0.113.3"), 429);
 }
 
 QTEST_GUILESS_MAIN(tst_Auth)
