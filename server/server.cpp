@@ -17,6 +17,7 @@
 #include "version.h"
 #include "ws/websockethub.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 
@@ -105,6 +106,11 @@ Core::Status Server::start()
     });
     m_http->setDispatcher([this](HttpRequest request, HttpServer::Responder respond) {
         dispatch(std::move(request), std::move(respond));
+    });
+    m_http->setUploadGate([auth = m_auth.get()](const HttpRequest &request) {
+        const QByteArray authorization = request.header("authorization");
+        return authorization.startsWith("Bearer ")
+               && auth->jwt().verify(authorization.mid(7).trimmed(), QDateTime::currentSecsSinceEpoch()).ok();
     });
     m_http->setObserver([this](const HttpRequest &request, const HttpResponse &response) {
         observe(request, QStringLiteral("(http)"), response, 0, {});

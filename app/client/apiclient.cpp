@@ -41,11 +41,13 @@ void ApiClient::finish(QNetworkReply *reply, const QPointer<QObject> &guard, con
         emit sessionEnded();
     if (!guard)
         return;
-    if (status >= 200 && status < 300) {
+    // A reply cut off after its status line is a failure, whatever the status said.
+    const bool cutOff = reply->error() != QNetworkReply::NoError && status >= 200 && status < 300;
+    if (status >= 200 && status < 300 && !cutOff) {
         callback(QJsonDocument::fromJson(data).object(), nullptr);
         return;
     }
-    ApiError error = ApiError::fromReply(status, data, reply->errorString());
+    ApiError error = ApiError::fromReply(cutOff ? 0 : status, cutOff ? QByteArray() : data, reply->errorString());
     error.retryAfterS = reply->rawHeader("Retry-After").toInt();
     callback({}, &error);
 }

@@ -46,6 +46,11 @@ Core::Result<QString> createTwin(PgConnection &db, const QString &organizationId
     auto blob = BlobStore::importFile(db, modelPath);
     if (!blob)
         return blob.error();
+    auto owner = db.exec("INSERT INTO model_blob_owners (organization_id, sha256) VALUES ($1, $2::bytea) "
+                         "ON CONFLICT DO NOTHING",
+                         {pgParam(organizationId), "\\x" + blob->sha256.toHex()});
+    if (!owner)
+        return owner.error();
     auto version = db.exec("INSERT INTO twin_versions (twin_id, number, author_id, message, model_sha256, "
                            "model_filename, properties, is_latest) SELECT id, 1, $2, $3, $4::bytea, $5, properties, true "
                            "FROM digital_twins WHERE id = $1 RETURNING id",

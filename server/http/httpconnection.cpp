@@ -255,6 +255,10 @@ bool HttpConnection::parseHead(const QByteArray &head)
                       .arg(m_bodyLimit));
         return false;
     }
+    if (policy.toFile && m_server->m_uploadGate && !m_server->m_uploadGate(m_request)) {
+        fail(401, QStringLiteral("authentication required before uploading"));
+        return false;
+    }
     const QByteArray expect = m_request.header("expect").toLower();
     if (!expect.isEmpty()) {
         if (expect != "100-continue") {
@@ -412,9 +416,10 @@ void HttpConnection::fail(int status, const QString &message)
 {
     HttpResponse response = HttpResponse::error(
         status,
-        status == 413 ? QStringLiteral("payload_too_large")
-                      : status == 408 ? QStringLiteral("request_timeout")
-                                      : QStringLiteral("bad_request"),
+        status == 413   ? QStringLiteral("payload_too_large")
+        : status == 408 ? QStringLiteral("request_timeout")
+        : status == 401 ? QStringLiteral("unauthenticated")
+                        : QStringLiteral("bad_request"),
         message);
     if (m_request.requestId.isEmpty())
         m_request.requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);

@@ -56,6 +56,10 @@ public:
     using Observer = std::function<void(const HttpRequest &, const HttpResponse &)>;
     void setObserver(Observer observer) { m_observer = std::move(observer); }
 
+    // Checked before a body is streamed to disk: an upload from a caller without a valid
+    // token is refused before it can fill the disk.
+    void setUploadGate(std::function<bool(const HttpRequest &)> gate) { m_uploadGate = std::move(gate); }
+
     // WebSocket upgrades on the paths `accepts` approves are handed, unread, to `takeOver`.
     void setWebSocketHandler(std::function<bool(const QString &path)> accepts,
                              std::function<void(QTcpSocket *)> takeOver)
@@ -77,6 +81,7 @@ private:
     BodyLimit m_bodyLimit;
     Observer m_observer;
     std::function<bool(const QString &)> m_acceptsWebSocket;
+    std::function<bool(const HttpRequest &)> m_uploadGate;
     std::function<void(QTcpSocket *)> m_takeOverWebSocket;
     std::atomic<int> m_connections{0};
 };

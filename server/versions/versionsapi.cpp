@@ -106,6 +106,7 @@ struct NewVersion
     QList<QUuid> parents;
     QString message;
     std::optional<QByteArray> modelSha256;   // raw; absent: inherit the parent's model
+    bool clearModel = false;                 // the new version has no model at all
     QString modelFilename;
     std::optional<QJsonObject> properties;   // absent: inherit
     QJsonObject componentProperties;         // name → object, merged onto inherited ones
@@ -121,6 +122,16 @@ Core::Result<QUuid> writeVersion(RequestContext &context, const NewVersion &want
         parentTexts.append(id.toString(QUuid::WithoutBraces));
     const QByteArray parentsLiteral = "{" + parentTexts.join(QLatin1Char(',')).toLatin1() + "}";
 
+    if (wanted.modelSha256) {
+        // Only models uploaded by the caller's organization: a hash is no key to others' files.
+        auto owned = db.exec("SELECT 1 FROM model_blob_owners WHERE organization_id = $1 AND sha256 = $2::bytea",
+                             {uuidParam(context.principal().organizationId), byteaParam(*wanted.modelSha256)});
+        if (!owned)
+            return owned.error();
+        if (owned->rowCount() == 0)
+            return Error::invalid(QStringLiteral("no model with that model_sha256 was uploaded"),
+                                  QStringLiteral("model_sha256"));
+    }
     // A separate statement: within one, the unique "one latest per twin" index would see
     // the new latest before the old one is cleared.
     auto cleared = db.exec("UPDATE twin_versions SET is_latest = false WHERE twin_id = $1 AND is_latest",
@@ -138,7 +149,7 @@ Core::Result<QUuid> writeVersion(RequestContext &context, const NewVersion &want
         "RETURNING id, model_sha256 IS DISTINCT FROM (SELECT model_sha256 FROM parent)",
         {uuidParam(twinId), parent.isNull() ? pgNull() : uuidParam(parent), parentsLiteral,
          uuidParam(context.principal().userId), pgParam(wanted.message),
-         wanted.modelSha256 ? QByteArray("true") : QByteArray("false"),
+         wanted.modelSha256 || wanted.clearModel ? QByteArray("true") : QByteArray("false"),
          wanted.modelSha256 ? byteaParam(*wanted.modelSha256) : pgNull(), pgParam(wanted.modelFilename),
          wanted.properties ? jsonParam(*wanted.properties) : pgNull()});
     if (!inserted) {
@@ -196,6 +207,19 @@ std::optional<HttpResponse> checkParents(RequestContext &context, const QList<QU
     if (!row)
         return HttpResponse::fromError(row.error());
     *latest = row->isNull(0, 0) ? QUuid() : QUuid::fromString(row->text(0, 0));
+    if (!parents.isEmpty()) {
+        QStringList ids;
+        for (const QUuid &parent : parents)
+            ids.append(parent.toString(QUuid::WithoutBraces));
+        auto known = context.db().exec("SELECT count(DISTINCT id) FROM twin_versions WHERE twin_id = $1 AND id = ANY($2::uuid[])",
+                                       {uuidParam(context.uuidParam(QStringLiteral("id"))),
+                                        "{" + ids.join(QLatin1Char(',')).toLatin1() + "}"});
+        if (!known)
+            return HttpResponse::fromError(known.error());
+        if (known->integer(0, 0) != QSet<QString>(ids.begin(), ids.end()).size())
+            return HttpResponse::fromError(Error::invalid(QStringLiteral("every parent must be a version of this twin"),
+                                                          QStringLiteral("parents")));
+    }
     if (latest->isNull() ? !parents.isEmpty() : (parents.isEmpty() || parents.first() != *latest)) {
         if (latest->isNull())
             return HttpResponse::fromError(Error::invalid(
@@ -287,6 +311,14 @@ HttpResponse VersionsApi::uploadModel(RequestContext &context)
     auto stored = BlobStore::store(context.db(), path, *sha, *info);
     if (!stored)
         return HttpResponse::fromError(stored.error());
+    // Content is stored once for everyone, but each organization owns its own uploads:
+    // "stored now" is about this organization, so it tells nothing of others' files.
+    auto owner = context.db().exec("INSERT INTO model_blob_owners (organization_id, sha256) VALUES ($1, $2::bytea) "
+                                   "ON CONFLICT DO NOTHING RETURNING 1",
+                                   {uuidParam(context.principal().organizationId), byteaParam(*sha)});
+    if (!owner)
+        return HttpResponse::fromError(owner.error());
+    stored->created = owner->rowCount() == 1;
     if (auto committed = transaction.commit(); !committed)
         return HttpResponse::fromError(committed.error());
     QJsonArray components;
@@ -438,24 +470,31 @@ HttpResponse VersionsApi::download(RequestContext &context)
     if (useRange) {
         static const QRegularExpression single(QStringLiteral("^bytes=(\\d*)-(\\d*)$"));
         const auto match = single.match(QString::fromLatin1(range));
-        bool satisfiable = match.hasMatch() && !(match.captured(1).isEmpty() && match.captured(2).isEmpty());
-        if (satisfiable) {
-            if (match.captured(1).isEmpty()) {  // the last N bytes
-                from = qMax<qint64>(0, size - match.captured(2).toLongLong());
+        // A range that cannot be read (reversed, or numbers too large to parse) is ignored
+        // and the whole file sent, as RFC 9110 asks; one that starts past the end is 416.
+        bool valid = match.hasMatch() && !(match.captured(1).isEmpty() && match.captured(2).isEmpty());
+        bool firstOk = true, lastOk = true;
+        const qint64 first = match.captured(1).isEmpty() ? -1 : match.captured(1).toLongLong(&firstOk);
+        const qint64 last = match.captured(2).isEmpty() ? -1 : match.captured(2).toLongLong(&lastOk);
+        valid = valid && firstOk && lastOk && (first < 0 || last < 0 || first <= last);
+        bool satisfiable = valid;
+        if (valid) {
+            if (first < 0) {  // the last N bytes
+                from = qMax<qint64>(0, size - last);
             } else {
-                from = match.captured(1).toLongLong();
-                if (!match.captured(2).isEmpty())
-                    to = qMin(size - 1, match.captured(2).toLongLong());
+                from = first;
+                if (last >= 0)
+                    to = qMin(size - 1, last);
             }
-            satisfiable = from < size && from <= to;
+            satisfiable = from < size && from <= to && !(first < 0 && last == 0);
         }
-        if (!satisfiable && match.hasMatch()) {
+        if (valid && !satisfiable) {
             HttpResponse refused = HttpResponse::error(416, QStringLiteral("range_not_satisfiable"),
                                                        QStringLiteral("the model has %1 bytes").arg(size));
             refused.setHeader("Content-Range", "bytes */" + QByteArray::number(size));
             return refused;
         }
-        if (!match.hasMatch()) {  // several ranges or another unit: send it whole
+        if (!valid) {  // several ranges, another unit or unreadable: send it whole
             from = 0;
             to = size - 1;
         } else {
@@ -570,6 +609,8 @@ HttpResponse VersionsApi::restore(RequestContext &context)
     const QString sha = old->value(QStringLiteral("model")).toObject().value(QStringLiteral("sha256")).toString();
     if (!sha.isEmpty())
         wanted.modelSha256 = QByteArray::fromHex(sha.toLatin1());
+    else
+        wanted.clearModel = true;
     wanted.modelFilename = old->value(QStringLiteral("model_filename")).toString();
     wanted.properties = old->value(QStringLiteral("properties")).toObject();
     auto versionId = writeVersion(context, wanted, latest);

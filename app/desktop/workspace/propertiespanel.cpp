@@ -245,9 +245,12 @@ void PropertiesPanel::save(const QString &message)
                      {QStringLiteral("properties"), m_twinProperties}};
     if (!changedComponents.isEmpty())
         body.insert(QStringLiteral("component_properties"), changedComponents);
+    // No edits while the save is on its way: they would be marked saved without being sent.
     m_save->setEnabled(false);
+    setEnabled(false);
     m_session->client()->send("POST", QStringLiteral("/twins/%1/versions").arg(m_twinId), &body, this,
                               [this](const QJsonObject &version, const ApiError *error) {
+                                  setEnabled(true);
                                   if (error) {
                                       m_save->setEnabled(true);
                                       emit saveFailed(error->status == 409

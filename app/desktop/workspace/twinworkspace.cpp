@@ -99,7 +99,8 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
     connect(m_properties, &PropertiesPanel::saveFailed, this,
             [this](const QString &message) { QMessageBox::warning(this, tr("Not saved"), message); });
     connect(m_loader, &QFutureWatcherBase::finished, this, [this] {
-        if (m_loader->isCanceled())
+        // A model read for a version that is no longer wanted is dropped.
+        if (m_loader->isCanceled() || m_loaderGeneration != m_generation)
             return;
         const auto geometry = m_loader->result();
         if (!geometry) {
@@ -300,6 +301,7 @@ void TwinWorkspace::importModel(const QString &filePath)
 void TwinWorkspace::loadModelFile(const QString &path)
 {
     setBusy(tr("Reading the model…"));
+    m_loaderGeneration = m_generation;
     m_loader->setFuture(QtConcurrent::run([path] { return Core::ModelInspector::loadGeometry(path); }));
 }
 

@@ -63,6 +63,7 @@ private:
     QJsonObject m_version;
     bool m_readOnly = false;
     quint64 m_generation = 0;   // drops answers for a version no longer wanted
+    quint64 m_loaderGeneration = 0;
     SceneView *m_view;
     QTreeWidget *m_tree;
     HistoryPanel *m_history;

@@ -28,6 +28,29 @@ CREATE TABLE model_blob_components (
     UNIQUE (sha256, name)
 );
 
+-- Models stored before this migration: their components as their versions recorded them.
+INSERT INTO model_blob_components (sha256, ordinal, name, path, triangle_count, vertex_count, bbox_min, bbox_max)
+SELECT sha256, (row_number() OVER (PARTITION BY sha256 ORDER BY name)) - 1, name, path, triangle_count,
+       vertex_count, bbox_min, bbox_max
+FROM (SELECT DISTINCT ON (v.model_sha256, c.name) v.model_sha256 AS sha256, c.name, c.path, c.triangle_count,
+             c.vertex_count, c.bbox_min, c.bbox_max
+      FROM twin_components c JOIN twin_versions v ON v.id = c.version_id
+      WHERE v.model_sha256 IS NOT NULL ORDER BY v.model_sha256, c.name, v.created_at) AS known;
+UPDATE model_blobs b SET instanced_triangle_count =
+    coalesce((SELECT sum(triangle_count) FROM model_blob_components m WHERE m.sha256 = b.sha256), 0);
+
+-- Which organizations uploaded which content: a version may only use its own
+-- organization's models, although the bytes are stored once.
+CREATE TABLE model_blob_owners (
+    organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    sha256          bytea NOT NULL REFERENCES model_blobs(sha256) ON DELETE CASCADE,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (organization_id, sha256)
+);
+INSERT INTO model_blob_owners (organization_id, sha256)
+    SELECT DISTINCT t.organization_id, v.model_sha256
+    FROM twin_versions v JOIN digital_twins t ON t.id = v.twin_id WHERE v.model_sha256 IS NOT NULL;
+
 ALTER TABLE twin_versions ADD COLUMN model_filename text CHECK (length(model_filename) <= 255);
 ALTER TABLE twin_components ADD COLUMN ordinal integer NOT NULL DEFAULT 0;
 

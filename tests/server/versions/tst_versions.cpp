@@ -1,4 +1,5 @@
 #include "db/pgconnection.h"
+#include "rawhttp.h"
 #include "testserver.h"
 
 #include <QCryptographicHash>
@@ -51,6 +52,10 @@ private slots:
     void rolesOnNewRoutes_data();
     void rolesOnNewRoutes();
     void otherOrganizationSeesNothing();
+    void restoreOfVersionWithoutModel();
+    void parentsMustBelongToTwin();
+    void unreadableRangesServeWholeFile();
+    void uploadRefusedBeforeBodyWithoutToken();
 
 private:
     Reply upload(const QByteArray &token, const QByteArray &data, const QByteArray &name = "model.bin");
@@ -384,6 +389,84 @@ void tst_Versions::otherOrganizationSeesNothing()
     QCOMPARE(upload(outsider, bytesOf(model("Spider_binary.stl"))).status, 404);
     QCOMPARE(m_server.request("POST", QStringLiteral("/twins/%1/versions/%2/restore").arg(m_twin, m_versions[0]), outsider).status,
              404);
+
+    // Knowing a model's hash gives no access to it: the outsider's own twin cannot use it.
+    const Reply own = m_server.requestJson("POST", QStringLiteral("/twins"), outsider,
+                                           {{QStringLiteral("name"), QStringLiteral("Mine")}});
+    const QString mine = own.json.value(QStringLiteral("id")).toString();
+    const Reply borrowed = m_server.requestJson("POST", QStringLiteral("/twins/%1/versions").arg(mine), outsider,
+                                                {{QStringLiteral("parents"), QJsonArray()},
+                                                 {QStringLiteral("message"), QStringLiteral("borrow")},
+                                                 {QStringLiteral("model_sha256"), m_engineSha}});
+    QCOMPARE(borrowed.status, 400);
+    QCOMPARE(borrowed.errorField(), QStringLiteral("model_sha256"));
+    // Uploading the same bytes is the outsider's own first upload (stored once all the same).
+    const qint64 blobs = count("SELECT count(*) FROM model_blobs");
+    const Reply uploaded = m_server.request("POST", QStringLiteral("/twins/%1/models").arg(mine), outsider,
+                                            bytesOf(model("2CylinderEngine.glb")),
+                                            {{"Content-Type", "application/octet-stream"}});
+    QCOMPARE(uploaded.status, 201);
+    QVERIFY(uploaded.json.value(QStringLiteral("stored_now")).toBool());
+    QCOMPARE(count("SELECT count(*) FROM model_blobs"), blobs);
+}
+
+void tst_Versions::restoreOfVersionWithoutModel()
+{
+    const QByteArray engineer = m_tokens.value(QStringLiteral("engineer"));
+    const Reply twin = m_server.requestJson("POST", QStringLiteral("/twins"), engineer,
+                                            {{QStringLiteral("name"), QStringLiteral("Paper twin")}});
+    const QString id = twin.json.value(QStringLiteral("id")).toString();
+    const Reply v1 = m_server.requestJson("POST", QStringLiteral("/twins/%1/versions").arg(id), engineer,
+                                          {{QStringLiteral("parents"), QJsonArray()},
+                                           {QStringLiteral("message"), QStringLiteral("specs only")},
+                                           {QStringLiteral("properties"), QJsonObject{{QStringLiteral("rpm"), 1}}}});
+    QCOMPARE(v1.status, 201);
+    QVERIFY(v1.json.value(QStringLiteral("model")).isNull());
+    const Reply v2 = m_server.requestJson("POST", QStringLiteral("/twins/%1/versions").arg(id), engineer,
+                                          {{QStringLiteral("parents"), QJsonArray{v1.json.value(QStringLiteral("id"))}},
+                                           {QStringLiteral("message"), QStringLiteral("with model")},
+                                           {QStringLiteral("model_sha256"), m_engineSha}});
+    QCOMPARE(v2.status, 201);
+    const Reply restored = m_server.request(
+        "POST", QStringLiteral("/twins/%1/versions/%2/restore").arg(id, v1.json.value(QStringLiteral("id")).toString()),
+        engineer);
+    QCOMPARE(restored.status, 201);
+    QVERIFY(restored.json.value(QStringLiteral("model")).isNull());
+    QCOMPARE(restored.json.value(QStringLiteral("components")).toArray().size(), 0);
+}
+
+void tst_Versions::parentsMustBelongToTwin()
+{
+    const QByteArray engineer = m_tokens.value(QStringLiteral("engineer"));
+    const Reply log = m_server.request("GET", QStringLiteral("/twins/%1/versions?per_page=1").arg(m_twin), engineer);
+    const QString latest = log.json.value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("id")).toString();
+    const Reply merge = createVersion(engineer, {{QStringLiteral("parents"), QJsonArray{latest, QUuid::createUuid().toString(QUuid::WithoutBraces)}},
+                                                 {QStringLiteral("message"), QStringLiteral("bogus merge")}});
+    QCOMPARE(merge.status, 400);
+    QCOMPARE(merge.errorField(), QStringLiteral("parents"));
+}
+
+void tst_Versions::unreadableRangesServeWholeFile()
+{
+    const QByteArray viewer = m_tokens.value(QStringLiteral("viewer"));
+    const QString url = QStringLiteral("/twins/%1/versions/%2/model").arg(m_twin, m_versions[0]);
+    const qsizetype size = bytesOf(model("2CylinderEngine.glb")).size();
+    for (const QByteArray &range : {QByteArray("bytes=5-3"), QByteArray("bytes=99999999999999999999-"),
+                                    QByteArray("bytes=0-1,5-6"), QByteArray("lines=1-2")}) {
+        const Reply reply = m_server.request("GET", url, viewer, {}, {{"Range", range}});
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.body.size(), size);
+    }
+}
+
+void tst_Versions::uploadRefusedBeforeBodyWithoutToken()
+{
+    // The server answers on the head alone: the body is never sent.
+    Tests::RawHttp client(m_server.server().port());
+    client.send("POST /twins/" + m_twin.toLatin1() + "/models HTTP/1.1\r\nHost: x\r\nContent-Length: 3000000\r\n"
+                "Expect: 100-continue\r\n\r\n");
+    const QByteArray response = client.readResponse();
+    QCOMPARE(Tests::RawHttp::statusOf(response), 401);
 }
 
 QTEST_GUILESS_MAIN(tst_Versions)
