@@ -9,6 +9,7 @@
 #include "demo/demodata.h"
 #include "http/httpserver.h"
 #include "http/requestcontext.h"
+#include "locks/locksapi.h"
 #include "ops/metrics.h"
 #include "ops/opsapi.h"
 #include "twins/twinsapi.h"
@@ -193,11 +194,13 @@ void Server::registerRoutes()
     m_twinsApi = std::make_unique<TwinsApi>();
     m_opsApi = std::make_unique<OpsApi>(m_pool.get(), m_metrics.get());
     m_versionsApi = std::make_unique<VersionsApi>(m_config.maxModelBytes);
+    m_locksApi = std::make_unique<LocksApi>();
     m_authApi->registerRoutes(m_router);
     m_usersApi->registerRoutes(m_router);
     m_twinsApi->registerRoutes(m_router);
     m_opsApi->registerRoutes(m_router);
     m_versionsApi->registerRoutes(m_router);
+    m_locksApi->registerRoutes(m_router);
 }
 
 void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> respond)

@@ -14,6 +14,7 @@ namespace Laces::Server {
 
 class AuthApi;
 class AuthService;
+class LocksApi;
 class OpsApi;
 class TwinsApi;
 class UsersApi;
@@ -68,6 +69,7 @@ private:
     std::unique_ptr<TwinsApi> m_twinsApi;
     std::unique_ptr<OpsApi> m_opsApi;
     std::unique_ptr<VersionsApi> m_versionsApi;
+    std::unique_ptr<LocksApi> m_locksApi;
     Router m_router;
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;

@@ -1,0 +1,228 @@
+#include "db/pgconnection.h"
+#include "testserver.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QTimer>
+#include <QTest>
+
+using namespace Laces;
+using Tests::Reply;
+
+// Component locks as leases with fencing tokens, over real HTTP and PostgreSQL.
+class tst_Locks : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void overlapRules();
+    void releaseAndTokensGrow();
+    void heartbeatExtendsButNeverRevives();
+    void adminForcesRelease();
+    void rolesAndOrganizations();
+    void contentionNeverOverlaps();
+
+private:
+    Reply acquire(const QByteArray &token, const QJsonArray &components, const QString &type, int ttl = 300);
+
+    Tests::TestServer m_server;
+    QByteArray m_admin;
+    QByteArray m_alice;
+    QByteArray m_bob;
+    QByteArray m_viewer;
+    QString m_twin;
+};
+
+void tst_Locks::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    m_server.registerUser(QStringLiteral("boss"), QStringLiteral("boss-password"));
+    m_admin = m_server.login(QStringLiteral("boss"), QStringLiteral("boss-password"));
+    m_server.createUser(m_admin, QStringLiteral("alice"), QStringLiteral("engineer"), QStringLiteral("alice-password"));
+    m_server.createUser(m_admin, QStringLiteral("bob"), QStringLiteral("engineer"), QStringLiteral("bob-password"));
+    m_server.createUser(m_admin, QStringLiteral("vic"), QStringLiteral("viewer"), QStringLiteral("vic-password"));
+    m_alice = m_server.login(QStringLiteral("alice"), QStringLiteral("alice-password"));
+    m_bob = m_server.login(QStringLiteral("bob"), QStringLiteral("bob-password"));
+    m_viewer = m_server.login(QStringLiteral("vic"), QStringLiteral("vic-password"));
+    m_twin = m_server.requestJson("POST", QStringLiteral("/twins"), m_admin, {{QStringLiteral("name"), QStringLiteral("Press")}})
+                 .json.value(QStringLiteral("id")).toString();
+}
+
+Reply tst_Locks::acquire(const QByteArray &token, const QJsonArray &components, const QString &type, int ttl)
+{
+    QJsonObject body{{QStringLiteral("twin_id"), m_twin}, {QStringLiteral("lock_type"), type}, {QStringLiteral("ttl_s"), ttl}};
+    if (!components.isEmpty())
+        body.insert(QStringLiteral("components"), components);
+    return m_server.requestJson("POST", QStringLiteral("/locks/acquire"), token, body);
+}
+
+void tst_Locks::overlapRules()
+{
+    const Reply a = acquire(m_alice, {QStringLiteral("piston"), QStringLiteral("rod")}, QStringLiteral("exclusive"));
+    QCOMPARE(a.status, 201);
+    QVERIFY(a.json.value(QStringLiteral("token")).toInteger() > 0);
+    const Reply overlap = acquire(m_bob, {QStringLiteral("rod")}, QStringLiteral("exclusive"));
+    QCOMPARE(overlap.status, 409);
+    const QJsonObject error = overlap.json.value(QStringLiteral("error")).toObject();
+    QCOMPARE(error.value(QStringLiteral("holder")).toObject().value(QStringLiteral("username")).toString(), QStringLiteral("alice"));
+    QVERIFY(!error.value(QStringLiteral("expires_at")).toString().isEmpty());
+    QCOMPARE(acquire(m_bob, {QStringLiteral("piston")}, QStringLiteral("shared")).status, 409);  // shared vs exclusive
+    const Reply other = acquire(m_bob, {QStringLiteral("crank")}, QStringLiteral("shared"));
+    QCOMPARE(other.status, 201);  // a different component at the same time
+    QCOMPARE(acquire(m_admin, {QStringLiteral("crank")}, QStringLiteral("shared")).status, 201);  // shared with shared
+    QCOMPARE(acquire(m_admin, {}, QStringLiteral("exclusive")).status, 409);  // the whole twin overlaps everything
+    const Reply list = m_server.request("GET", QStringLiteral("/twins/%1/locks").arg(m_twin), m_viewer);
+    QCOMPARE(list.json.value(QStringLiteral("items")).toArray().size(), 3);
+    for (const QJsonValue &lock : list.json.value(QStringLiteral("items")).toArray())
+        QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + lock.toObject().value(QStringLiteral("lock_id")).toString(),
+                                  m_admin).status, 204);
+    const Reply whole = acquire(m_bob, {}, QStringLiteral("exclusive"));
+    QCOMPARE(whole.status, 201);
+    QCOMPARE(acquire(m_alice, {QStringLiteral("anything")}, QStringLiteral("shared")).status, 409);
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + whole.json.value(QStringLiteral("lock_id")).toString(), m_bob).status,
+             204);
+}
+
+void tst_Locks::releaseAndTokensGrow()
+{
+    qint64 last = 0;
+    for (int i = 0; i < 10; ++i) {
+        const Reply granted = acquire(i % 2 ? m_alice : m_bob, {QStringLiteral("valve")}, QStringLiteral("exclusive"));
+        QCOMPARE(granted.status, 201);
+        const qint64 token = granted.json.value(QStringLiteral("token")).toInteger();
+        QVERIFY2(token > last, "fencing tokens must strictly increase");
+        last = token;
+        // Only the holder releases (without locks.manage); the other gets 404.
+        QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + granted.json.value(QStringLiteral("lock_id")).toString(),
+                                  i % 2 ? m_bob : m_alice).status, 404);
+        QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + granted.json.value(QStringLiteral("lock_id")).toString(),
+                                  i % 2 ? m_alice : m_bob).status, 204);
+    }
+}
+
+void tst_Locks::heartbeatExtendsButNeverRevives()
+{
+    const Reply granted = acquire(m_alice, {QStringLiteral("spring")}, QStringLiteral("exclusive"), 2);
+    QCOMPARE(granted.status, 201);
+    const QString id = granted.json.value(QStringLiteral("lock_id")).toString();
+    const QDateTime first = QDateTime::fromString(granted.json.value(QStringLiteral("expires_at")).toString(), Qt::ISODate);
+    QTest::qWait(500);
+    const Reply beat = m_server.request("POST", QStringLiteral("/locks/%1/heartbeat").arg(id), m_alice);
+    QCOMPARE(beat.status, 200);
+    QVERIFY(QDateTime::fromString(beat.json.value(QStringLiteral("expires_at")).toString(), Qt::ISODate) > first);
+    QCOMPARE(m_server.request("POST", QStringLiteral("/locks/%1/heartbeat").arg(id), m_bob).status, 404);
+
+    QTest::qWait(2300);  // past the lease
+    QCOMPARE(m_server.request("POST", QStringLiteral("/locks/%1/heartbeat").arg(id), m_alice).status, 410);
+    const Reply taken = acquire(m_bob, {QStringLiteral("spring")}, QStringLiteral("exclusive"));
+    QCOMPARE(taken.status, 201);
+    QVERIFY(taken.json.value(QStringLiteral("token")).toInteger() > granted.json.value(QStringLiteral("token")).toInteger());
+    QCOMPARE(m_server.request("POST", QStringLiteral("/locks/%1/heartbeat").arg(id), m_alice).status, 410);
+    const Reply list = m_server.request("GET", QStringLiteral("/twins/%1/locks").arg(m_twin), m_alice);
+    QCOMPARE(list.json.value(QStringLiteral("items")).toArray().size(), 1);
+    QCOMPARE(list.json.value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("holder")).toObject()
+                 .value(QStringLiteral("username")).toString(), QStringLiteral("bob"));
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + taken.json.value(QStringLiteral("lock_id")).toString(), m_bob).status,
+             204);
+}
+
+void tst_Locks::adminForcesRelease()
+{
+    const Reply granted = acquire(m_alice, {QStringLiteral("lifter")}, QStringLiteral("exclusive"));
+    const QString id = granted.json.value(QStringLiteral("lock_id")).toString();
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + id, m_admin).status, 204);
+    QCOMPARE(m_server.request("POST", QStringLiteral("/locks/%1/heartbeat").arg(id), m_alice).status, 410);
+    Server::PgConnection db(m_server.server().conninfo());
+    QVERIFY(db.open());
+    auto reason = db.exec("SELECT release_reason FROM edit_locks WHERE id = $1", {id.toLatin1()});
+    QCOMPARE(reason->text(0, 0), QStringLiteral("forced"));
+}
+
+void tst_Locks::rolesAndOrganizations()
+{
+    QCOMPARE(acquire(m_viewer, {QStringLiteral("x")}, QStringLiteral("shared")).status, 403);
+    QCOMPARE(acquire(m_alice, {QStringLiteral("x")}, QStringLiteral("sticky")).errorField(), QStringLiteral("lock_type"));
+    QCOMPARE(acquire(m_alice, {QStringLiteral("x")}, QStringLiteral("shared"), 0).errorField(), QStringLiteral("ttl_s"));
+    m_server.registerUser(QStringLiteral("stranger"), QStringLiteral("stranger-password"));
+    const QByteArray stranger = m_server.login(QStringLiteral("stranger"), QStringLiteral("stranger-password"));
+    QCOMPARE(acquire(stranger, {QStringLiteral("x")}, QStringLiteral("shared")).status, 404);
+    QCOMPARE(m_server.request("GET", QStringLiteral("/twins/%1/locks").arg(m_twin), stranger).status, 404);
+    const Reply mine = acquire(m_alice, {QStringLiteral("x")}, QStringLiteral("shared"));
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + mine.json.value(QStringLiteral("lock_id")).toString(), stranger).status,
+             404);
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + mine.json.value(QStringLiteral("lock_id")).toString(), m_alice).status,
+             204);
+}
+
+void tst_Locks::contentionNeverOverlaps()
+{
+    // Eight clients race for the same two components for three seconds, each holding what
+    // it wins for a moment and then letting go.
+    QNetworkAccessManager network;
+    const QList<QByteArray> tokens{m_alice, m_bob, m_admin, m_alice, m_bob, m_admin, m_alice, m_bob};
+    int granted = 0, refused = 0;
+    QElapsedTimer clock;
+    clock.start();
+    std::function<void(int)> attempt = [&](int client) {
+        if (clock.elapsed() > 3000)
+            return;
+        QNetworkRequest request(QUrl(m_server.url().toString() + QStringLiteral("/locks/acquire")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setRawHeader("Authorization", "Bearer " + tokens[client]);
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("twin_id"), m_twin},
+                                                          {QStringLiteral("components"), QJsonArray{QStringLiteral("gear"), client % 2 ? QStringLiteral("shaft") : QStringLiteral("gear")}},
+                                                          {QStringLiteral("lock_type"), QStringLiteral("exclusive")},
+                                                          {QStringLiteral("ttl_s"), 5}}).toJson();
+        QNetworkReply *reply = network.post(request, body);
+        QObject::connect(reply, &QNetworkReply::finished, this, [&, reply, client] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status != 201) {
+                ++refused;
+                QTimer::singleShot(5, this, [&, client] { attempt(client); });
+                return;
+            }
+            ++granted;
+            const QString id = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("lock_id")).toString();
+            QTimer::singleShot(20, this, [&, id, client] {
+                QNetworkRequest release(QUrl(m_server.url().toString() + QStringLiteral("/locks/") + id));
+                release.setRawHeader("Authorization", "Bearer " + tokens[client]);
+                QNetworkReply *done = network.deleteResource(release);
+                QObject::connect(done, &QNetworkReply::finished, this, [&, done, client] {
+                    done->deleteLater();
+                    attempt(client);
+                });
+            });
+        });
+    };
+    for (int client = 0; client < tokens.size(); ++client)
+        attempt(client);
+    QTest::qWait(3500);
+    QTRY_VERIFY_WITH_TIMEOUT(m_server.request("GET", QStringLiteral("/twins/%1/locks").arg(m_twin), m_alice)
+                                 .json.value(QStringLiteral("items")).toArray().isEmpty(), 5000);
+    qInfo("contention: %d grants, %d refusals", granted, refused);
+    QVERIFY(granted > 10);
+    QVERIFY(refused > 0);
+
+    // The server's own records: no two exclusive leases on a shared component overlap in time.
+    Server::PgConnection db(m_server.server().conninfo());
+    QVERIFY(db.open());
+    auto overlaps = db.exec(
+        "SELECT count(*) FROM edit_locks a JOIN edit_locks b ON a.id < b.id AND a.twin_id = b.twin_id "
+        "WHERE a.lock_type = 'exclusive' AND b.lock_type = 'exclusive' AND a.components && b.components "
+        "AND tstzrange(a.acquired_at, coalesce(a.released_at, a.expires_at)) && "
+        "    tstzrange(b.acquired_at, coalesce(b.released_at, b.expires_at))");
+    QVERIFY(overlaps);
+    QCOMPARE(overlaps->integer(0, 0), 0);
+    auto ordered = db.exec("SELECT count(*) FROM (SELECT fencing_token, lag(fencing_token) OVER (ORDER BY acquired_at) AS previous "
+                           "FROM edit_locks WHERE 'gear' = ANY(components)) s WHERE fencing_token <= previous");
+    QCOMPARE(ordered->integer(0, 0), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_Locks)
+#include "tst_locks.moc"
