@@ -27,4 +27,14 @@ QByteArray jsonParam(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
+QByteArray textArrayParam(const QStringList &items)
+{
+    QStringList quoted;
+    for (QString item : items)
+        quoted.append(QLatin1Char('"') + item.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+                                              .replace(QLatin1Char('"'), QLatin1String("\\\""))
+                      + QLatin1Char('"'));
+    return "{" + quoted.join(QLatin1Char(',')).toUtf8() + "}";
+}
+
 } // namespace Laces::Server

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QStringList>
 #include <QUuid>
 
 namespace Laces::Server {
@@ -14,5 +15,7 @@ QJsonArray jsonArrayOf(const PgResult &result, int column = 0);
 
 QByteArray uuidParam(const QUuid &id);
 QByteArray jsonParam(const QJsonObject &object);
+// A PostgreSQL text[] literal, each element quoted.
+QByteArray textArrayParam(const QStringList &items);
 
 } // namespace Laces::Server

@@ -36,16 +36,6 @@ Core::Status sweep(PgConnection &db, const QByteArray &twinId)
     return Core::Ok{};
 }
 
-QByteArray textArray(const QStringList &items)
-{
-    QStringList quoted;
-    for (QString item : items)
-        quoted.append(QLatin1Char('"') + item.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
-                                              .replace(QLatin1Char('"'), QLatin1String("\\\""))
-                      + QLatin1Char('"'));
-    return "{" + quoted.join(QLatin1Char(',')).toUtf8() + "}";
-}
-
 } // namespace
 
 void LocksApi::registerRoutes(Router &router)
@@ -93,7 +83,7 @@ HttpResponse LocksApi::acquire(RequestContext &context)
     if (components.size() > 1000)
         return HttpResponse::fromError(Error::invalid(QStringLiteral("at most 1000 components per lock"),
                                                       QStringLiteral("components")));
-    const QByteArray componentsParam = components.isEmpty() ? pgNull() : textArray(components);
+    const QByteArray componentsParam = components.isEmpty() ? pgNull() : textArrayParam(components);
 
     PgConnection &db = context.db();
     Transaction transaction(db);

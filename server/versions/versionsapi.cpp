@@ -199,6 +199,37 @@ Core::Result<QUuid> writeVersion(RequestContext &context, const NewVersion &want
     return versionId;
 }
 
+// Fencing: a write to components under someone's exclusive lease is refused, and one
+// under the caller's own lease must carry that lease's token (X-Lock-Token), re-checked
+// here, in the writing transaction, by the database clock. A holder that paused past its
+// lease cannot write with the token it still has.
+std::optional<HttpResponse> checkLocks(RequestContext &context, const QStringList &affected)
+{
+    const QByteArray components = affected.isEmpty() ? pgNull() : textArrayParam(affected);
+    auto locks = context.db().exec(
+        "SELECT l.fencing_token, l.holder_id = $3, (SELECT username FROM users WHERE id = l.holder_id) "
+        "FROM edit_locks l WHERE l.twin_id = $1 AND l.released_at IS NULL AND l.expires_at > clock_timestamp() "
+        "  AND l.lock_type = 'exclusive' AND (l.components IS NULL OR $2::text[] IS NULL OR l.components && $2::text[])",
+        {uuidParam(context.uuidParam(QStringLiteral("id"))), components, uuidParam(context.principal().userId)});
+    if (!locks)
+        return HttpResponse::fromError(locks.error());
+    const QByteArray given = context.request().header("x-lock-token").trimmed();
+    bool presented = given.isEmpty();
+    for (int row = 0; row < locks->rowCount(); ++row) {
+        if (!locks->boolean(row, 1))
+            return HttpResponse::error(409, QStringLiteral("locked"),
+                                       QStringLiteral("locked by %1").arg(locks->text(row, 2)));
+        if (given.isEmpty())
+            return HttpResponse::error(409, QStringLiteral("lock_token_required"),
+                                       QStringLiteral("you hold a lock here: send its token in X-Lock-Token"));
+        presented = presented || locks->bytes(row, 0) == given;
+    }
+    if (!presented)
+        return HttpResponse::error(409, QStringLiteral("stale_lock_token"),
+                                   QStringLiteral("the lock token is not a live lock of yours on these components"));
+    return std::nullopt;
+}
+
 // Checks that `parents` names the latest version (or nothing, for the first one).
 std::optional<HttpResponse> checkParents(RequestContext &context, const QList<QUuid> &parents, QUuid *latest)
 {
@@ -416,6 +447,11 @@ HttpResponse VersionsApi::create(RequestContext &context)
     QUuid latest;
     if (auto refused = checkParents(context, wanted.parents, &latest))
         return *refused;
+    // A new model or twin properties touch the whole twin; component properties only theirs.
+    const QStringList affected = wanted.modelSha256 || wanted.properties ? QStringList()
+                                                                          : wanted.componentProperties.keys();
+    if (auto refused = checkLocks(context, affected))
+        return *refused;
     if (latest.isNull() && !wanted.modelSha256 && !wanted.properties)
         return HttpResponse::fromError(Error::invalid(QStringLiteral("the first version needs a model or properties"),
                                                       QStringLiteral("model_sha256")));
@@ -603,6 +639,8 @@ HttpResponse VersionsApi::restore(RequestContext &context)
         return HttpResponse::fromError(latestRow.error());
     const QUuid latest = QUuid::fromString(latestRow->text(0, 0));
     const QUuid source = context.uuidParam(QStringLiteral("vid"));
+    if (auto refused = checkLocks(context, {}))
+        return *refused;
     NewVersion wanted;
     wanted.parents = {latest};
     wanted.message = QStringLiteral("Restore version %1").arg(old->value(QStringLiteral("number")).toInt());

@@ -26,6 +26,7 @@ private slots:
     void adminForcesRelease();
     void rolesAndOrganizations();
     void contentionNeverOverlaps();
+    void pausedHolderCannotWrite();
 
 private:
     Reply acquire(const QByteArray &token, const QJsonArray &components, const QString &type, int ttl = 300);
@@ -222,6 +223,50 @@ void tst_Locks::contentionNeverOverlaps()
     auto ordered = db.exec("SELECT count(*) FROM (SELECT fencing_token, lag(fencing_token) OVER (ORDER BY acquired_at) AS previous "
                            "FROM edit_locks WHERE 'gear' = ANY(components)) s WHERE fencing_token <= previous");
     QCOMPARE(ordered->integer(0, 0), 0);
+}
+
+void tst_Locks::pausedHolderCannotWrite()
+{
+    // A version to build on.
+    const Reply first = m_server.requestJson("POST", QStringLiteral("/twins/%1/versions").arg(m_twin), m_alice,
+                                             {{QStringLiteral("parents"), QJsonArray()},
+                                              {QStringLiteral("message"), QStringLiteral("base")},
+                                              {QStringLiteral("properties"), QJsonObject{{QStringLiteral("speed"), 1}}}});
+    QCOMPARE(first.status, 201);
+    const QString base = first.json.value(QStringLiteral("id")).toString();
+    const auto write = [&](const QByteArray &token, const QByteArray &lockToken, int speed) {
+        return m_server.request("POST", QStringLiteral("/twins/%1/versions").arg(m_twin), token,
+                                QJsonDocument(QJsonObject{{QStringLiteral("parents"), QJsonArray{base}},
+                                                          {QStringLiteral("message"), QStringLiteral("speed %1").arg(speed)},
+                                                          {QStringLiteral("properties"), QJsonObject{{QStringLiteral("speed"), speed}}}})
+                                    .toJson(),
+                                lockToken.isEmpty() ? QList<QPair<QByteArray, QByteArray>>()
+                                                    : QList<QPair<QByteArray, QByteArray>>{{"X-Lock-Token", lockToken}});
+    };
+
+    // A takes the whole twin for one second, then "pauses" past its lease.
+    const Reply a = acquire(m_alice, {}, QStringLiteral("exclusive"), 1);
+    QCOMPARE(a.status, 201);
+    const QByteArray aToken = QByteArray::number(a.json.value(QStringLiteral("token")).toInteger());
+    QCOMPARE(write(m_bob, {}, 2).status, 409);        // B cannot write under A's lease
+    QCOMPARE(write(m_alice, {}, 2).status, 409);      // A must show its token
+    QTest::qWait(1300);
+
+    // B takes over and writes with its own token.
+    const Reply b = acquire(m_bob, {}, QStringLiteral("exclusive"), 60);
+    QCOMPARE(b.status, 201);
+    const QByteArray bToken = QByteArray::number(b.json.value(QStringLiteral("token")).toInteger());
+    QCOMPARE(write(m_bob, bToken, 3).status, 201);
+
+    // A resumes with its old token: refused, and nothing of A's is stored.
+    const Reply late = write(m_alice, aToken, 4);
+    QCOMPARE(late.status, 409);
+    const Reply log = m_server.request("GET", QStringLiteral("/twins/%1/versions").arg(m_twin), m_alice);
+    QCOMPARE(log.json.value(QStringLiteral("total")).toInt(), 2);
+    QCOMPARE(log.json.value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("properties")).toObject()
+                 .value(QStringLiteral("speed")).toInt(), 3);
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + b.json.value(QStringLiteral("lock_id")).toString(), m_bob).status,
+             204);
 }
 
 QTEST_GUILESS_MAIN(tst_Locks)
