@@ -8,6 +8,7 @@
 #include "db/migrator.h"
 #include "demo/demodata.h"
 #include "http/httpserver.h"
+#include "http/idempotency.h"
 #include "http/requestcontext.h"
 #include "locks/locksapi.h"
 #include "ops/metrics.h"
@@ -257,7 +258,13 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
             if (!badParam.isEmpty())
                 return HttpResponse::fromError(
                     Error::invalid(QStringLiteral("'%1' must be a UUID").arg(badParam), badParam));
-            return route->handler(context);
+            if (!Idempotency::applies(context))
+                return route->handler(context);
+            if (auto answered = Idempotency::begin(context.db(), context))
+                return *answered;
+            HttpResponse answer = route->handler(context);
+            Idempotency::finish(context.db(), context, answer);
+            return answer;
         }();
         response.setHeader("X-Request-Id", request.requestId.toLatin1());
         response.setHeader("Cache-Control", "no-store");
