@@ -112,9 +112,11 @@ HttpResponse HttpResponse::fromError(const Error &error)
 }
 
 HttpResponse HttpResponse::error(int status, const QString &code, const QString &message,
-                                 const QString &field)
+                                 const QString &field, const QJsonObject &details)
 {
-    QJsonObject body{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    QJsonObject body = details;
+    body.insert(QStringLiteral("code"), code);
+    body.insert(QStringLiteral("message"), message);
     if (!field.isEmpty())
         body.insert(QStringLiteral("field"), field);
     return json(status, QJsonObject{{QStringLiteral("error"), body}});

@@ -27,8 +27,9 @@ struct HttpResponse
     // The one place where errors become HTTP: status from the error code and the body
     // {"error": {"code", "message", "field"?}}.
     static HttpResponse fromError(const Core::Error &error);
+    // `details` adds members to the error object, e.g. who holds a lock.
     static HttpResponse error(int status, const QString &code, const QString &message,
-                              const QString &field = {});
+                              const QString &field = {}, const QJsonObject &details = {});
     static int statusFor(Core::Error::Code code);
 };
 

@@ -106,19 +106,15 @@ HttpResponse LocksApi::acquire(RequestContext &context)
         return HttpResponse::fromError(conflict.error());
     if (conflict->rowCount() > 0) {
         const QJsonObject holder = jsonObjectAt(*conflict, 0);
-        HttpResponse refused = HttpResponse::error(
+        return HttpResponse::error(
             409, QStringLiteral("locked"),
             QStringLiteral("locked by %1 until %2")
                 .arg(holder.value(QStringLiteral("holder")).toObject().value(QStringLiteral("username")).toString(),
-                     holder.value(QStringLiteral("expires_at")).toString()));
-        QJsonObject answer = QJsonDocument::fromJson(refused.body).object();
-        QJsonObject error = answer.value(QStringLiteral("error")).toObject();
-        error.insert(QStringLiteral("holder"), holder.value(QStringLiteral("holder")));
-        error.insert(QStringLiteral("expires_at"), holder.value(QStringLiteral("expires_at")));
-        error.insert(QStringLiteral("lock_id"), holder.value(QStringLiteral("lock_id")));
-        answer.insert(QStringLiteral("error"), error);
-        refused.body = QJsonDocument(answer).toJson(QJsonDocument::Compact);
-        return refused;
+                     holder.value(QStringLiteral("expires_at")).toString()),
+            {},
+            {{QStringLiteral("holder"), holder.value(QStringLiteral("holder"))},
+             {QStringLiteral("expires_at"), holder.value(QStringLiteral("expires_at"))},
+             {QStringLiteral("lock_id"), holder.value(QStringLiteral("lock_id"))}});
     }
     auto granted = db.exec(
         "INSERT INTO edit_locks AS l (twin_id, components, lock_type, holder_id, session_id, ttl_s, acquired_at, "

@@ -89,16 +89,10 @@ Core::Result<QJsonObject> loadVersion(RequestContext &context, const QUuid &vers
 
 HttpResponse staleParent(const QString &latest)
 {
-    HttpResponse response = HttpResponse::error(
+    return HttpResponse::error(
         409, QStringLiteral("stale_parent"),
         QStringLiteral("the twin has moved on: the latest version is %1; rebase your change onto it").arg(latest),
-        QStringLiteral("parents"));
-    QJsonObject body = QJsonDocument::fromJson(response.body).object();
-    QJsonObject error = body.value(QStringLiteral("error")).toObject();
-    error.insert(QStringLiteral("latest_version_id"), latest);
-    body.insert(QStringLiteral("error"), error);
-    response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
-    return response;
+        QStringLiteral("parents"), {{QStringLiteral("latest_version_id"), latest}});
 }
 
 struct NewVersion
