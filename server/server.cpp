@@ -17,6 +17,7 @@
 #include "users/usersapi.h"
 #include "versions/versionsapi.h"
 #include "version.h"
+#include "ws/eventbus.h"
 #include "ws/websockethub.h"
 
 #include <QDateTime>
@@ -133,7 +134,17 @@ Core::Status Server::start()
                     Qt::QueuedConnection);
             });
         },
+        [this](std::function<void(PgConnection &)> work) {
+            m_workers.start([this, work = std::move(work)] {
+                if (auto connection = m_pool->acquire())
+                    work(**connection);
+            });
+        },
         this);
+    m_bus = new EventBus(m_conninfo, this);
+    if (!m_bus->start())
+        return Error::unavailable(QStringLiteral("cannot listen for collaboration events"));
+    connect(m_bus, &EventBus::received, m_hub, &WebSocketHub::deliver);
     m_http->setWebSocketHandler(&WebSocketHub::isWebSocketPath,
                                 [hub = m_hub](QTcpSocket *socket) { hub->takeOver(socket); });
     m_metrics->setGaugeSource([pool = m_pool.get()] { return pool->inUse(); },
@@ -162,6 +173,8 @@ void Server::stop()
     m_metrics->setGaugeSource({}, {}, {}, {});
     delete m_hub;
     m_hub = nullptr;
+    delete m_bus;
+    m_bus = nullptr;
     delete m_http;
     m_http = nullptr;
     m_pool.reset();

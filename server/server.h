@@ -13,6 +13,7 @@
 namespace Laces::Server {
 
 class AuthApi;
+class EventBus;
 class AuthService;
 class LocksApi;
 class OpsApi;
@@ -73,6 +74,7 @@ private:
     Router m_router;
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;
+    EventBus *m_bus = nullptr;
     QThreadPool m_workers;
     qint64 m_databaseStartMs = 0;
     qint64 m_totalStartMs = 0;

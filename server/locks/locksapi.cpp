@@ -5,6 +5,7 @@
 #include "db/pgconnection.h"
 #include "http/jsonschema.h"
 #include "http/requestcontext.h"
+#include "ws/eventbus.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -125,9 +126,15 @@ HttpResponse LocksApi::acquire(RequestContext &context)
          uuidParam(context.principal().sessionId), pgParam(qint64(ttl))});
     if (!granted)
         return HttpResponse::fromError(granted.error());
+    QJsonObject lock = jsonObjectAt(*granted, 0);
+    QJsonObject event = lock;
+    event.insert(QStringLiteral("type"), QStringLiteral("lock_acquired"));
+    event.insert(QStringLiteral("organization_id"), context.principal().organizationId.toString(QUuid::WithoutBraces));
+    event.insert(QStringLiteral("twin_id"), twinId.toString(QUuid::WithoutBraces));
+    EventBus::publish(db, event);
     if (auto committed = transaction.commit(); !committed)
         return HttpResponse::fromError(committed.error());
-    return HttpResponse::json(201, jsonObjectAt(*granted, 0));
+    return HttpResponse::json(201, lock);
 }
 
 HttpResponse LocksApi::heartbeat(RequestContext &context)
@@ -165,13 +172,18 @@ HttpResponse LocksApi::release(RequestContext &context)
         "UPDATE edit_locks AS l SET released_at = clock_timestamp(), "
         "       release_reason = CASE WHEN l.holder_id = $3 THEN 'released' ELSE 'forced' END "
         "FROM digital_twins t WHERE l.id = $1 AND t.id = l.twin_id AND t.organization_id = $2 "
-        "  AND l.released_at IS NULL AND (l.holder_id = $3 OR $4::boolean) RETURNING l.holder_id = $3",
+        "  AND l.released_at IS NULL AND (l.holder_id = $3 OR $4::boolean) RETURNING l.holder_id = $3, l.twin_id",
         {uuidParam(context.uuidParam(QStringLiteral("id"))), uuidParam(context.principal().organizationId),
          uuidParam(context.principal().userId), force ? QByteArray("true") : QByteArray("false")});
     if (!released)
         return HttpResponse::fromError(released.error());
     if (released->rowCount() == 0)
         return HttpResponse::fromError(Error::notFound(QStringLiteral("no such active lock of yours")));
+    EventBus::publish(db, {{QStringLiteral("type"), QStringLiteral("lock_released")},
+                           {QStringLiteral("organization_id"), context.principal().organizationId.toString(QUuid::WithoutBraces)},
+                           {QStringLiteral("twin_id"), released->text(0, 1)},
+                           {QStringLiteral("lock_id"), context.param(QStringLiteral("id"))},
+                           {QStringLiteral("forced"), !released->boolean(0, 0)}});
     if (!released->boolean(0, 0)) {
         if (auto audited = recordAudit(db, context, QStringLiteral("lock.force_release"), QStringLiteral("edit_lock"),
                                        context.param(QStringLiteral("id")));

@@ -7,6 +7,7 @@
 #include "http/requestcontext.h"
 #include "model/modelinspector.h"
 #include "models/blobstore.h"
+#include "ws/eventbus.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -262,6 +263,13 @@ HttpResponse finishVersion(RequestContext &context, Transaction &transaction, co
                                    versionId.toString(QUuid::WithoutBraces), details);
         !audited)
         return HttpResponse::fromError(audited.error());
+    // Delivered to collaborators on every instance when the transaction commits.
+    EventBus::publish(context.db(), {{QStringLiteral("type"), QStringLiteral("version_created")},
+                                     {QStringLiteral("twin_id"), context.param(QStringLiteral("id"))},
+                                     {QStringLiteral("organization_id"),
+                                      context.principal().organizationId.toString(QUuid::WithoutBraces)},
+                                     {QStringLiteral("version_id"), versionId.toString(QUuid::WithoutBraces)},
+                                     {QStringLiteral("user"), context.principal().username}});
     if (auto committed = transaction.commit(); !committed)
         return HttpResponse::fromError(committed.error());
     auto version = loadVersion(context, versionId, true);

@@ -1,6 +1,13 @@
 #include "websockethub.h"
 
+#include "db/pgconnection.h"
+#include "eventbus.h"
 #include "http/requestcontext.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+#include <cmath>
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,9 +21,10 @@ Q_LOGGING_CATEGORY(lcWs, "laces.server.ws")
 
 namespace Laces::Server {
 
-WebSocketHub::WebSocketHub(Authenticator authenticator, QObject *parent)
+WebSocketHub::WebSocketHub(Authenticator authenticator, DatabaseRunner runner, QObject *parent)
     : QObject(parent)
     , m_authenticator(std::move(authenticator))
+    , m_runDb(std::move(runner))
     , m_server(new QWebSocketServer(QStringLiteral("laces-server"), QWebSocketServer::NonSecureMode, this))
 {
     m_server->setMaxPendingConnections(1000);
@@ -79,8 +87,15 @@ void WebSocketHub::onNewConnection()
             sendError(socket, QStringLiteral("unsupported"), QStringLiteral("binary messages are not accepted"));
         });
         connect(socket, &QWebSocket::disconnected, this, [this, socket] {
-            if (m_clients.remove(socket))
+            const auto it = m_clients.constFind(socket);
+            if (it != m_clients.constEnd()) {
+                const Client gone = *it;
+                for (const QString &twin : gone.twins)
+                    publish(gone, twin, {{QStringLiteral("type"), QStringLiteral("presence")},
+                                         {QStringLiteral("event"), QStringLiteral("leave")}});
+                m_clients.remove(socket);
                 --m_count;
+            }
             socket->deleteLater();
         });
         QPointer<QWebSocket> guard(socket);
@@ -142,7 +157,9 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
                             state.authenticated = true;
                             state.sessionId = principal->sessionId;
                             state.userId = principal->userId;
+                            state.organizationId = principal->organizationId;
                             state.username = principal->username;
+                            state.role = principal->role;
                             sendJson(guard, {{QStringLiteral("type"), QStringLiteral("welcome")},
                                              {QStringLiteral("user"), principal->username},
                                              {QStringLiteral("role"), principal->role},
@@ -152,11 +169,107 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
         return;
     }
 
+    handleMessage(socket, *client, type, message);
+}
+
+void WebSocketHub::handleMessage(QWebSocket *socket, Client &client, const QString &type, const QJsonObject &message)
+{
     if (type == QLatin1String("ping")) {
         sendJson(socket, {{QStringLiteral("type"), QStringLiteral("pong")}});
         return;
     }
+    const QUuid twin = QUuid::fromString(message.value(QStringLiteral("twin_id")).toString());
+    const QString twinId = twin.toString(QUuid::WithoutBraces);
+    if (type == QLatin1String("subscribe")) {
+        if (twin.isNull()) {
+            sendError(socket, QStringLiteral("invalid"), QStringLiteral("'twin_id' must be a UUID"));
+            return;
+        }
+        QPointer<QWebSocket> guard(socket);
+        const QUuid organization = client.organizationId;
+        m_runDb([this, guard, twin, twinId, organization](PgConnection &db) {
+            auto row = db.exec("SELECT 1 FROM digital_twins WHERE id = $1 AND organization_id = $2",
+                               {twin.toByteArray(QUuid::WithoutBraces), organization.toByteArray(QUuid::WithoutBraces)});
+            const bool visible = row && row->rowCount() == 1;
+            QMetaObject::invokeMethod(this, [this, guard, twinId, visible] {
+                if (!guard || !m_clients.contains(guard))
+                    return;
+                if (!visible) {
+                    sendError(guard, QStringLiteral("not_found"), QStringLiteral("no such twin"));
+                    return;
+                }
+                Client &state = m_clients[guard];
+                state.twins.insert(twinId);
+                sendJson(guard, {{QStringLiteral("type"), QStringLiteral("subscribed")}, {QStringLiteral("twin_id"), twinId}});
+                publish(state, twinId, {{QStringLiteral("type"), QStringLiteral("presence")},
+                                        {QStringLiteral("event"), QStringLiteral("join")}});
+            }, Qt::QueuedConnection);
+        });
+        return;
+    }
+    if (type == QLatin1String("unsubscribe")) {
+        if (client.twins.remove(twinId))
+            publish(client, twinId, {{QStringLiteral("type"), QStringLiteral("presence")},
+                                     {QStringLiteral("event"), QStringLiteral("leave")}});
+        return;
+    }
+    if (type == QLatin1String("cursor_move")) {
+        if (!client.twins.contains(twinId)) {
+            sendError(socket, QStringLiteral("not_subscribed"), QStringLiteral("subscribe to the twin first"));
+            return;
+        }
+        const QJsonArray position = message.value(QStringLiteral("position")).toArray();
+        const bool valid = position.size() == 3
+                           && std::all_of(position.begin(), position.end(), [](const QJsonValue &v) {
+                                  return v.isDouble() && std::isfinite(v.toDouble());
+                              });
+        const QJsonValue component = message.value(QStringLiteral("component"));
+        if (!valid || !(component.isUndefined() || component.isNull()
+                        || (component.isString() && component.toString().size() <= 300))) {
+            sendError(socket, QStringLiteral("invalid"),
+                      QStringLiteral("cursor_move needs position [x, y, z] and an optional component name"));
+            return;
+        }
+        QJsonObject event{{QStringLiteral("type"), QStringLiteral("cursor_update")},
+                          {QStringLiteral("position"), position}};
+        if (component.isString())
+            event.insert(QStringLiteral("component"), component);
+        publish(client, twinId, event);
+        return;
+    }
     sendError(socket, QStringLiteral("unknown_type"), QStringLiteral("unknown message type '%1'").arg(type.left(64)));
+}
+
+void WebSocketHub::publish(const Client &client, const QString &twinId, QJsonObject event)
+{
+    event.insert(QStringLiteral("twin_id"), twinId);
+    event.insert(QStringLiteral("organization_id"), client.organizationId.toString(QUuid::WithoutBraces));
+    event.insert(QStringLiteral("connection_id"), client.connectionId.toString(QUuid::WithoutBraces));
+    event.insert(QStringLiteral("user"), client.username);
+    event.insert(QStringLiteral("role"), client.role);
+    m_runDb([event](PgConnection &db) { EventBus::publish(db, event); });
+}
+
+void WebSocketHub::deliver(const QJsonObject &event)
+{
+    const QString twinId = event.value(QStringLiteral("twin_id")).toString();
+    const QString organization = event.value(QStringLiteral("organization_id")).toString();
+    const QString sender = event.value(QStringLiteral("connection_id")).toString();
+    QJsonObject outgoing = event;
+    outgoing.remove(QStringLiteral("organization_id"));
+    // Serialized once for every receiver.
+    const QString text = QString::fromUtf8(QJsonDocument(outgoing).toJson(QJsonDocument::Compact));
+    for (auto it = m_clients.begin(); it != m_clients.end(); ++it) {
+        const Client &client = it.value();
+        if (!client.twins.contains(twinId) || client.organizationId.toString(QUuid::WithoutBraces) != organization
+            || client.connectionId.toString(QUuid::WithoutBraces) == sender)
+            continue;
+        // A receiver that does not keep up loses cursor moves, never other events.
+        if (event.value(QStringLiteral("type")).toString() == QLatin1String("cursor_update")
+            && it.key()->bytesToWrite() > 256 * 1024)
+            continue;
+        it.key()->sendTextMessage(text);
+    }
 }
 
 } // namespace Laces::Server

@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QUuid>
 
 #include <atomic>
@@ -14,6 +15,7 @@ class QWebSocketServer;
 
 namespace Laces::Server {
 
+class PgConnection;
 struct Principal;
 
 // WebSocket connections on the HTTP port (GET /ws or /ws/{session_id} with Upgrade). A
@@ -29,8 +31,10 @@ public:
     // Checks a bearer token on a worker thread and calls back on the hub's thread.
     using Authenticator = std::function<void(const QByteArray &token,
                                              std::function<void(const Principal *, const QString &error)>)>;
+    // Runs database work on a worker thread (never on the hub's).
+    using DatabaseRunner = std::function<void(std::function<void(PgConnection &)>)>;
 
-    explicit WebSocketHub(Authenticator authenticator, QObject *parent = nullptr);
+    WebSocketHub(Authenticator authenticator, DatabaseRunner runner, QObject *parent = nullptr);
     ~WebSocketHub() override;
 
     static bool isWebSocketPath(const QString &path);
@@ -38,6 +42,8 @@ public:
     void takeOver(QTcpSocket *socket);
     int connectionCount() const { return m_count.load(); }
     void setAllowedOrigins(const QStringList &origins) { m_allowedOrigins = origins; }
+    // An event from the bus (any instance): sent to this instance's subscribers of its twin.
+    void deliver(const QJsonObject &event);
 
     static constexpr qint64 kMaxMessageBytes = 64 * 1024;
 
@@ -46,7 +52,11 @@ private:
     {
         QUuid sessionId;      // from the path, if given: the token must belong to it
         QUuid userId;
+        QUuid organizationId;
+        QUuid connectionId = QUuid::createUuid();
         QString username;
+        QString role;
+        QSet<QString> twins;  // subscribed twin ids
         bool authenticated = false;
         bool authenticating = false;
     };
@@ -55,8 +65,11 @@ private:
     void onTextMessage(QWebSocket *socket, const QString &message);
     void sendJson(QWebSocket *socket, const QJsonObject &object);
     void sendError(QWebSocket *socket, const QString &code, const QString &message);
+    void handleMessage(QWebSocket *socket, Client &client, const QString &type, const QJsonObject &message);
+    void publish(const Client &client, const QString &twinId, QJsonObject event);
 
     Authenticator m_authenticator;
+    DatabaseRunner m_runDb;
     QWebSocketServer *m_server;
     QHash<QWebSocket *, Client> m_clients;
     QStringList m_allowedOrigins;

@@ -1,0 +1,178 @@
+#include "server.h"
+#include "testserver.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QElapsedTimer>
+#include <QTest>
+#include <QWebSocket>
+
+using namespace Laces;
+
+// Collaboration events across two server instances on one database (LISTEN/NOTIFY):
+// presence, cursors, lock and version events reach subscribers on the other instance.
+class tst_Collaboration : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cursorFromInstanceAReachesInstanceB();
+    void restEventsReachSubscribers();
+    void badMessagesAnswered();
+    void otherOrganizationHearsNothing();
+
+private:
+    std::unique_ptr<QWebSocket> connectTo(quint16 port, const QByteArray &token);
+    QJsonObject next(QSignalSpy &spy, const QString &type);
+
+    Tests::TestServer m_a;
+    std::unique_ptr<Server::Server> m_b;
+    QByteArray m_alice;
+    QByteArray m_bob;
+    QString m_twin;
+};
+
+void tst_Collaboration::initTestCase()
+{
+    QVERIFY2(m_a.start(), qPrintable(m_a.errorString()));
+    Server::ServerConfig config;
+    config.databaseUrl = QString::fromUtf8(m_a.server().conninfo());
+    config.port = 0;
+    config.workers = 4;
+    m_b = std::make_unique<Server::Server>(config);
+    const auto started = m_b->start();
+    QVERIFY2(started, started ? "" : qPrintable(started.error().message));
+    m_a.registerUser(QStringLiteral("alice"), QStringLiteral("alice-password"));
+    m_alice = m_a.login(QStringLiteral("alice"), QStringLiteral("alice-password"));
+    m_a.createUser(m_alice, QStringLiteral("bob"), QStringLiteral("engineer"), QStringLiteral("bob-password"));
+    m_bob = m_a.login(QStringLiteral("bob"), QStringLiteral("bob-password"));
+    m_twin = m_a.requestJson("POST", QStringLiteral("/twins"), m_alice, {{QStringLiteral("name"), QStringLiteral("Shared")}})
+                 .json.value(QStringLiteral("id")).toString();
+}
+
+std::unique_ptr<QWebSocket> tst_Collaboration::connectTo(quint16 port, const QByteArray &token)
+{
+    auto socket = std::make_unique<QWebSocket>();
+    QSignalSpy connected(socket.get(), &QWebSocket::connected);
+    QSignalSpy messages(socket.get(), &QWebSocket::textMessageReceived);
+    socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port)));
+    if (!connected.wait(5000))
+        return socket;
+    socket->sendTextMessage(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(token)));
+    messages.wait(5000);
+    socket->sendTextMessage(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(m_twin));
+    QElapsedTimer timer;
+    timer.start();
+    while (messages.size() < 2 && timer.elapsed() < 5000)
+        messages.wait(100);
+    return socket;
+}
+
+QJsonObject tst_Collaboration::next(QSignalSpy &spy, const QString &type)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 8000) {
+        while (!spy.isEmpty()) {
+            const QJsonObject message = QJsonDocument::fromJson(spy.takeFirst().at(0).toString().toUtf8()).object();
+            if (message.value(QStringLiteral("type")).toString() == type)
+                return message;
+        }
+        spy.wait(200);
+    }
+    return {};
+}
+
+void tst_Collaboration::cursorFromInstanceAReachesInstanceB()
+{
+    auto onA = connectTo(m_a.server().port(), m_alice);
+    QSignalSpy heardOnA(onA.get(), &QWebSocket::textMessageReceived);
+    auto onB = connectTo(m_b->port(), m_bob);
+    QSignalSpy heardOnB(onB.get(), &QWebSocket::textMessageReceived);
+
+    const QJsonObject joined = next(heardOnA, QStringLiteral("presence"));
+    QCOMPARE(joined.value(QStringLiteral("event")).toString(), QStringLiteral("join"));
+    QCOMPARE(joined.value(QStringLiteral("user")).toString(), QStringLiteral("bob"));
+    QCOMPARE(joined.value(QStringLiteral("role")).toString(), QStringLiteral("engineer"));
+    QVERIFY(!joined.contains(QStringLiteral("organization_id")));
+
+    onA->sendTextMessage(QStringLiteral(R"({"type":"cursor_move","twin_id":"%1","position":[1.5,-2,3],"component":"piston"})")
+                             .arg(m_twin));
+    const QJsonObject cursor = next(heardOnB, QStringLiteral("cursor_update"));
+    QCOMPARE(cursor.value(QStringLiteral("user")).toString(), QStringLiteral("alice"));
+    QCOMPARE(cursor.value(QStringLiteral("position")).toArray(), (QJsonArray{1.5, -2, 3}));
+    QCOMPARE(cursor.value(QStringLiteral("component")).toString(), QStringLiteral("piston"));
+    // The sender does not hear its own cursor.
+    QTest::qWait(300);
+    QVERIFY(next(heardOnA, QStringLiteral("cursor_update")).isEmpty());
+
+    onB->close();
+    const QJsonObject left = next(heardOnA, QStringLiteral("presence"));
+    QCOMPARE(left.value(QStringLiteral("event")).toString(), QStringLiteral("leave"));
+    QCOMPARE(left.value(QStringLiteral("user")).toString(), QStringLiteral("bob"));
+}
+
+void tst_Collaboration::restEventsReachSubscribers()
+{
+    auto onB = connectTo(m_b->port(), m_bob);
+    QSignalSpy heard(onB.get(), &QWebSocket::textMessageReceived);
+    // A lock taken through instance A is announced on instance B.
+    const Tests::Reply lock = m_a.requestJson("POST", QStringLiteral("/locks/acquire"), m_alice,
+                                              {{QStringLiteral("twin_id"), m_twin},
+                                               {QStringLiteral("components"), QJsonArray{QStringLiteral("rod")}},
+                                               {QStringLiteral("lock_type"), QStringLiteral("exclusive")}});
+    QCOMPARE(lock.status, 201);
+    const QJsonObject acquired = next(heard, QStringLiteral("lock_acquired"));
+    QCOMPARE(acquired.value(QStringLiteral("lock_id")), lock.json.value(QStringLiteral("lock_id")));
+    QCOMPARE(acquired.value(QStringLiteral("holder")).toObject().value(QStringLiteral("username")).toString(), QStringLiteral("alice"));
+    QCOMPARE(m_a.request("DELETE", QStringLiteral("/locks/") + lock.json.value(QStringLiteral("lock_id")).toString(), m_alice).status,
+             204);
+    QCOMPARE(next(heard, QStringLiteral("lock_released")).value(QStringLiteral("lock_id")), lock.json.value(QStringLiteral("lock_id")));
+
+    const Tests::Reply version = m_a.requestJson("POST", QStringLiteral("/twins/%1/versions").arg(m_twin), m_alice,
+                                                 {{QStringLiteral("parents"), QJsonArray()},
+                                                  {QStringLiteral("message"), QStringLiteral("first")},
+                                                  {QStringLiteral("properties"), QJsonObject{{QStringLiteral("a"), 1}}}});
+    QCOMPARE(version.status, 201);
+    QCOMPARE(next(heard, QStringLiteral("version_created")).value(QStringLiteral("version_id")),
+             version.json.value(QStringLiteral("id")));
+}
+
+void tst_Collaboration::badMessagesAnswered()
+{
+    auto socket = connectTo(m_a.server().port(), m_alice);
+    QSignalSpy heard(socket.get(), &QWebSocket::textMessageReceived);
+    socket->sendTextMessage(QStringLiteral(R"({"type":"cursor_move","twin_id":"%1","position":[1,2]})").arg(m_twin));
+    QCOMPARE(next(heard, QStringLiteral("error")).value(QStringLiteral("code")).toString(), QStringLiteral("invalid"));
+    socket->sendTextMessage(QStringLiteral(R"({"type":"cursor_move","twin_id":"%1","position":[1,2,3]})")
+                                .arg(QUuid::createUuid().toString(QUuid::WithoutBraces)));
+    QCOMPARE(next(heard, QStringLiteral("error")).value(QStringLiteral("code")).toString(), QStringLiteral("not_subscribed"));
+    socket->sendTextMessage(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(QUuid::createUuid().toString()));
+    QCOMPARE(next(heard, QStringLiteral("error")).value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
+    socket->sendTextMessage(QStringLiteral(R"({"type":"ping"})"));
+    QVERIFY(!next(heard, QStringLiteral("pong")).isEmpty());
+}
+
+void tst_Collaboration::otherOrganizationHearsNothing()
+{
+    m_a.registerUser(QStringLiteral("eve"), QStringLiteral("eve-password"));
+    const QByteArray eve = m_a.login(QStringLiteral("eve"), QStringLiteral("eve-password"));
+    auto socket = std::make_unique<QWebSocket>();
+    QSignalSpy connected(socket.get(), &QWebSocket::connected);
+    QSignalSpy heard(socket.get(), &QWebSocket::textMessageReceived);
+    socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_b->port())));
+    QVERIFY(connected.wait(5000));
+    socket->sendTextMessage(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(eve)));
+    QVERIFY(!next(heard, QStringLiteral("welcome")).isEmpty());
+    socket->sendTextMessage(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(m_twin));
+    QCOMPARE(next(heard, QStringLiteral("error")).value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
+    auto alice = connectTo(m_a.server().port(), m_alice);
+    alice->sendTextMessage(QStringLiteral(R"({"type":"cursor_move","twin_id":"%1","position":[0,0,0]})").arg(m_twin));
+    QTest::qWait(500);
+    QVERIFY(next(heard, QStringLiteral("cursor_update")).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_Collaboration)
+#include "tst_collaboration.moc"
