@@ -141,6 +141,7 @@ Core::Status Server::start()
             });
         },
         this);
+    m_hub->setHeartbeat(m_config.webSocketPingMs, m_config.webSocketTimeoutMs);
     m_bus = new EventBus(m_conninfo, this);
     if (!m_bus->start())
         return Error::unavailable(QStringLiteral("cannot listen for collaboration events"));

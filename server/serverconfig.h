@@ -23,6 +23,8 @@ struct ServerConfig
     qint64 maxBodyBytes = 1024 * 1024;
     qint64 maxModelBytes = qint64(512) * 1024 * 1024;  // model file uploads
     int idleTimeoutS = 30;
+    int webSocketPingMs = 15000;      // the hub pings this often ...
+    int webSocketTimeoutMs = 45000;   // ... and drops a connection silent this long
     QList<QHostAddress> trustedProxies;  // whose X-Real-IP / X-Forwarded-For we believe
     int workers = 16;              // worker threads = database connections
     bool durableDatabase = true;   // tests turn fsync off in their throwaway clusters

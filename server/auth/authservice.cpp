@@ -2,6 +2,7 @@
 
 #include "db/pgconnection.h"
 #include "passwordhasher.h"
+#include "ws/eventbus.h"
 
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -158,6 +159,9 @@ Core::Status AuthService::revokeSession(PgConnection &db, const QUuid &sessionId
                            {sessionId.toByteArray(QUuid::WithoutBraces), pgParam(reason)});
     if (!revoked)
         return revoked.error();
+    // Open WebSockets of the session close at once, on every instance.
+    EventBus::publish(db, {{QStringLiteral("type"), QStringLiteral("session_revoked")},
+                           {QStringLiteral("session_id"), sessionId.toString(QUuid::WithoutBraces)}});
     return Core::Ok{};
 }
 

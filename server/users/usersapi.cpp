@@ -9,6 +9,7 @@
 #include "db/pgconnection.h"
 #include "http/jsonschema.h"
 #include "http/requestcontext.h"
+#include "ws/eventbus.h"
 
 namespace Laces::Server {
 
@@ -147,6 +148,8 @@ HttpResponse UsersApi::update(RequestContext &context)
                                {uuidParam(userId)});
         if (!revoked)
             return HttpResponse::fromError(revoked.error());
+        EventBus::publish(db, {{QStringLiteral("type"), QStringLiteral("user_revoked")},
+                               {QStringLiteral("user_id"), userId.toString(QUuid::WithoutBraces)}});
     }
     if (auto audited = recordAudit(db, context, QStringLiteral("user.update"), QStringLiteral("user"),
                 userId.toString(QUuid::WithoutBraces), *body); !audited)

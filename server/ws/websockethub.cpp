@@ -4,6 +4,7 @@
 #include "eventbus.h"
 #include "http/requestcontext.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 
 #include <algorithm>
@@ -30,6 +31,26 @@ WebSocketHub::WebSocketHub(Authenticator authenticator, DatabaseRunner runner, Q
     m_server->setMaxPendingConnections(1000);
     m_server->setHandshakeTimeout(10000);
     connect(m_server, &QWebSocketServer::newConnection, this, &WebSocketHub::onNewConnection);
+    m_heartbeat = new QTimer(this);
+    connect(m_heartbeat, &QTimer::timeout, this, [this] {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const auto sockets = m_clients.keys();
+        for (QWebSocket *socket : sockets) {
+            if (now - m_clients.value(socket).lastSeenMs > m_timeoutMs) {
+                qCInfo(lcWs) << "dropping a silent WebSocket connection";
+                socket->abort();  // disconnected() announces the leave
+                continue;
+            }
+            socket->ping();
+        }
+    });
+    setHeartbeat(15000, 45000);
+}
+
+void WebSocketHub::setHeartbeat(int intervalMs, int timeoutMs)
+{
+    m_timeoutMs = timeoutMs;
+    m_heartbeat->start(intervalMs);
 }
 
 WebSocketHub::~WebSocketHub()
@@ -70,6 +91,7 @@ void WebSocketHub::onNewConnection()
             continue;
         }
         Client client;
+        client.lastSeenMs = QDateTime::currentMSecsSinceEpoch();
         const QString path = socket->requestUrl().path();
         if (path.startsWith(QLatin1String("/ws/"))) {
             client.sessionId = QUuid::fromString(path.mid(4));
@@ -81,8 +103,15 @@ void WebSocketHub::onNewConnection()
         }
         m_clients.insert(socket, client);
         ++m_count;
-        connect(socket, &QWebSocket::textMessageReceived, this,
-                [this, socket](const QString &message) { onTextMessage(socket, message); });
+        connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &message) {
+            if (auto it = m_clients.find(socket); it != m_clients.end())
+                it->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+            onTextMessage(socket, message);
+        });
+        connect(socket, &QWebSocket::pong, this, [this, socket] {
+            if (auto it = m_clients.find(socket); it != m_clients.end())
+                it->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+        });
         connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &) {
             sendError(socket, QStringLiteral("unsupported"), QStringLiteral("binary messages are not accepted"));
         });
@@ -252,6 +281,18 @@ void WebSocketHub::publish(const Client &client, const QString &twinId, QJsonObj
 
 void WebSocketHub::deliver(const QJsonObject &event)
 {
+    const QString kind = event.value(QStringLiteral("type")).toString();
+    if (kind == QLatin1String("session_revoked") || kind == QLatin1String("user_revoked")) {
+        const bool bySession = kind == QLatin1String("session_revoked");
+        const QUuid id = QUuid::fromString(event.value(bySession ? QStringLiteral("session_id") : QStringLiteral("user_id")).toString());
+        const auto sockets = m_clients.keys();
+        for (QWebSocket *socket : sockets) {
+            const Client &client = m_clients[socket];
+            if (client.authenticated && (bySession ? client.sessionId : client.userId) == id)
+                socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("session ended"));
+        }
+        return;
+    }
     const QString twinId = event.value(QStringLiteral("twin_id")).toString();
     const QString organization = event.value(QStringLiteral("organization_id")).toString();
     const QString sender = event.value(QStringLiteral("connection_id")).toString();

@@ -10,6 +10,7 @@
 #include <functional>
 
 class QTcpSocket;
+class QTimer;
 class QWebSocket;
 class QWebSocketServer;
 
@@ -42,8 +43,11 @@ public:
     void takeOver(QTcpSocket *socket);
     int connectionCount() const { return m_count.load(); }
     void setAllowedOrigins(const QStringList &origins) { m_allowedOrigins = origins; }
-    // An event from the bus (any instance): sent to this instance's subscribers of its twin.
+    // An event from the bus (any instance): sent to this instance's subscribers of its twin;
+    // session_revoked / user_revoked events close the connections of that session or user.
     void deliver(const QJsonObject &event);
+    // Pings every interval; a connection silent for `timeoutMs` is dropped (and leaves).
+    void setHeartbeat(int intervalMs, int timeoutMs);
 
     static constexpr qint64 kMaxMessageBytes = 64 * 1024;
 
@@ -57,6 +61,7 @@ private:
         QString username;
         QString role;
         QSet<QString> twins;  // subscribed twin ids
+        qint64 lastSeenMs = 0;
         bool authenticated = false;
         bool authenticating = false;
     };
@@ -73,6 +78,8 @@ private:
     QWebSocketServer *m_server;
     QHash<QWebSocket *, Client> m_clients;
     QStringList m_allowedOrigins;
+    QTimer *m_heartbeat;
+    int m_timeoutMs = 45000;
     std::atomic<int> m_count{0};
 };
 

@@ -6,6 +6,7 @@
 #include <QSignalSpy>
 #include <QElapsedTimer>
 #include <QTest>
+#include <QTcpSocket>
 #include <QWebSocket>
 
 using namespace Laces;
@@ -22,6 +23,8 @@ private slots:
     void restEventsReachSubscribers();
     void badMessagesAnswered();
     void otherOrganizationHearsNothing();
+    void revokedSessionDisconnectedAtOnce();
+    void silentClientDroppedAndLeaves();
 
 private:
     std::unique_ptr<QWebSocket> connectTo(quint16 port, const QByteArray &token);
@@ -41,6 +44,8 @@ void tst_Collaboration::initTestCase()
     config.databaseUrl = QString::fromUtf8(m_a.server().conninfo());
     config.port = 0;
     config.workers = 4;
+    config.webSocketPingMs = 200;
+    config.webSocketTimeoutMs = 1500;
     m_b = std::make_unique<Server::Server>(config);
     const auto started = m_b->start();
     QVERIFY2(started, started ? "" : qPrintable(started.error().message));
@@ -172,6 +177,74 @@ void tst_Collaboration::otherOrganizationHearsNothing()
     alice->sendTextMessage(QStringLiteral(R"({"type":"cursor_move","twin_id":"%1","position":[0,0,0]})").arg(m_twin));
     QTest::qWait(500);
     QVERIFY(next(heard, QStringLiteral("cursor_update")).isEmpty());
+}
+
+void tst_Collaboration::revokedSessionDisconnectedAtOnce()
+{
+    const Tests::Reply login = m_a.requestJson("POST", QStringLiteral("/auth/login"), {},
+                                               {{QStringLiteral("username"), QStringLiteral("bob")},
+                                                {QStringLiteral("password"), QStringLiteral("bob-password")}});
+    const QByteArray token = login.json.value(QStringLiteral("access_token")).toString().toLatin1();
+    auto onB = connectTo(m_b->port(), token);
+    QCOMPARE(onB->state(), QAbstractSocket::ConnectedState);
+    QSignalSpy closed(onB.get(), &QWebSocket::disconnected);
+    QElapsedTimer timer;
+    timer.start();
+    // Logged out through instance A; the socket is on instance B.
+    QCOMPARE(m_a.request("POST", QStringLiteral("/auth/logout"), token).status, 204);
+    QVERIFY(!closed.isEmpty() || closed.wait(5000));  // it may close while the request still runs
+    qInfo("revoked session's WebSocket closed after %lld ms", timer.elapsed());
+    QCOMPARE(onB->closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+}
+
+namespace {
+// A client frame: FIN, text, masked (RFC 6455 section 5.2).
+QByteArray clientFrame(const QByteArray &payload)
+{
+    QByteArray frame;
+    frame.append(char(0x81));
+    if (payload.size() < 126) {
+        frame.append(char(0x80 | payload.size()));
+    } else {
+        frame.append(char(0x80 | 126));
+        frame.append(char((payload.size() >> 8) & 0xff));
+        frame.append(char(payload.size() & 0xff));
+    }
+    const char mask[4] = {0x12, 0x34, 0x56, 0x78};
+    frame.append(mask, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        frame.append(char(payload[i] ^ mask[i % 4]));
+    return frame;
+}
+} // namespace
+
+void tst_Collaboration::silentClientDroppedAndLeaves()
+{
+    auto onA = connectTo(m_a.server().port(), m_alice);
+    QSignalSpy heardOnA(onA.get(), &QWebSocket::textMessageReceived);
+
+    // A client that joins and then falls silent: it never answers the server's pings.
+    QTcpSocket silent;
+    silent.connectToHost(QHostAddress::LocalHost, m_b->port());
+    QVERIFY(silent.waitForConnected(5000));
+    silent.write("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(silent.bytesAvailable() > 0 && silent.peek(4096).contains("\r\n\r\n"), 5000);
+    QVERIFY(silent.readAll().startsWith("HTTP/1.1 101"));
+    silent.write(clientFrame(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(m_bob)).toUtf8()));
+    QTest::qWait(300);
+    silent.write(clientFrame(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(m_twin).toUtf8()));
+    const QJsonObject joined = next(heardOnA, QStringLiteral("presence"));
+    QCOMPARE(joined.value(QStringLiteral("event")).toString(), QStringLiteral("join"));
+
+    // Instance B pings every 200 ms and gives up after 1.5 s of silence.
+    QElapsedTimer timer;
+    timer.start();
+    const QJsonObject left = next(heardOnA, QStringLiteral("presence"));
+    QCOMPARE(left.value(QStringLiteral("event")).toString(), QStringLiteral("leave"));
+    QCOMPARE(left.value(QStringLiteral("user")).toString(), QStringLiteral("bob"));
+    qInfo("silent client dropped after %lld ms", timer.elapsed());
+    QTRY_VERIFY_WITH_TIMEOUT(silent.state() == QAbstractSocket::UnconnectedState || !silent.isValid(), 5000);
 }
 
 QTEST_GUILESS_MAIN(tst_Collaboration)
