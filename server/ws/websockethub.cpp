@@ -36,7 +36,10 @@ WebSocketHub::WebSocketHub(Authenticator authenticator, DatabaseRunner runner, Q
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const auto sockets = m_clients.keys();
         for (QWebSocket *socket : sockets) {
-            if (now - m_clients.value(socket).lastSeenMs > m_timeoutMs) {
+            const auto it = m_clients.constFind(socket);
+            if (it == m_clients.constEnd())
+                continue;  // gone while we went through the list
+            if (now - it->lastSeenMs > m_timeoutMs) {
                 qCInfo(lcWs) << "dropping a silent WebSocket connection";
                 socket->abort();  // disconnected() announces the leave
                 continue;
@@ -285,12 +288,14 @@ void WebSocketHub::deliver(const QJsonObject &event)
     if (kind == QLatin1String("session_revoked") || kind == QLatin1String("user_revoked")) {
         const bool bySession = kind == QLatin1String("session_revoked");
         const QUuid id = QUuid::fromString(event.value(bySession ? QStringLiteral("session_id") : QStringLiteral("user_id")).toString());
-        const auto sockets = m_clients.keys();
-        for (QWebSocket *socket : sockets) {
-            const Client &client = m_clients[socket];
-            if (client.authenticated && (bySession ? client.sessionId : client.userId) == id)
-                socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("session ended"));
+        // Collected first: closing may remove a client from the map at once.
+        QList<QWebSocket *> ending;
+        for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
+            if (it->authenticated && (bySession ? it->sessionId : it->userId) == id)
+                ending.append(it.key());
         }
+        for (QWebSocket *socket : std::as_const(ending))
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("session ended"));
         return;
     }
     const QString twinId = event.value(QStringLiteral("twin_id")).toString();
@@ -300,16 +305,21 @@ void WebSocketHub::deliver(const QJsonObject &event)
     outgoing.remove(QStringLiteral("organization_id"));
     // Serialized once for every receiver.
     const QString text = QString::fromUtf8(QJsonDocument(outgoing).toJson(QJsonDocument::Compact));
-    for (auto it = m_clients.begin(); it != m_clients.end(); ++it) {
+    // Receivers are collected first: a failed send may remove a client from the map at once.
+    QList<QPointer<QWebSocket>> receivers;
+    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
         const Client &client = it.value();
         if (!client.twins.contains(twinId) || client.organizationId.toString(QUuid::WithoutBraces) != organization
             || client.connectionId.toString(QUuid::WithoutBraces) == sender)
             continue;
         // A receiver that does not keep up loses cursor moves, never other events.
-        if (event.value(QStringLiteral("type")).toString() == QLatin1String("cursor_update")
-            && it.key()->bytesToWrite() > 256 * 1024)
+        if (kind == QLatin1String("cursor_update") && it.key()->bytesToWrite() > 256 * 1024)
             continue;
-        it.key()->sendTextMessage(text);
+        receivers.append(it.key());
+    }
+    for (const QPointer<QWebSocket> &receiver : std::as_const(receivers)) {
+        if (receiver && m_clients.contains(receiver))
+            receiver->sendTextMessage(text);
     }
 }
 
