@@ -42,11 +42,9 @@ HttpResponse AuthApi::registerUser(RequestContext &context)
     auto body = context.jsonBody();
     if (!body)
         return HttpResponse::fromError(body.error());
-    if (auto valid = validateObject(*body, {{QStringLiteral("username"), FieldSpec::Type::String, true, 1, 32},
-                                            {QStringLiteral("email"), FieldSpec::Type::String, true, 1, 254},
-                                            {QStringLiteral("password"), FieldSpec::Type::String, true, 1, 1024},
-                                            {QStringLiteral("display_name"), FieldSpec::Type::String, false, 0, 200},
-                                            {QStringLiteral("organization"), FieldSpec::Type::String, false, 1, 200}});
+    if (auto valid = validateObject(*body, UserRules::accountFields()
+                                               << FieldSpec{QStringLiteral("organization"), FieldSpec::Type::String,
+                                                            false, 1, 200});
         !valid)
         return HttpResponse::fromError(valid.error());
     const QString username = body->value(QStringLiteral("username")).toString();

@@ -27,6 +27,14 @@ Core::Status check(const QString &username, const QString &email, const QString 
     return Core::Ok{};
 }
 
+QList<FieldSpec> accountFields()
+{
+    return {{QStringLiteral("username"), FieldSpec::Type::String, true, 1, 32},
+            {QStringLiteral("email"), FieldSpec::Type::String, true, 1, 254},
+            {QStringLiteral("password"), FieldSpec::Type::String, true, 1, 1024},
+            {QStringLiteral("display_name"), FieldSpec::Type::String, false, 0, 200}};
+}
+
 Core::Status checkRole(const QString &role)
 {
     static const QStringList roles{QStringLiteral("admin"), QStringLiteral("engineer"),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/jsonschema.h"
 #include "result.h"
 
 namespace Laces::Server {
@@ -10,6 +11,8 @@ namespace UserRules {
 constexpr int kMinPasswordLength = 10;
 Core::Status check(const QString &username, const QString &email, const QString &password);
 Core::Status checkRole(const QString &role);
+// The JSON fields of a new account: username, email, password, display_name.
+QList<FieldSpec> accountFields();
 // A unique-key violation on users as the answer a client can act on (field and message).
 Core::Error explainConflict(Core::Error error);
 } // namespace UserRules

@@ -20,6 +20,18 @@ bool Principal::can(const QString &permission) const
     return false;
 }
 
+Core::Result<int> RequestContext::intQuery(const QString &name, int fallback, int max) const
+{
+    const QUrlQuery &query = m_request.query;
+    if (!query.hasQueryItem(name))
+        return fallback;
+    bool ok = false;
+    const int value = query.queryItemValue(name).toInt(&ok);
+    if (!ok || value < 1 || value > max)
+        return Error::invalid(QStringLiteral("'%1' must be an integer from 1 to %2").arg(name).arg(max), name);
+    return value;
+}
+
 Core::Result<QJsonObject> RequestContext::jsonBody() const
 {
     const QByteArray contentType = m_request.header("content-type").toLower();

@@ -49,6 +49,9 @@ public:
     bool hasPrincipal() const { return m_principal.has_value(); }
     void setPrincipal(Principal principal) { m_principal = std::move(principal); }
 
+    // A query parameter that must be an integer from 1 to `max`; `fallback` when absent.
+    Core::Result<int> intQuery(const QString &name, int fallback, int max) const;
+
     // The body as a JSON object, or a 400-class error naming what is wrong with it.
     Core::Result<QJsonObject> jsonBody() const;
 

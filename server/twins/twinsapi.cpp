@@ -32,19 +32,6 @@ Error nameTaken()
     return error;
 }
 
-// Reads a positive integer query parameter within [1, max].
-Core::Result<int> intQuery(const RequestContext &context, const QString &name, int fallback, int max)
-{
-    const QUrlQuery &query = context.request().query;
-    if (!query.hasQueryItem(name))
-        return fallback;
-    bool ok = false;
-    const int value = query.queryItemValue(name).toInt(&ok);
-    if (!ok || value < 1 || value > max)
-        return Error::invalid(QStringLiteral("'%1' must be an integer from 1 to %2").arg(name).arg(max), name);
-    return value;
-}
-
 } // namespace
 
 const char *TwinsApi::twinJsonSql()
@@ -72,10 +59,10 @@ void TwinsApi::registerRoutes(Router &router)
 
 HttpResponse TwinsApi::list(RequestContext &context)
 {
-    const auto page = intQuery(context, QStringLiteral("page"), 1, 1000000);
+    const auto page = context.intQuery(QStringLiteral("page"), 1, 1000000);
     if (!page)
         return HttpResponse::fromError(page.error());
-    const auto perPage = intQuery(context, QStringLiteral("per_page"), 50, 200);
+    const auto perPage = context.intQuery(QStringLiteral("per_page"), 50, 200);
     if (!perPage)
         return HttpResponse::fromError(perPage.error());
     const QUrlQuery &query = context.request().query;

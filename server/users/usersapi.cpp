@@ -50,11 +50,8 @@ HttpResponse UsersApi::create(RequestContext &context)
     auto body = context.jsonBody();
     if (!body)
         return HttpResponse::fromError(body.error());
-    if (auto valid = validateObject(*body, {{QStringLiteral("username"), FieldSpec::Type::String, true, 1, 32},
-                                            {QStringLiteral("email"), FieldSpec::Type::String, true, 1, 254},
-                                            {QStringLiteral("password"), FieldSpec::Type::String, true, 1, 1024},
-                                            {QStringLiteral("role"), FieldSpec::Type::String, true, 1, 20},
-                                            {QStringLiteral("display_name"), FieldSpec::Type::String, false, 0, 200}});
+    if (auto valid = validateObject(*body, UserRules::accountFields()
+                                               << FieldSpec{QStringLiteral("role"), FieldSpec::Type::String, true, 1, 20});
         !valid)
         return HttpResponse::fromError(valid.error());
     const QString username = body->value(QStringLiteral("username")).toString();

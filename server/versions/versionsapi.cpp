@@ -10,6 +10,8 @@
 #include "ws/eventbus.h"
 
 #include <QJsonArray>
+
+#include <limits>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
@@ -377,26 +379,23 @@ HttpResponse VersionsApi::log(RequestContext &context)
 {
     if (auto twin = checkTwin(context); !twin)
         return HttpResponse::fromError(twin.error());
-    const QUrlQuery &query = context.request().query;
-    bool pageOk = true, perPageOk = true;
-    const int page = query.hasQueryItem(QStringLiteral("page")) ? query.queryItemValue(QStringLiteral("page")).toInt(&pageOk) : 1;
-    const int perPage = query.hasQueryItem(QStringLiteral("per_page"))
-                            ? query.queryItemValue(QStringLiteral("per_page")).toInt(&perPageOk) : 50;
-    if (!pageOk || page < 1)
-        return HttpResponse::fromError(Error::invalid(QStringLiteral("'page' must be a positive integer"), QStringLiteral("page")));
-    if (!perPageOk || perPage < 1 || perPage > 200)
-        return HttpResponse::fromError(Error::invalid(QStringLiteral("'per_page' must be from 1 to 200"), QStringLiteral("per_page")));
+    const auto page = context.intQuery(QStringLiteral("page"), 1, std::numeric_limits<int>::max());
+    if (!page)
+        return HttpResponse::fromError(page.error());
+    const auto perPage = context.intQuery(QStringLiteral("per_page"), 50, 200);
+    if (!perPage)
+        return HttpResponse::fromError(perPage.error());
     auto rows = context.db().exec(
         "SELECT " + QByteArray(versionJsonSql()) + ", count(*) OVER () FROM twin_versions v "
         "LEFT JOIN model_blobs b ON b.sha256 = v.model_sha256 WHERE v.twin_id = $1 "
         "ORDER BY v.number DESC LIMIT $2 OFFSET $3",
-        {uuidParam(context.uuidParam(QStringLiteral("id"))), pgParam(qint64(perPage)), pgParam(qint64(page - 1) * perPage)});
+        {uuidParam(context.uuidParam(QStringLiteral("id"))), pgParam(qint64(*perPage)), pgParam(qint64(*page - 1) * *perPage)});
     if (!rows)
         return HttpResponse::fromError(rows.error());
     return HttpResponse::json(200, QJsonObject{{QStringLiteral("items"), jsonArrayOf(*rows)},
                                                {QStringLiteral("total"), rows->rowCount() ? double(rows->integer(0, 1)) : 0.0},
-                                               {QStringLiteral("page"), page},
-                                               {QStringLiteral("per_page"), perPage}});
+                                               {QStringLiteral("page"), *page},
+                                               {QStringLiteral("per_page"), *perPage}});
 }
 
 HttpResponse VersionsApi::create(RequestContext &context)

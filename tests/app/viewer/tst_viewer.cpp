@@ -58,6 +58,9 @@ private slots:
     void importFromWorkspaceMakesVersion();
 
 private:
+    // Logs the session in with the fixture's token, as the login dialog would.
+    bool beginSession(App::Session &session);
+
     Tests::TestServer m_server;
     QByteArray m_token;
     QString m_twinId;
@@ -83,6 +86,23 @@ void tst_Viewer::initTestCase()
          {QStringLiteral("model_sha256"), upload.json.value(QStringLiteral("sha256"))},
          {QStringLiteral("properties"), QJsonObject{{QStringLiteral("rated_rpm"), 3000}}}});
     QCOMPARE(version.status, 201);
+}
+
+bool tst_Viewer::beginSession(App::Session &session)
+{
+    session.client()->setBaseUrl(m_server.url());
+    session.client()->setToken(m_token);
+    bool ready = false;
+    session.client()->me(this, [&](const QJsonObject &user, const App::ApiError *error) {
+        if (!error)
+            session.begin(user);
+        ready = true;
+    });
+    QElapsedTimer timer;
+    timer.start();
+    while (!ready && timer.elapsed() < 10000)
+        QTest::qWait(10);
+    return session.state() == App::Session::State::Connected;
 }
 
 void tst_Viewer::engineRendersAndPickingSelectsPart()
@@ -157,15 +177,8 @@ void tst_Viewer::visibilityHidesPart()
 void tst_Viewer::workspaceOpensHistoryAndSavesPropertyEdit()
 {
     App::Session session;
-    session.client()->setBaseUrl(m_server.url());
-    session.client()->setToken(m_token);
     QSignalSpy me(session.client(), &App::ApiClient::sessionEnded);
-    bool ready = false;
-    session.client()->me(this, [&](const QJsonObject &user, const App::ApiError *) {
-        session.begin(user);
-        ready = true;
-    });
-    QTRY_VERIFY(ready);
+    QVERIFY(beginSession(session));
 
     QElapsedTimer opening;
     opening.start();
@@ -239,14 +252,7 @@ void tst_Viewer::workspaceOpensHistoryAndSavesPropertyEdit()
 void tst_Viewer::olderVersionOpensReadOnly()
 {
     App::Session session;
-    session.client()->setBaseUrl(m_server.url());
-    session.client()->setToken(m_token);
-    bool ready = false;
-    session.client()->me(this, [&](const QJsonObject &user, const App::ApiError *) {
-        session.begin(user);
-        ready = true;
-    });
-    QTRY_VERIFY(ready);
+    QVERIFY(beginSession(session));
     const Tests::Reply log = m_server.request("GET", QStringLiteral("/twins/%1/versions").arg(m_twinId), m_token);
     const QString oldest = log.json.value(QStringLiteral("items")).toArray().last().toObject().value(QStringLiteral("id")).toString();
     App::TwinWorkspace workspace(&session, {{QStringLiteral("id"), m_twinId}, {QStringLiteral("name"), QStringLiteral("Engine")}});
@@ -262,14 +268,7 @@ void tst_Viewer::olderVersionOpensReadOnly()
 void tst_Viewer::importFromWorkspaceMakesVersion()
 {
     App::Session session;
-    session.client()->setBaseUrl(m_server.url());
-    session.client()->setToken(m_token);
-    bool ready = false;
-    session.client()->me(this, [&](const QJsonObject &user, const App::ApiError *) {
-        session.begin(user);
-        ready = true;
-    });
-    QTRY_VERIFY(ready);
+    QVERIFY(beginSession(session));
     App::TwinWorkspace workspace(&session, {{QStringLiteral("id"), m_twinId}, {QStringLiteral("name"), QStringLiteral("Engine")}});
     workspace.show();
     QSignalSpy imported(&workspace, &App::TwinWorkspace::imported);
