@@ -10,6 +10,7 @@
 #include "http/httpserver.h"
 #include "http/idempotency.h"
 #include "http/requestcontext.h"
+#include "edits/editsapi.h"
 #include "locks/locksapi.h"
 #include "ops/metrics.h"
 #include "ops/opsapi.h"
@@ -210,12 +211,14 @@ void Server::registerRoutes()
     m_opsApi = std::make_unique<OpsApi>(m_pool.get(), m_metrics.get());
     m_versionsApi = std::make_unique<VersionsApi>(m_config.maxModelBytes);
     m_locksApi = std::make_unique<LocksApi>();
+    m_editsApi = std::make_unique<EditsApi>();
     m_authApi->registerRoutes(m_router);
     m_usersApi->registerRoutes(m_router);
     m_twinsApi->registerRoutes(m_router);
     m_opsApi->registerRoutes(m_router);
     m_versionsApi->registerRoutes(m_router);
     m_locksApi->registerRoutes(m_router);
+    m_editsApi->registerRoutes(m_router);
 }
 
 void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> respond)

@@ -15,6 +15,7 @@ namespace Laces::Server {
 class AuthApi;
 class EventBus;
 class AuthService;
+class EditsApi;
 class LocksApi;
 class OpsApi;
 class TwinsApi;
@@ -71,6 +72,7 @@ private:
     std::unique_ptr<OpsApi> m_opsApi;
     std::unique_ptr<VersionsApi> m_versionsApi;
     std::unique_ptr<LocksApi> m_locksApi;
+    std::unique_ptr<EditsApi> m_editsApi;
     Router m_router;
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;

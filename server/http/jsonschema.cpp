@@ -20,6 +20,8 @@ QString typeName(FieldSpec::Type type)
     case FieldSpec::Type::Number: return QStringLiteral("a number");
     case FieldSpec::Type::Bool: return QStringLiteral("a boolean");
     case FieldSpec::Type::Array: return QStringLiteral("an array");
+    case FieldSpec::Type::Any: return QStringLiteral("a JSON value");
+    case FieldSpec::Type::StringOrNull: return QStringLiteral("a string or null");
     }
     return {};
 }
@@ -38,6 +40,8 @@ bool hasType(const QJsonValue &value, FieldSpec::Type type)
     case FieldSpec::Type::Number: return value.isDouble();
     case FieldSpec::Type::Bool: return value.isBool();
     case FieldSpec::Type::Array: return value.isArray();
+    case FieldSpec::Type::Any: return true;
+    case FieldSpec::Type::StringOrNull: return value.isString() || value.isNull();
     }
     return false;
 }
@@ -84,7 +88,7 @@ Core::Status validateObject(const QJsonObject &object, const QList<FieldSpec> &f
         if (containsNul(value))
             return Error::invalid(QStringLiteral("'%1' must not contain the character U+0000").arg(field.name),
                                   field.name);
-        if (field.type == FieldSpec::Type::String) {
+        if (value.isString() && (field.type == FieldSpec::Type::String || field.type == FieldSpec::Type::StringOrNull)) {
             const qsizetype length = value.toString().trimmed().size();
             if (length < field.minLength)
                 return Error::invalid(field.minLength == 1

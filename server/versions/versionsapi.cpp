@@ -3,8 +3,10 @@
 #include "common/auditlog.h"
 #include "common/jsonutil.h"
 #include "db/pgconnection.h"
+#include "edits/editstore.h"
 #include "http/jsonschema.h"
 #include "http/requestcontext.h"
+#include "locks/fencing.h"
 #include "model/modelinspector.h"
 #include "models/blobstore.h"
 #include "ws/eventbus.h"
@@ -64,7 +66,8 @@ const char *versionJsonSql()
 const char *componentJsonSql()
 {
     return "json_build_object('name', c.name, 'path', c.path, 'triangle_count', c.triangle_count, "
-           "'vertex_count', c.vertex_count, 'bbox_min', c.bbox_min, 'bbox_max', c.bbox_max, 'properties', c.properties)";
+           "'vertex_count', c.vertex_count, 'bbox_min', c.bbox_min, 'bbox_max', c.bbox_max, 'properties', c.properties, "
+           "'transform', c.transform)";
 }
 
 Core::Result<QJsonObject> loadVersion(RequestContext &context, const QUuid &versionId, bool withComponents)
@@ -194,37 +197,6 @@ Core::Result<QUuid> writeVersion(RequestContext &context, const NewVersion &want
     if (!twin)
         return twin.error();
     return versionId;
-}
-
-// Fencing: a write to components under someone's exclusive lease is refused, and one
-// under the caller's own lease must carry that lease's token (X-Lock-Token), re-checked
-// here, in the writing transaction, by the database clock. A holder that paused past its
-// lease cannot write with the token it still has.
-std::optional<HttpResponse> checkLocks(RequestContext &context, const QStringList &affected)
-{
-    const QByteArray components = affected.isEmpty() ? pgNull() : textArrayParam(affected);
-    auto locks = context.db().exec(
-        "SELECT l.fencing_token, l.holder_id = $3, (SELECT username FROM users WHERE id = l.holder_id) "
-        "FROM edit_locks l WHERE l.twin_id = $1 AND l.released_at IS NULL AND l.expires_at > clock_timestamp() "
-        "  AND l.lock_type = 'exclusive' AND (l.components IS NULL OR $2::text[] IS NULL OR l.components && $2::text[])",
-        {uuidParam(context.uuidParam(QStringLiteral("id"))), components, uuidParam(context.principal().userId)});
-    if (!locks)
-        return HttpResponse::fromError(locks.error());
-    const QByteArray given = context.request().header("x-lock-token").trimmed();
-    bool presented = given.isEmpty();
-    for (int row = 0; row < locks->rowCount(); ++row) {
-        if (!locks->boolean(row, 1))
-            return HttpResponse::error(409, QStringLiteral("locked"),
-                                       QStringLiteral("locked by %1").arg(locks->text(row, 2)));
-        if (given.isEmpty())
-            return HttpResponse::error(409, QStringLiteral("lock_token_required"),
-                                       QStringLiteral("you hold a lock here: send its token in X-Lock-Token"));
-        presented = presented || locks->bytes(row, 0) == given;
-    }
-    if (!presented)
-        return HttpResponse::error(409, QStringLiteral("stale_lock_token"),
-                                   QStringLiteral("the lock token is not a live lock of yours on these components"));
-    return std::nullopt;
 }
 
 // Checks that `parents` names the latest version (or nothing, for the first one).
@@ -451,7 +423,7 @@ HttpResponse VersionsApi::create(RequestContext &context)
     // A new model or twin properties touch the whole twin; component properties only theirs.
     const QStringList affected = wanted.modelSha256 || wanted.properties ? QStringList()
                                                                           : wanted.componentProperties.keys();
-    if (auto refused = checkLocks(context, affected))
+    if (auto refused = checkFencing(context, context.uuidParam(QStringLiteral("id")), affected))
         return *refused;
     if (latest.isNull() && !wanted.modelSha256 && !wanted.properties)
         return HttpResponse::fromError(Error::invalid(QStringLiteral("the first version needs a model or properties"),
@@ -459,7 +431,28 @@ HttpResponse VersionsApi::create(RequestContext &context)
     auto versionId = writeVersion(context, wanted, latest);
     if (!versionId)
         return HttpResponse::fromError(versionId.error());
-    return finishVersion(context, transaction, *versionId, QStringLiteral("version.create"), {});
+    // Pending live edits become part of the version, except where the request itself says
+    // otherwise: what it sets explicitly is the committer's latest word.
+    QSet<QString> explicitKeys;
+    for (auto part = wanted.componentProperties.begin(); part != wanted.componentProperties.end(); ++part) {
+        const QJsonObject properties = part.value().toObject();
+        for (auto key = properties.begin(); key != properties.end(); ++key)
+            explicitKeys.insert(Core::EditOperation{0, part.key(), Core::EditOperation::Kind::Set, key.key(), {}, {}, {}}.key());
+    }
+    if (wanted.properties) {
+        auto pending = EditStore(context.db()).pending(context.uuidParam(QStringLiteral("id")));
+        if (!pending)
+            return HttpResponse::fromError(pending.error());
+        for (const Core::EditOperation &operation : std::as_const(*pending)) {
+            if (operation.component.isEmpty())
+                explicitKeys.insert(operation.key());
+        }
+    }
+    auto folded = EditStore(context.db()).fold(context.uuidParam(QStringLiteral("id")), *versionId, explicitKeys);
+    if (!folded)
+        return HttpResponse::fromError(folded.error());
+    return finishVersion(context, transaction, *versionId, QStringLiteral("version.create"),
+                         {{QStringLiteral("folded_operations"), *folded}});
 }
 
 HttpResponse VersionsApi::get(RequestContext &context)
@@ -640,7 +633,7 @@ HttpResponse VersionsApi::restore(RequestContext &context)
         return HttpResponse::fromError(latestRow.error());
     const QUuid latest = QUuid::fromString(latestRow->text(0, 0));
     const QUuid source = context.uuidParam(QStringLiteral("vid"));
-    if (auto refused = checkLocks(context, {}))
+    if (auto refused = checkFencing(context, context.uuidParam(QStringLiteral("id")), {}))
         return *refused;
     NewVersion wanted;
     wanted.parents = {latest};
@@ -666,6 +659,9 @@ HttpResponse VersionsApi::restore(RequestContext &context)
                           {uuidParam(*versionId), uuidParam(source)});
     if (!copied)
         return HttpResponse::fromError(copied.error());
+    // Live edits made on what is being replaced are dropped with it.
+    if (auto discarded = EditStore(db).discardPending(context.uuidParam(QStringLiteral("id")), *versionId); !discarded)
+        return HttpResponse::fromError(discarded.error());
     return finishVersion(context, transaction, *versionId, QStringLiteral("version.restore"),
                          {{QStringLiteral("from"), source.toString(QUuid::WithoutBraces)}});
 }
