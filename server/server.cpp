@@ -143,6 +143,7 @@ Core::Status Server::start()
         },
         this);
     m_hub->setHeartbeat(m_config.webSocketPingMs, m_config.webSocketTimeoutMs);
+    m_hub->setIdleAfter(m_config.webSocketIdleMs);
     m_bus = new EventBus(m_conninfo, this);
     if (!m_bus->start())
         return Error::unavailable(QStringLiteral("cannot listen for collaboration events"));

@@ -25,6 +25,7 @@ struct ServerConfig
     int idleTimeoutS = 30;
     int webSocketPingMs = 15000;      // the hub pings this often ...
     int webSocketTimeoutMs = 45000;   // ... and drops a connection silent this long
+    int webSocketIdleMs = 120000;     // a subscriber without messages this long is shown idle
     QList<QHostAddress> trustedProxies;  // whose X-Real-IP / X-Forwarded-For we believe
     int workers = 16;              // worker threads = database connections
     bool durableDatabase = true;   // tests turn fsync off in their throwaway clusters

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <utility>
 #include <cmath>
 
 #include <QJsonDocument>
@@ -44,7 +45,16 @@ WebSocketHub::WebSocketHub(Authenticator authenticator, DatabaseRunner runner, Q
                 socket->abort();  // disconnected() announces the leave
                 continue;
             }
+            if (it->authenticated && !it->idle && !it->twins.isEmpty() && now - it->lastActiveMs > m_idleMs)
+                setIdle(socket, m_clients[socket], true);
             socket->ping();
+        }
+        if (!m_clients.isEmpty()) {
+            // Keeps this instance's presence rows alive for the other instances' snapshots.
+            m_runDb([instance = m_instanceId](PgConnection &db) {
+                db.exec("UPDATE collaboration_sessions SET last_seen_at = now() WHERE instance_id = $1 AND left_at IS NULL",
+                        {instance.toUtf8()});
+            });
         }
     });
     setHeartbeat(15000, 45000);
@@ -75,6 +85,10 @@ bool WebSocketHub::isWebSocketPath(const QString &path)
 
 void WebSocketHub::takeOver(QTcpSocket *socket)
 {
+    // A bounded kernel send buffer per connection (loopback autotuning would allow
+    // megabytes): a client that does not read backs up into the hub, which then keeps
+    // only the latest cursor per sender for it.
+    socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, kSocketSendBufferBytes);
     m_server->handleConnection(socket);
     // The handshake bytes are already buffered in the socket, so no new readyRead will
     // announce them: announce them once more ourselves.
@@ -95,6 +109,7 @@ void WebSocketHub::onNewConnection()
         }
         Client client;
         client.lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+        client.lastActiveMs = client.lastSeenMs;
         const QString path = socket->requestUrl().path();
         if (path.startsWith(QLatin1String("/ws/"))) {
             client.sessionId = QUuid::fromString(path.mid(4));
@@ -107,10 +122,14 @@ void WebSocketHub::onNewConnection()
         m_clients.insert(socket, client);
         ++m_count;
         connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &message) {
-            if (auto it = m_clients.find(socket); it != m_clients.end())
-                it->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+            if (auto it = m_clients.find(socket); it != m_clients.end()) {
+                it->lastSeenMs = it->lastActiveMs = QDateTime::currentMSecsSinceEpoch();
+                if (it->idle)
+                    setIdle(socket, *it, false);
+            }
             onTextMessage(socket, message);
         });
+        connect(socket, &QWebSocket::bytesWritten, this, [this, socket] { flushCursors(socket); });
         connect(socket, &QWebSocket::pong, this, [this, socket] {
             if (auto it = m_clients.find(socket); it != m_clients.end())
                 it->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
@@ -123,8 +142,7 @@ void WebSocketHub::onNewConnection()
             if (it != m_clients.constEnd()) {
                 const Client gone = *it;
                 for (const QString &twin : gone.twins)
-                    publish(gone, twin, {{QStringLiteral("type"), QStringLiteral("presence")},
-                                         {QStringLiteral("event"), QStringLiteral("leave")}});
+                    leave(gone, twin);
                 m_clients.remove(socket);
                 --m_count;
             }
@@ -217,32 +235,18 @@ void WebSocketHub::handleMessage(QWebSocket *socket, Client &client, const QStri
             sendError(socket, QStringLiteral("invalid"), QStringLiteral("'twin_id' must be a UUID"));
             return;
         }
-        QPointer<QWebSocket> guard(socket);
-        const QUuid organization = client.organizationId;
-        m_runDb([this, guard, twin, twinId, organization](PgConnection &db) {
-            auto row = db.exec("SELECT 1 FROM digital_twins WHERE id = $1 AND organization_id = $2",
-                               {twin.toByteArray(QUuid::WithoutBraces), organization.toByteArray(QUuid::WithoutBraces)});
-            const bool visible = row && row->rowCount() == 1;
-            QMetaObject::invokeMethod(this, [this, guard, twinId, visible] {
-                if (!guard || !m_clients.contains(guard))
-                    return;
-                if (!visible) {
-                    sendError(guard, QStringLiteral("not_found"), QStringLiteral("no such twin"));
-                    return;
-                }
-                Client &state = m_clients[guard];
-                state.twins.insert(twinId);
-                sendJson(guard, {{QStringLiteral("type"), QStringLiteral("subscribed")}, {QStringLiteral("twin_id"), twinId}});
-                publish(state, twinId, {{QStringLiteral("type"), QStringLiteral("presence")},
-                                        {QStringLiteral("event"), QStringLiteral("join")}});
-            }, Qt::QueuedConnection);
-        });
+        if (client.twins.contains(twinId)) {
+            sendJson(socket, {{QStringLiteral("type"), QStringLiteral("subscribed")}, {QStringLiteral("twin_id"), twinId}});
+            return;
+        }
+        join(socket, twinId);
         return;
     }
     if (type == QLatin1String("unsubscribe")) {
-        if (client.twins.remove(twinId))
-            publish(client, twinId, {{QStringLiteral("type"), QStringLiteral("presence")},
-                                     {QStringLiteral("event"), QStringLiteral("leave")}});
+        if (client.twins.remove(twinId)) {
+            client.cursorOut.remove(twinId);
+            leave(client, twinId);
+        }
         return;
     }
     if (type == QLatin1String("cursor_move")) {
@@ -266,7 +270,20 @@ void WebSocketHub::handleMessage(QWebSocket *socket, Client &client, const QStri
                           {QStringLiteral("position"), position}};
         if (component.isString())
             event.insert(QStringLiteral("component"), component);
-        publish(client, twinId, event);
+        // Latest wins: moves faster than the publishing interval replace each other.
+        client.cursorOut.insert(twinId, event);
+        if (client.cursorOutScheduled)
+            return;
+        const qint64 waitMs = client.lastCursorOutMs + kCursorIntervalMs - QDateTime::currentMSecsSinceEpoch();
+        if (waitMs <= 0) {
+            publishCursors(socket);
+            return;
+        }
+        client.cursorOutScheduled = true;
+        QTimer::singleShot(int(waitMs), this, [this, guard = QPointer<QWebSocket>(socket)] {
+            if (guard)
+                publishCursors(guard);
+        });
         return;
     }
     sendError(socket, QStringLiteral("unknown_type"), QStringLiteral("unknown message type '%1'").arg(type.left(64)));
@@ -280,6 +297,101 @@ void WebSocketHub::publish(const Client &client, const QString &twinId, QJsonObj
     event.insert(QStringLiteral("user"), client.username);
     event.insert(QStringLiteral("role"), client.role);
     m_runDb([event](PgConnection &db) { EventBus::publish(db, event); });
+}
+
+void WebSocketHub::publishCursors(QWebSocket *socket)
+{
+    const auto it = m_clients.find(socket);
+    if (it == m_clients.end())
+        return;
+    const QHash<QString, QJsonObject> moves = std::exchange(it->cursorOut, {});
+    it->cursorOutScheduled = false;
+    it->lastCursorOutMs = QDateTime::currentMSecsSinceEpoch();
+    for (auto move = moves.cbegin(); move != moves.cend(); ++move) {
+        if (it->twins.contains(move.key()))
+            publish(*it, move.key(), move.value());
+    }
+}
+
+void WebSocketHub::flushCursors(QWebSocket *socket)
+{
+    const auto it = m_clients.find(socket);
+    if (it == m_clients.end() || it->cursorIn.isEmpty() || socket->bytesToWrite() > kCursorBacklogBytes)
+        return;
+    const QHash<QString, QString> held = std::exchange(it->cursorIn, {});
+    for (const QString &text : held)
+        socket->sendTextMessage(text);
+}
+
+void WebSocketHub::setIdle(QWebSocket *socket, Client &client, bool idle)
+{
+    Q_UNUSED(socket);
+    client.idle = idle;
+    for (const QString &twin : std::as_const(client.twins))
+        publish(client, twin, {{QStringLiteral("type"), QStringLiteral("presence")},
+                               {QStringLiteral("event"), idle ? QStringLiteral("idle") : QStringLiteral("active")}});
+    m_runDb([connection = client.connectionId, idle](PgConnection &db) {
+        db.exec("UPDATE collaboration_sessions SET idle = $2 WHERE connection_id = $1 AND left_at IS NULL",
+                {connection.toByteArray(QUuid::WithoutBraces), idle ? QByteArray("true") : QByteArray("false")});
+    });
+}
+
+void WebSocketHub::join(QWebSocket *socket, const QString &twinId)
+{
+    const Client &client = m_clients[socket];
+    QPointer<QWebSocket> guard(socket);
+    m_runDb([this, guard, twinId, organization = client.organizationId, user = client.userId,
+             session = client.sessionId, connection = client.connectionId, role = client.role,
+             idle = client.idle, instance = m_instanceId](PgConnection &db) {
+        const auto id = [](const QUuid &uuid) { return uuid.toByteArray(QUuid::WithoutBraces); };
+        auto row = db.exec("SELECT 1 FROM digital_twins WHERE id = $1 AND organization_id = $2",
+                           {twinId.toUtf8(), id(organization)});
+        const bool visible = row && row->rowCount() == 1;
+        QJsonArray members;
+        if (visible) {
+            db.exec("INSERT INTO collaboration_sessions (twin_id, user_id, session_id, instance_id, connection_id, role, idle) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7::boolean)",
+                    {twinId.toUtf8(), id(user), id(session), instance.toUtf8(), id(connection), role.toUtf8(),
+                     idle ? QByteArray("true") : QByteArray("false")});
+            auto present = db.exec(
+                "SELECT json_build_object('connection_id', c.connection_id, 'user', u.username, 'role', c.role, "
+                "'idle', c.idle, 'joined_at', c.joined_at) FROM collaboration_sessions c JOIN users u ON u.id = c.user_id "
+                "WHERE c.twin_id = $1 AND c.left_at IS NULL AND c.last_seen_at > now() - interval '90 seconds' "
+                "  AND c.connection_id IS DISTINCT FROM $2 ORDER BY c.joined_at",
+                {twinId.toUtf8(), id(connection)});
+            if (present) {
+                for (int i = 0; i < present->rowCount(); ++i)
+                    members.append(QJsonDocument::fromJson(present->bytes(i, 0)).object());
+            }
+        }
+        QMetaObject::invokeMethod(this, [this, guard, twinId, visible, members] {
+            if (!guard || !m_clients.contains(guard))
+                return;
+            if (!visible) {
+                sendError(guard, QStringLiteral("not_found"), QStringLiteral("no such twin"));
+                return;
+            }
+            Client &state = m_clients[guard];
+            state.twins.insert(twinId);
+            sendJson(guard, {{QStringLiteral("type"), QStringLiteral("subscribed")}, {QStringLiteral("twin_id"), twinId}});
+            sendJson(guard, {{QStringLiteral("type"), QStringLiteral("presence_snapshot")},
+                             {QStringLiteral("twin_id"), twinId}, {QStringLiteral("members"), members}});
+            publish(state, twinId, {{QStringLiteral("type"), QStringLiteral("presence")},
+                                    {QStringLiteral("event"), QStringLiteral("join")},
+                                    {QStringLiteral("idle"), state.idle}});
+        }, Qt::QueuedConnection);
+    });
+}
+
+void WebSocketHub::leave(const Client &client, const QString &twinId)
+{
+    publish(client, twinId, {{QStringLiteral("type"), QStringLiteral("presence")},
+                             {QStringLiteral("event"), QStringLiteral("leave")}});
+    m_runDb([twinId, connection = client.connectionId](PgConnection &db) {
+        db.exec("UPDATE collaboration_sessions SET left_at = now() WHERE connection_id = $1 AND twin_id = $2 "
+                "AND left_at IS NULL",
+                {connection.toByteArray(QUuid::WithoutBraces), twinId.toUtf8()});
+    });
 }
 
 void WebSocketHub::deliver(const QJsonObject &event)
@@ -312,14 +424,23 @@ void WebSocketHub::deliver(const QJsonObject &event)
         if (!client.twins.contains(twinId) || client.organizationId.toString(QUuid::WithoutBraces) != organization
             || client.connectionId.toString(QUuid::WithoutBraces) == sender)
             continue;
-        // A receiver that does not keep up loses cursor moves, never other events.
-        if (kind == QLatin1String("cursor_update") && it.key()->bytesToWrite() > 256 * 1024)
-            continue;
         receivers.append(it.key());
     }
+    const bool cursor = kind == QLatin1String("cursor_update");
+    const bool leaving = kind == QLatin1String("presence") && event.value(QStringLiteral("event")).toString() == QLatin1String("leave");
     for (const QPointer<QWebSocket> &receiver : std::as_const(receivers)) {
-        if (receiver && m_clients.contains(receiver))
-            receiver->sendTextMessage(text);
+        if (!receiver || !m_clients.contains(receiver))
+            continue;
+        Client &client = m_clients[receiver];
+        if (cursor || leaving)
+            client.cursorIn.remove(sender);  // superseded, or its sender is gone
+        // A receiver that does not keep up gets each sender's latest cursor once it has
+        // room again, never a growing queue of them; other events are never dropped.
+        if (cursor && receiver->bytesToWrite() > kCursorBacklogBytes) {
+            client.cursorIn.insert(sender, text);
+            continue;
+        }
+        receiver->sendTextMessage(text);
     }
 }
 

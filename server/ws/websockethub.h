@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
@@ -48,8 +49,15 @@ public:
     void deliver(const QJsonObject &event);
     // Pings every interval; a connection silent for `timeoutMs` is dropped (and leaves).
     void setHeartbeat(int intervalMs, int timeoutMs);
+    // A subscriber with no messages (pings aside) for this long is announced as idle.
+    void setIdleAfter(int idleMs) { m_idleMs = idleMs; }
 
     static constexpr qint64 kMaxMessageBytes = 64 * 1024;
+    // A receiver with more than this unsent keeps only each sender's latest cursor.
+    static constexpr qint64 kCursorBacklogBytes = 16 * 1024;
+    static constexpr int kSocketSendBufferBytes = 64 * 1024;
+    // A sender's cursor moves are published at most this often (the latest wins).
+    static constexpr int kCursorIntervalMs = 25;
 
 private:
     struct Client
@@ -62,6 +70,14 @@ private:
         QString role;
         QSet<QString> twins;  // subscribed twin ids
         qint64 lastSeenMs = 0;
+        qint64 lastActiveMs = 0;     // last message of its own (not a pong)
+        bool idle = false;
+        // Outgoing cursor moves not yet published: twin → event (latest wins).
+        QHash<QString, QJsonObject> cursorOut;
+        qint64 lastCursorOutMs = 0;
+        bool cursorOutScheduled = false;
+        // Incoming cursor updates held while the socket is backed up: sender → text.
+        QHash<QString, QString> cursorIn;
         bool authenticated = false;
         bool authenticating = false;
     };
@@ -72,6 +88,13 @@ private:
     void sendError(QWebSocket *socket, const QString &code, const QString &message);
     void handleMessage(QWebSocket *socket, Client &client, const QString &type, const QJsonObject &message);
     void publish(const Client &client, const QString &twinId, QJsonObject event);
+    void publishCursors(QWebSocket *socket);
+    void flushCursors(QWebSocket *socket);
+    void setIdle(QWebSocket *socket, Client &client, bool idle);
+    // Records a subscription in collaboration_sessions and answers the twin's current
+    // members (every instance) as a presence_snapshot.
+    void join(QWebSocket *socket, const QString &twinId);
+    void leave(const Client &client, const QString &twinId);
 
     Authenticator m_authenticator;
     DatabaseRunner m_runDb;
@@ -80,6 +103,8 @@ private:
     QStringList m_allowedOrigins;
     QTimer *m_heartbeat;
     int m_timeoutMs = 45000;
+    int m_idleMs = 120000;
+    QString m_instanceId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     std::atomic<int> m_count{0};
 };
 

@@ -11,3 +11,10 @@ CREATE UNIQUE INDEX edit_operations_replica_key ON edit_operations (twin_id, rep
 -- The key's current winner is the one not superseded.
 CREATE INDEX edit_operations_current_idx ON edit_operations (twin_id, path, component)
     WHERE applied AND superseded_by IS NULL;
+
+-- Who is on a twin, across instances: one row per WebSocket subscription, touched by its
+-- instance while alive, so a crashed instance's rows age out.
+ALTER TABLE collaboration_sessions ADD COLUMN connection_id uuid;
+ALTER TABLE collaboration_sessions ADD COLUMN role text NOT NULL DEFAULT '';
+ALTER TABLE collaboration_sessions ADD COLUMN idle boolean NOT NULL DEFAULT false;
+CREATE INDEX collaboration_sessions_instance_idx ON collaboration_sessions (instance_id) WHERE left_at IS NULL;

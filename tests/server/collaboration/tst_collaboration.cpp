@@ -5,9 +5,18 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QScopeGuard>
 #include <QTest>
+#include <QTimer>
 #include <QTcpSocket>
 #include <QWebSocket>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Laces;
 
@@ -25,8 +34,12 @@ private slots:
     void otherOrganizationHearsNothing();
     void revokedSessionDisconnectedAtOnce();
     void silentClientDroppedAndLeaves();
+    void presenceSnapshotAcrossInstances();
+    void idleAndActiveAnnounced();
+    void slowReceiverGetsEachSendersLatestCursor();
 
 private:
+    QJsonObject nextPresence(QSignalSpy &spy, const QString &event);
     std::unique_ptr<QWebSocket> connectTo(quint16 port, const QByteArray &token);
     QJsonObject next(QSignalSpy &spy, const QString &type);
 
@@ -46,6 +59,7 @@ void tst_Collaboration::initTestCase()
     config.workers = 4;
     config.webSocketPingMs = 200;
     config.webSocketTimeoutMs = 1500;
+    config.webSocketIdleMs = 800;
     m_b = std::make_unique<Server::Server>(config);
     const auto started = m_b->start();
     QVERIFY2(started, started ? "" : qPrintable(started.error().message));
@@ -75,6 +89,16 @@ std::unique_ptr<QWebSocket> tst_Collaboration::connectTo(quint16 port, const QBy
     return socket;
 }
 
+QJsonObject tst_Collaboration::nextPresence(QSignalSpy &spy, const QString &event)
+{
+    for (int i = 0; i < 20; ++i) {
+        const QJsonObject message = next(spy, QStringLiteral("presence"));
+        if (message.isEmpty() || message.value(QStringLiteral("event")).toString() == event)
+            return message;
+    }
+    return {};
+}
+
 QJsonObject tst_Collaboration::next(QSignalSpy &spy, const QString &type)
 {
     QElapsedTimer timer;
@@ -97,8 +121,7 @@ void tst_Collaboration::cursorFromInstanceAReachesInstanceB()
     auto onB = connectTo(m_b->port(), m_bob);
     QSignalSpy heardOnB(onB.get(), &QWebSocket::textMessageReceived);
 
-    const QJsonObject joined = next(heardOnA, QStringLiteral("presence"));
-    QCOMPARE(joined.value(QStringLiteral("event")).toString(), QStringLiteral("join"));
+    const QJsonObject joined = nextPresence(heardOnA, QStringLiteral("join"));
     QCOMPARE(joined.value(QStringLiteral("user")).toString(), QStringLiteral("bob"));
     QCOMPARE(joined.value(QStringLiteral("role")).toString(), QStringLiteral("engineer"));
     QVERIFY(!joined.contains(QStringLiteral("organization_id")));
@@ -114,8 +137,7 @@ void tst_Collaboration::cursorFromInstanceAReachesInstanceB()
     QVERIFY(next(heardOnA, QStringLiteral("cursor_update")).isEmpty());
 
     onB->close();
-    const QJsonObject left = next(heardOnA, QStringLiteral("presence"));
-    QCOMPARE(left.value(QStringLiteral("event")).toString(), QStringLiteral("leave"));
+    const QJsonObject left = nextPresence(heardOnA, QStringLiteral("leave"));
     QCOMPARE(left.value(QStringLiteral("user")).toString(), QStringLiteral("bob"));
 }
 
@@ -234,17 +256,188 @@ void tst_Collaboration::silentClientDroppedAndLeaves()
     silent.write(clientFrame(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(m_bob)).toUtf8()));
     QTest::qWait(300);
     silent.write(clientFrame(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(m_twin).toUtf8()));
-    const QJsonObject joined = next(heardOnA, QStringLiteral("presence"));
-    QCOMPARE(joined.value(QStringLiteral("event")).toString(), QStringLiteral("join"));
+    QVERIFY(!nextPresence(heardOnA, QStringLiteral("join")).isEmpty());
 
     // Instance B pings every 200 ms and gives up after 1.5 s of silence.
     QElapsedTimer timer;
     timer.start();
-    const QJsonObject left = next(heardOnA, QStringLiteral("presence"));
-    QCOMPARE(left.value(QStringLiteral("event")).toString(), QStringLiteral("leave"));
+    const QJsonObject left = nextPresence(heardOnA, QStringLiteral("leave"));
     QCOMPARE(left.value(QStringLiteral("user")).toString(), QStringLiteral("bob"));
     qInfo("silent client dropped after %lld ms", timer.elapsed());
     QTRY_VERIFY_WITH_TIMEOUT(silent.state() == QAbstractSocket::UnconnectedState || !silent.isValid(), 5000);
+}
+
+void tst_Collaboration::presenceSnapshotAcrossInstances()
+{
+    auto onA = connectTo(m_a.server().port(), m_alice);
+    QCOMPARE(onA->state(), QAbstractSocket::ConnectedState);
+    // Bob subscribes on instance B and is told who is already there on instance A.
+    auto onB = std::make_unique<QWebSocket>();
+    QSignalSpy connected(onB.get(), &QWebSocket::connected);
+    QSignalSpy heard(onB.get(), &QWebSocket::textMessageReceived);
+    onB->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_b->port())));
+    QVERIFY(connected.wait(5000));
+    onB->sendTextMessage(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(m_bob)));
+    QVERIFY(!next(heard, QStringLiteral("welcome")).isEmpty());
+    onB->sendTextMessage(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(m_twin));
+    const QJsonObject snapshot = next(heard, QStringLiteral("presence_snapshot"));
+    QCOMPARE(snapshot.value(QStringLiteral("twin_id")).toString(), m_twin);
+    QStringList users;
+    for (const QJsonValue &member : snapshot.value(QStringLiteral("members")).toArray())
+        users.append(member.toObject().value(QStringLiteral("user")).toString());
+    QVERIFY2(users.contains(QStringLiteral("alice")), qPrintable(users.join(u',')));
+    QVERIFY(!users.contains(QStringLiteral("bob")));  // not yourself
+    // Once alice leaves, the next subscriber no longer sees her.
+    onA->close();
+    QTest::qWait(300);
+    auto late = connectTo(m_b->port(), m_bob);
+    QSignalSpy lateHeard(late.get(), &QWebSocket::textMessageReceived);
+    late->sendTextMessage(QStringLiteral(R"({"type":"unsubscribe","twin_id":"%1"})").arg(m_twin));
+    late->sendTextMessage(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(m_twin));
+    const QJsonObject again = next(lateHeard, QStringLiteral("presence_snapshot"));
+    users.clear();
+    for (const QJsonValue &member : again.value(QStringLiteral("members")).toArray())
+        users.append(member.toObject().value(QStringLiteral("user")).toString());
+    QVERIFY2(!users.contains(QStringLiteral("alice")), qPrintable(users.join(u',')));
+    QVERIFY(users.contains(QStringLiteral("bob")));  // bob's first connection is still there
+}
+
+void tst_Collaboration::idleAndActiveAnnounced()
+{
+    auto onA = connectTo(m_a.server().port(), m_alice);
+    QSignalSpy heardOnA(onA.get(), &QWebSocket::textMessageReceived);
+    auto onB = connectTo(m_b->port(), m_bob);
+    QVERIFY(!nextPresence(heardOnA, QStringLiteral("join")).isEmpty());
+    // Bob's client answers pings but sends nothing: after 0.8 s (instance B's setting) he is idle.
+    const QJsonObject idle = nextPresence(heardOnA, QStringLiteral("idle"));
+    QCOMPARE(idle.value(QStringLiteral("user")).toString(), QStringLiteral("bob"));
+    onB->sendTextMessage(QStringLiteral(R"({"type":"cursor_move","twin_id":"%1","position":[0,1,0]})").arg(m_twin));
+    const QJsonObject active = nextPresence(heardOnA, QStringLiteral("active"));
+    QCOMPARE(active.value(QStringLiteral("user")).toString(), QStringLiteral("bob"));
+}
+
+namespace {
+// Runs the event loop for `ms` without QTest::qWait's sleeps: the servers and the clients
+// share this thread, and the test paces messages faster than qWait's 10 ms naps allow.
+void spin(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+// Complete text frames at the start of `buffer` (server frames are not masked); removes them.
+QList<QJsonObject> takeFrames(QByteArray &buffer)
+{
+    QList<QJsonObject> messages;
+    while (buffer.size() >= 2) {
+        const int opcode = buffer[0] & 0x0f;
+        qint64 length = buffer[1] & 0x7f;
+        int header = 2;
+        if (length == 126) {
+            if (buffer.size() < 4)
+                break;
+            length = (quint8(buffer[2]) << 8) | quint8(buffer[3]);
+            header = 4;
+        } else if (length == 127) {
+            if (buffer.size() < 10)
+                break;
+            length = 0;
+            for (int i = 2; i < 10; ++i)
+                length = (length << 8) | quint8(buffer[i]);
+            header = 10;
+        }
+        if (buffer.size() < header + length)
+            break;
+        if (opcode == 1)
+            messages.append(QJsonDocument::fromJson(buffer.mid(header, length)).object());
+        buffer.remove(0, header + length);
+    }
+    return messages;
+}
+} // namespace
+
+void tst_Collaboration::slowReceiverGetsEachSendersLatestCursor()
+{
+    // A receiver that stops reading: its socket backs up while ten senders move cursors.
+    // A plain POSIX socket with a small receive buffer, so nothing reads behind our back.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    const auto closeFd = qScopeGuard([fd] { ::close(fd); });
+    const int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(m_a.server().port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    const auto send = [fd](const QByteArray &bytes) { return ::write(fd, bytes.constData(), bytes.size()) == bytes.size(); };
+    QByteArray buffer;
+    const auto receive = [fd, &buffer] {
+        char chunk[65536];
+        for (ssize_t got; (got = ::read(fd, chunk, sizeof chunk)) > 0;)
+            buffer.append(chunk, got);
+    };
+    const auto await = [&](const QByteArray &marker) {
+        QElapsedTimer timer;
+        timer.start();
+        while (!buffer.contains(marker) && timer.elapsed() < 5000) {
+            spin(10);
+            receive();
+        }
+        return buffer.contains(marker);
+    };
+    QVERIFY(send("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+    QVERIFY(await("\r\n\r\n"));
+    QVERIFY(buffer.startsWith("HTTP/1.1 101"));
+    buffer.remove(0, buffer.indexOf("\r\n\r\n") + 4);
+    QVERIFY(send(clientFrame(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(m_bob)).toUtf8())));
+    QVERIFY(await("welcome"));
+    QVERIFY(send(clientFrame(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(m_twin).toUtf8())));
+    QVERIFY(await("presence_snapshot"));
+    takeFrames(buffer);
+
+    constexpr int kSenders = 10;
+    constexpr int kMoves = 100;
+    std::vector<std::unique_ptr<QWebSocket>> senders;
+    for (int i = 0; i < kSenders; ++i)
+        senders.push_back(connectTo(m_a.server().port(), m_alice));
+    // Padding makes each update large, so the backlog builds quickly.
+    const QString padding(300, QLatin1Char('p'));
+    for (int move = 0; move < kMoves; ++move) {
+        for (int i = 0; i < kSenders; ++i) {
+            senders[i]->sendTextMessage(QStringLiteral(R"({"type":"cursor_move","twin_id":"%1","position":[%2,%3,0],"component":"%4"})")
+                                            .arg(m_twin).arg(i).arg(move).arg(padding));
+        }
+        spin(30);  // slower than the hub's 25 ms publishing interval: nothing coalesced at the sender
+    }
+    spin(500);
+
+    // Now the receiver reads everything.
+    QElapsedTimer timer;
+    timer.start();
+    QList<QJsonObject> messages;
+    while (timer.elapsed() < 3000) {
+        spin(20);  // the server runs in this thread: let it write
+        receive();
+        messages += takeFrames(buffer);
+    }
+    QHash<int, int> lastMove;   // sender → last move received
+    int cursors = 0;
+    for (const QJsonObject &message : std::as_const(messages)) {
+        if (message.value(QStringLiteral("type")).toString() != QLatin1String("cursor_update"))
+            continue;
+        ++cursors;
+        const QJsonArray position = message.value(QStringLiteral("position")).toArray();
+        lastMove[position.at(0).toInt()] = position.at(1).toInt();
+    }
+    qInfo("slow receiver: %d cursor updates of %d sent", cursors, kSenders * kMoves);
+    QVERIFY2(cursors < kSenders * kMoves, "the backed-up receiver was sent every update");
+    QCOMPARE(lastMove.size(), kSenders);
+    for (int i = 0; i < kSenders; ++i)
+        QCOMPARE(lastMove.value(i), kMoves - 1);  // each sender's latest position arrived last
 }
 
 QTEST_GUILESS_MAIN(tst_Collaboration)
