@@ -172,13 +172,28 @@ HttpResponse LocksApi::release(RequestContext &context)
         "UPDATE edit_locks AS l SET released_at = clock_timestamp(), "
         "       release_reason = CASE WHEN l.holder_id = $3 THEN 'released' ELSE 'forced' END "
         "FROM digital_twins t WHERE l.id = $1 AND t.id = l.twin_id AND t.organization_id = $2 "
-        "  AND l.released_at IS NULL AND (l.holder_id = $3 OR $4::boolean) RETURNING l.holder_id = $3, l.twin_id",
+        "  AND l.released_at IS NULL AND l.expires_at > clock_timestamp() AND (l.holder_id = $3 OR $4::boolean) RETURNING l.holder_id = $3, l.twin_id",
         {uuidParam(context.uuidParam(QStringLiteral("id"))), uuidParam(context.principal().organizationId),
          uuidParam(context.principal().userId), force ? QByteArray("true") : QByteArray("false")});
     if (!released)
         return HttpResponse::fromError(released.error());
-    if (released->rowCount() == 0)
+    if (released->rowCount() == 0) {
+        // A lease that ran out (swept or not) or was forced away: the caller is told it was
+        // lost, and an unswept one is ended as expired.
+        auto expired = db.exec(
+            "UPDATE edit_locks AS l SET released_at = coalesce(l.released_at, l.expires_at), "
+            "       release_reason = coalesce(l.release_reason, 'expired') "
+            "FROM digital_twins t WHERE l.id = $1 AND t.id = l.twin_id AND t.organization_id = $2 "
+            "  AND (l.released_at IS NULL OR l.release_reason IN ('expired', 'forced')) "
+            "  AND (l.holder_id = $3 OR $4::boolean) RETURNING 1",
+            {uuidParam(context.uuidParam(QStringLiteral("id"))), uuidParam(context.principal().organizationId),
+             uuidParam(context.principal().userId), force ? QByteArray("true") : QByteArray("false")});
+        if (!expired)
+            return HttpResponse::fromError(expired.error());
+        if (expired->rowCount() == 1)
+            return HttpResponse::error(410, QStringLiteral("lock_lost"), QStringLiteral("the lock had already expired or was taken away"));
         return HttpResponse::fromError(Error::notFound(QStringLiteral("no such active lock of yours")));
+    }
     EventBus::publish(db, {{QStringLiteral("type"), QStringLiteral("lock_released")},
                            {QStringLiteral("organization_id"), context.principal().organizationId.toString(QUuid::WithoutBraces)},
                            {QStringLiteral("twin_id"), released->text(0, 1)},

@@ -38,6 +38,7 @@ bool TestServer::start(const std::function<void(Server::ServerConfig &)> &adjust
     config.loginFailuresPerAddress = 1000;  // tests log in a lot from one address
     if (adjust)
         adjust(config);
+    m_adjust = adjust;
     m_server = std::make_unique<Server::Server>(config);
     const Core::Status started = m_server->start();
     if (!started) {
@@ -45,6 +46,13 @@ bool TestServer::start(const std::function<void(Server::ServerConfig &)> &adjust
         return false;
     }
     return true;
+}
+
+bool TestServer::restart()
+{
+    m_server->stop();
+    m_server.reset();
+    return start(m_adjust);
 }
 
 QUrl TestServer::url() const

@@ -33,6 +33,8 @@ public:
     // Starts the server; `adjust` may change the configuration first.
     bool start(const std::function<void(Server::ServerConfig &)> &adjust = {});
     QString errorString() const { return m_error; }
+    // Stops the server and starts it again on the same data directory and settings.
+    bool restart();
 
     Server::Server &server() { return *m_server; }
     QUrl url() const;
@@ -57,6 +59,7 @@ private:
     std::unique_ptr<Server::Server> m_server;
     QNetworkAccessManager m_network;
     QString m_error;
+    std::function<void(Server::ServerConfig &)> m_adjust;
 };
 
 } // namespace Laces::Tests

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QTimer>
 #include <QTest>
 
@@ -27,6 +28,8 @@ private slots:
     void rolesAndOrganizations();
     void contentionNeverOverlaps();
     void pausedHolderCannotWrite();
+    void randomSequencesMatchModel();
+    void tokensGrowAcrossRestart();
 
 private:
     Reply acquire(const QByteArray &token, const QJsonArray &components, const QString &type, int ttl = 300);
@@ -267,6 +270,134 @@ void tst_Locks::pausedHolderCannotWrite()
                  .value(QStringLiteral("speed")).toInt(), 3);
     QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + b.json.value(QStringLiteral("lock_id")).toString(), m_bob).status,
              204);
+}
+
+void tst_Locks::randomSequencesMatchModel()
+{
+    // Random acquire / heartbeat / release / expiry against an in-memory model of the rules.
+    const QString twin = m_server.requestJson("POST", QStringLiteral("/twins"), m_admin, {{QStringLiteral("name"), QStringLiteral("Model")}})
+                             .json.value(QStringLiteral("id")).toString();
+    struct Lease
+    {
+        QString id;
+        int holder;           // index into users
+        QSet<QString> parts;  // empty: the whole twin
+        bool exclusive;
+        int ttlS;
+        qint64 expiresMs;     // by the local clock, from the grant
+        bool released = false;
+    };
+    const QList<QByteArray> users{m_alice, m_bob};
+    const QStringList names{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")};
+    QList<Lease> leases;
+    QElapsedTimer clock;
+    clock.start();
+    const auto live = [&](const Lease &lease) { return !lease.released && lease.expiresMs > clock.elapsed(); };
+    const auto overlaps = [](const Lease &x, const QSet<QString> &parts) {
+        return x.parts.isEmpty() || parts.isEmpty() || x.parts.intersects(parts);
+    };
+    // Never act within 400 ms of an expiry: the server's clock and ours differ by a request.
+    const auto awayFromExpiries = [&] {
+        for (bool waited = true; waited;) {
+            waited = false;
+            for (const Lease &lease : std::as_const(leases)) {
+                const qint64 until = lease.expiresMs - clock.elapsed();
+                if (!lease.released && until > -400 && until < 400) {
+                    QTest::qWait(int(until + 450));
+                    waited = true;
+                }
+            }
+        }
+    };
+    QRandomGenerator random(20261127);
+    qint64 lastToken = 0;
+    int grants = 0, refusals = 0, heartbeats = 0, lost = 0, releases = 0;
+    for (int step = 0; step < 120; ++step) {
+        awayFromExpiries();
+        const int action = random.bounded(10);
+        if (action < 5 || leases.isEmpty()) {
+            const int who = random.bounded(2);
+            QSet<QString> parts;
+            if (random.bounded(6) != 0) {
+                for (int n = 1 + random.bounded(2); n > 0; --n)
+                    parts.insert(names.at(random.bounded(int(names.size()))));
+            }
+            const bool exclusive = random.bounded(3) != 0;
+            const int ttl = random.bounded(4) == 0 ? 1 : 30;
+            const bool conflict = std::any_of(leases.begin(), leases.end(), [&](const Lease &lease) {
+                return live(lease) && overlaps(lease, parts) && (lease.exclusive || exclusive);
+            });
+            QJsonObject body{{QStringLiteral("twin_id"), twin},
+                             {QStringLiteral("lock_type"), exclusive ? QStringLiteral("exclusive") : QStringLiteral("shared")},
+                             {QStringLiteral("ttl_s"), ttl}};
+            if (!parts.isEmpty()) {
+                QStringList sorted(parts.begin(), parts.end());
+                sorted.sort();
+                body.insert(QStringLiteral("components"), QJsonArray::fromStringList(sorted));
+            }
+            const Reply reply = m_server.requestJson("POST", QStringLiteral("/locks/acquire"), users.at(who), body);
+            QCOMPARE(reply.status, conflict ? 409 : 201);
+            if (conflict) {
+                ++refusals;
+                continue;
+            }
+            ++grants;
+            const qint64 token = reply.json.value(QStringLiteral("token")).toInteger();
+            QVERIFY2(token > lastToken, "fencing tokens must strictly increase");
+            lastToken = token;
+            leases.append({reply.json.value(QStringLiteral("lock_id")).toString(), who, parts, exclusive, ttl,
+                           clock.elapsed() + ttl * 1000});
+        } else if (action < 7) {
+            Lease &lease = leases[random.bounded(int(leases.size()))];
+            const bool alive = live(lease);
+            const Reply reply = m_server.request("POST", QStringLiteral("/locks/%1/heartbeat").arg(lease.id), users.at(lease.holder));
+            QCOMPARE(reply.status, alive ? 200 : 410);
+            if (alive) {
+                lease.expiresMs = clock.elapsed() + lease.ttlS * 1000;
+                ++heartbeats;
+            } else {
+                ++lost;
+            }
+        } else if (action < 9) {
+            Lease &lease = leases[random.bounded(int(leases.size()))];
+            const bool alive = live(lease);
+            const Reply reply = m_server.request("DELETE", QStringLiteral("/locks/%1").arg(lease.id), users.at(lease.holder));
+            // 404 once released by its holder; 410 (lost) when it had run out.
+            QCOMPARE(reply.status, alive ? 204 : lease.released ? 404 : 410);
+            lease.released = lease.released || alive;
+            releases += alive;
+        } else {
+            QTest::qWait(1100);  // let the short leases run out
+        }
+    }
+    // The server's list of active locks is the model's.
+    awayFromExpiries();
+    QStringList expected;
+    for (const Lease &lease : std::as_const(leases)) {
+        if (live(lease))
+            expected.append(lease.id);
+    }
+    QStringList actual;
+    for (const QJsonValue &item : m_server.request("GET", QStringLiteral("/twins/%1/locks").arg(twin), m_admin)
+                                      .json.value(QStringLiteral("items")).toArray())
+        actual.append(item.toObject().value(QStringLiteral("lock_id")).toString());
+    expected.sort();
+    actual.sort();
+    QCOMPARE(actual, expected);
+    qInfo("model run: %d grants, %d refusals, %d heartbeats, %d lost, %d releases", grants, refusals, heartbeats, lost, releases);
+    QVERIFY(grants > 10 && refusals > 5 && lost > 0);
+}
+
+void tst_Locks::tokensGrowAcrossRestart()
+{
+    const Reply before = acquire(m_admin, {QStringLiteral("restart-before")}, QStringLiteral("exclusive"));
+    QCOMPARE(before.status, 201);
+    QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
+    const Reply after = acquire(m_admin, {QStringLiteral("restart-after")}, QStringLiteral("exclusive"));
+    QCOMPARE(after.status, 201);
+    QVERIFY(after.json.value(QStringLiteral("token")).toInteger() > before.json.value(QStringLiteral("token")).toInteger());
+    // The lease taken before the restart still holds.
+    QCOMPARE(acquire(m_bob, {QStringLiteral("restart-before")}, QStringLiteral("exclusive")).status, 409);
 }
 
 QTEST_GUILESS_MAIN(tst_Locks)
