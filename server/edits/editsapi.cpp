@@ -127,7 +127,8 @@ HttpResponse EditsApi::create(RequestContext &context)
                                                           QStringLiteral("component")));
     }
     if (auto refused = checkFencing(context, twinId,
-                                    operation.component.isEmpty() ? QStringList() : QStringList{operation.component}))
+                                    operation.component.isEmpty() ? QStringList() : QStringList{operation.component},
+                                    operation.component.isEmpty()))
         return *refused;
     EditStore store(db);
     auto outcome = store.record(wanted);
@@ -142,6 +143,17 @@ HttpResponse EditsApi::create(RequestContext &context)
                           {QStringLiteral("concurrent"), outcome->concurrent}};
         if (!outcome->displaced.isEmpty())
             event.insert(QStringLiteral("displaced"), outcome->displaced);
+        if (QJsonDocument(event).toJson(QJsonDocument::Compact).size() > 7000) {
+            // NOTIFY payloads are small: large values are left for the log to tell.
+            for (const QString &field : {QStringLiteral("operation"), QStringLiteral("displaced")}) {
+                QJsonObject slim = event.value(field).toObject();
+                if (slim.isEmpty())
+                    continue;
+                slim.remove(QStringLiteral("value"));
+                slim.insert(QStringLiteral("value_omitted"), true);
+                event.insert(field, slim);
+            }
+        }
         if (!EventBus::publish(db, event))
             return HttpResponse::fromError(Error::internal(QStringLiteral("could not announce the edit")));
     }

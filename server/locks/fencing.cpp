@@ -6,14 +6,17 @@
 
 namespace Laces::Server {
 
-std::optional<HttpResponse> checkFencing(RequestContext &context, const QUuid &twinId, const QStringList &components)
+std::optional<HttpResponse> checkFencing(RequestContext &context, const QUuid &twinId, const QStringList &components,
+                                         bool twinPropertiesOnly)
 {
     const QByteArray affected = components.isEmpty() ? pgNull() : textArrayParam(components);
     auto locks = context.db().exec(
         "SELECT l.fencing_token, l.holder_id = $3, (SELECT username FROM users WHERE id = l.holder_id) "
         "FROM edit_locks l WHERE l.twin_id = $1 AND l.released_at IS NULL AND l.expires_at > clock_timestamp() "
-        "  AND l.lock_type = 'exclusive' AND (l.components IS NULL OR $2::text[] IS NULL OR l.components && $2::text[])",
-        {uuidParam(twinId), affected, uuidParam(context.principal().userId)});
+        "  AND l.lock_type = 'exclusive' "
+        "  AND (l.components IS NULL OR (NOT $4::boolean AND ($2::text[] IS NULL OR l.components && $2::text[])))",
+        {uuidParam(twinId), affected, uuidParam(context.principal().userId),
+         twinPropertiesOnly ? QByteArray("true") : QByteArray("false")});
     if (!locks)
         return HttpResponse::fromError(locks.error());
     const QByteArray given = context.request().header("x-lock-token").trimmed();

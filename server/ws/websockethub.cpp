@@ -46,7 +46,7 @@ WebSocketHub::WebSocketHub(Authenticator authenticator, DatabaseRunner runner, Q
                 continue;
             }
             if (it->authenticated && !it->idle && !it->twins.isEmpty() && now - it->lastActiveMs > m_idleMs)
-                setIdle(socket, m_clients[socket], true);
+                setIdle(m_clients[socket], true);
             socket->ping();
         }
         if (!m_clients.isEmpty()) {
@@ -125,7 +125,7 @@ void WebSocketHub::onNewConnection()
             if (auto it = m_clients.find(socket); it != m_clients.end()) {
                 it->lastSeenMs = it->lastActiveMs = QDateTime::currentMSecsSinceEpoch();
                 if (it->idle)
-                    setIdle(socket, *it, false);
+                    setIdle(*it, false);
             }
             onTextMessage(socket, message);
         });
@@ -323,9 +323,8 @@ void WebSocketHub::flushCursors(QWebSocket *socket)
         socket->sendTextMessage(text);
 }
 
-void WebSocketHub::setIdle(QWebSocket *socket, Client &client, bool idle)
+void WebSocketHub::setIdle(Client &client, bool idle)
 {
-    Q_UNUSED(socket);
     client.idle = idle;
     for (const QString &twin : std::as_const(client.twins))
         publish(client, twin, {{QStringLiteral("type"), QStringLiteral("presence")},
@@ -364,9 +363,15 @@ void WebSocketHub::join(QWebSocket *socket, const QString &twinId)
                     members.append(QJsonDocument::fromJson(present->bytes(i, 0)).object());
             }
         }
-        QMetaObject::invokeMethod(this, [this, guard, twinId, visible, members] {
-            if (!guard || !m_clients.contains(guard))
+        QMetaObject::invokeMethod(this, [this, guard, twinId, visible, members, connection] {
+            if (!guard || !m_clients.contains(guard)) {
+                // Gone while we looked: its row must not be kept alive as present.
+                m_runDb([twinId, connection](PgConnection &connectionDb) {
+                    connectionDb.exec("UPDATE collaboration_sessions SET left_at = now() WHERE connection_id = $1 AND twin_id = $2",
+                            {connection.toByteArray(QUuid::WithoutBraces), twinId.toUtf8()});
+                });
                 return;
+            }
             if (!visible) {
                 sendError(guard, QStringLiteral("not_found"), QStringLiteral("no such twin"));
                 return;

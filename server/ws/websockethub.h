@@ -90,7 +90,7 @@ private:
     void publish(const Client &client, const QString &twinId, QJsonObject event);
     void publishCursors(QWebSocket *socket);
     void flushCursors(QWebSocket *socket);
-    void setIdle(QWebSocket *socket, Client &client, bool idle);
+    void setIdle(Client &client, bool idle);
     // Records a subscription in collaboration_sessions and answers the twin's current
     // members (every instance) as a presence_snapshot.
     void join(QWebSocket *socket, const QString &twinId);

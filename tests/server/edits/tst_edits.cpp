@@ -32,6 +32,7 @@ private slots:
     void badInput_data();
     void badInput();
     void rolesAndOrganizations();
+    void largeConcurrentValuesAreStored();
 
 private:
     struct Editor
@@ -337,8 +338,9 @@ void tst_Edits::lockedComponentsNeedTheToken()
     QCOMPARE(noToken.errorCode(), QStringLiteral("lock_token_required"));
     const Reply withToken = post(m_alice, op(m_alice, m_parts.at(0), QStringLiteral("colour"), QStringLiteral("pink")), token);
     QCOMPARE(withToken.status, 201);
-    // A component nobody locked is free to edit.
+    // A component nobody locked is free to edit, and so are the twin's own properties.
     QCOMPARE(post(m_bob, op(m_bob, m_parts.at(1), QStringLiteral("colour"), QStringLiteral("pink"))).status, 201);
+    QCOMPARE(post(m_bob, op(m_bob, {}, QStringLiteral("shift"), QStringLiteral("night"))).status, 201);
     m_server.request("DELETE", QStringLiteral("/locks/%1").arg(lock.json.value(QStringLiteral("lock_id")).toString()), m_alice.token);
 }
 
@@ -428,6 +430,21 @@ void tst_Edits::rolesAndOrganizations()
     Editor outsider = editor(QStringLiteral("outsider"), QStringLiteral("outsider-password"));
     QCOMPARE(post(outsider, op(outsider, {}, QStringLiteral("x"), 1)).status, 404);
     QCOMPARE(m_server.request("GET", QStringLiteral("/twins/%1/edit-operations").arg(m_twin), outsider.token).status, 404);
+}
+
+void tst_Edits::largeConcurrentValuesAreStored()
+{
+    // Two 4 KB values racing on one key: the announcement would not fit a NOTIFY whole, and
+    // must not make the edit fail.
+    const QString big(4000, QLatin1Char('a'));
+    const Reply first = post(m_alice, op(m_alice, {}, QStringLiteral("notes"), big));
+    const Reply second = post(m_bob, op(m_bob, {}, QStringLiteral("notes"), QString(4000, QLatin1Char('b'))));
+    QCOMPARE(first.status, 201);
+    QCOMPARE(second.status, 201);
+    QVERIFY(second.json.value(QStringLiteral("concurrent")).toBool());
+    const QString stored = state().value(QStringLiteral("state")).toObject().value(QStringLiteral("properties")).toObject()
+                               .value(QStringLiteral("notes")).toString();
+    QCOMPARE(stored.size(), 4000);
 }
 
 QTEST_GUILESS_MAIN(tst_Edits)
