@@ -6,6 +6,7 @@
 #include "http/jsonschema.h"
 #include "http/requestcontext.h"
 #include "locks/fencing.h"
+#include "twins/twinlookup.h"
 #include "ws/eventbus.h"
 
 #include <QJsonArray>
@@ -17,23 +18,6 @@ namespace Laces::Server {
 
 using Core::EditOperation;
 using Core::Error;
-
-namespace {
-
-// The twin in the caller's organization with its latest version, row-locked when asked.
-Core::Result<QUuid> latestVersion(RequestContext &context, const QUuid &twinId, bool lock)
-{
-    auto row = context.db().exec(QByteArray("SELECT latest_version_id FROM digital_twins WHERE id = $1 AND organization_id = $2")
-                                     + (lock ? " FOR UPDATE" : ""),
-                                 {uuidParam(twinId), uuidParam(context.principal().organizationId)});
-    if (!row)
-        return row.error();
-    if (row->rowCount() == 0)
-        return Error::notFound(QStringLiteral("no such twin"));
-    return row->isNull(0, 0) ? QUuid() : QUuid::fromString(row->text(0, 0));
-}
-
-} // namespace
 
 void EditsApi::registerRoutes(Router &router)
 {
@@ -100,7 +84,7 @@ HttpResponse EditsApi::create(RequestContext &context)
 
     PgConnection &db = context.db();
     Transaction transaction(db);
-    auto latest = latestVersion(context, twinId, true);
+    auto latest = latestVersionOf(db, context.principal().organizationId, twinId, true);
     if (!latest)
         return HttpResponse::fromError(latest.error());
     if (wanted.baseVersionId.isNull() != latest->isNull())
@@ -172,7 +156,7 @@ HttpResponse EditsApi::create(RequestContext &context)
 HttpResponse EditsApi::log(RequestContext &context)
 {
     const QUuid twinId = context.uuidParam(QStringLiteral("id"));
-    if (auto latest = latestVersion(context, twinId, false); !latest)
+    if (auto latest = latestVersionOf(context.db(), context.principal().organizationId, twinId); !latest)
         return HttpResponse::fromError(latest.error());
     bool ok = true;
     const QString sinceText = context.request().query.queryItemValue(QStringLiteral("since"));
@@ -205,7 +189,7 @@ HttpResponse EditsApi::state(RequestContext &context)
     Transaction transaction(db);
     if (auto readOnly = db.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"); !readOnly)
         return HttpResponse::fromError(readOnly.error());
-    auto latest = latestVersion(context, twinId, false);
+    auto latest = latestVersionOf(context.db(), context.principal().organizationId, twinId);
     if (!latest)
         return HttpResponse::fromError(latest.error());
     EditStore store(db);

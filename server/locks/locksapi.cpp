@@ -5,6 +5,7 @@
 #include "db/pgconnection.h"
 #include "http/jsonschema.h"
 #include "http/requestcontext.h"
+#include "twins/twinlookup.h"
 #include "ws/eventbus.h"
 
 #include <QJsonArray>
@@ -88,12 +89,8 @@ HttpResponse LocksApi::acquire(RequestContext &context)
 
     PgConnection &db = context.db();
     Transaction transaction(db);
-    auto twin = db.exec("SELECT 1 FROM digital_twins WHERE id = $1 AND organization_id = $2 FOR UPDATE",
-                        {uuidParam(twinId), uuidParam(context.principal().organizationId)});
-    if (!twin)
+    if (auto twin = latestVersionOf(db, context.principal().organizationId, twinId, true); !twin)
         return HttpResponse::fromError(twin.error());
-    if (twin->rowCount() == 0)
-        return HttpResponse::fromError(Error::notFound(QStringLiteral("no such twin")));
     if (auto swept = sweep(db, uuidParam(twinId)); !swept)
         return HttpResponse::fromError(swept.error());
     auto conflict = db.exec(
@@ -212,12 +209,8 @@ HttpResponse LocksApi::list(RequestContext &context)
 {
     PgConnection &db = context.db();
     const QByteArray twinId = uuidParam(context.uuidParam(QStringLiteral("id")));
-    auto twin = db.exec("SELECT 1 FROM digital_twins WHERE id = $1 AND organization_id = $2",
-                        {twinId, uuidParam(context.principal().organizationId)});
-    if (!twin)
+    if (auto twin = latestVersionOf(db, context.principal().organizationId, context.uuidParam(QStringLiteral("id"))); !twin)
         return HttpResponse::fromError(twin.error());
-    if (twin->rowCount() == 0)
-        return HttpResponse::fromError(Error::notFound(QStringLiteral("no such twin")));
     auto rows = db.exec("SELECT " + QByteArray(lockJsonSql()) + " FROM edit_locks l WHERE l.twin_id = $1 "
                         "AND l.released_at IS NULL AND l.expires_at > clock_timestamp() ORDER BY l.fencing_token",
                         {twinId});

@@ -9,6 +9,7 @@
 #include "locks/fencing.h"
 #include "model/modelinspector.h"
 #include "models/blobstore.h"
+#include "twins/twinlookup.h"
 #include "ws/eventbus.h"
 
 #include <QJsonArray>
@@ -34,18 +35,11 @@ QByteArray byteaParam(const QByteArray &raw)
     return "\\x" + raw.toHex();
 }
 
-// The twin, if it exists in the caller's organization; locks it FOR UPDATE when asked.
-Core::Status checkTwin(RequestContext &context, bool lock = false)
+// The twin, if it exists in the caller's organization: its latest version (null when it
+// has none). Locks the twin's row when asked.
+Core::Result<QUuid> checkTwin(RequestContext &context, bool lock = false)
 {
-    auto row = context.db().exec(QByteArray("SELECT 1 FROM digital_twins WHERE id = $1 AND organization_id = $2")
-                                     + (lock ? " FOR UPDATE" : ""),
-                                 {uuidParam(context.uuidParam(QStringLiteral("id"))),
-                                  uuidParam(context.principal().organizationId)});
-    if (!row)
-        return row.error();
-    if (row->rowCount() == 0)
-        return Error::notFound(QStringLiteral("no such twin"));
-    return Core::Ok{};
+    return latestVersionOf(context.db(), context.principal().organizationId, context.uuidParam(QStringLiteral("id")), lock);
 }
 
 const char *versionJsonSql()
@@ -200,13 +194,8 @@ Core::Result<QUuid> writeVersion(RequestContext &context, const NewVersion &want
 }
 
 // Checks that `parents` names the latest version (or nothing, for the first one).
-std::optional<HttpResponse> checkParents(RequestContext &context, const QList<QUuid> &parents, QUuid *latest)
+std::optional<HttpResponse> checkParents(RequestContext &context, const QList<QUuid> &parents, const QUuid &latest)
 {
-    auto row = context.db().exec("SELECT latest_version_id FROM digital_twins WHERE id = $1",
-                                 {uuidParam(context.uuidParam(QStringLiteral("id")))});
-    if (!row)
-        return HttpResponse::fromError(row.error());
-    *latest = row->isNull(0, 0) ? QUuid() : QUuid::fromString(row->text(0, 0));
     if (!parents.isEmpty()) {
         QStringList ids;
         for (const QUuid &parent : parents)
@@ -220,11 +209,11 @@ std::optional<HttpResponse> checkParents(RequestContext &context, const QList<QU
             return HttpResponse::fromError(Error::invalid(QStringLiteral("every parent must be a version of this twin"),
                                                           QStringLiteral("parents")));
     }
-    if (latest->isNull() ? !parents.isEmpty() : (parents.isEmpty() || parents.first() != *latest)) {
-        if (latest->isNull())
+    if (latest.isNull() ? !parents.isEmpty() : (parents.isEmpty() || parents.first() != latest)) {
+        if (latest.isNull())
             return HttpResponse::fromError(Error::invalid(
                 QStringLiteral("the twin has no versions yet: the first version has no parents"), QStringLiteral("parents")));
-        return staleParent(latest->toString(QUuid::WithoutBraces));
+        return staleParent(latest.toString(QUuid::WithoutBraces));
     }
     return std::nullopt;
 }
@@ -415,10 +404,11 @@ HttpResponse VersionsApi::create(RequestContext &context)
     Transaction transaction(context.db());
     // The twin row lock serializes version creation per twin: two writers on one parent
     // cannot both succeed.
-    if (auto twin = checkTwin(context, true); !twin)
+    auto twin = checkTwin(context, true);
+    if (!twin)
         return HttpResponse::fromError(twin.error());
-    QUuid latest;
-    if (auto refused = checkParents(context, wanted.parents, &latest))
+    const QUuid latest = *twin;
+    if (auto refused = checkParents(context, wanted.parents, latest))
         return *refused;
     // A new model or twin properties touch the whole twin; component properties only theirs.
     const QStringList affected = wanted.modelSha256 || wanted.properties ? QStringList()
@@ -622,16 +612,13 @@ HttpResponse VersionsApi::restore(RequestContext &context)
 {
     PgConnection &db = context.db();
     Transaction transaction(db);
-    if (auto twin = checkTwin(context, true); !twin)
+    auto twin = checkTwin(context, true);
+    if (!twin)
         return HttpResponse::fromError(twin.error());
+    const QUuid latest = *twin;
     auto old = loadVersion(context, context.uuidParam(QStringLiteral("vid")), false);
     if (!old)
         return HttpResponse::fromError(old.error());
-    auto latestRow = db.exec("SELECT latest_version_id FROM digital_twins WHERE id = $1",
-                             {uuidParam(context.uuidParam(QStringLiteral("id")))});
-    if (!latestRow)
-        return HttpResponse::fromError(latestRow.error());
-    const QUuid latest = QUuid::fromString(latestRow->text(0, 0));
     const QUuid source = context.uuidParam(QStringLiteral("vid"));
     if (auto refused = checkFencing(context, context.uuidParam(QStringLiteral("id")), {}))
         return *refused;

@@ -3,6 +3,7 @@
 #include "db/pgconnection.h"
 #include "eventbus.h"
 #include "http/requestcontext.h"
+#include "twins/twinlookup.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -343,9 +344,7 @@ void WebSocketHub::join(QWebSocket *socket, const QString &twinId)
              session = client.sessionId, connection = client.connectionId, role = client.role,
              idle = client.idle, instance = m_instanceId](PgConnection &db) {
         const auto id = [](const QUuid &uuid) { return uuid.toByteArray(QUuid::WithoutBraces); };
-        auto row = db.exec("SELECT 1 FROM digital_twins WHERE id = $1 AND organization_id = $2",
-                           {twinId.toUtf8(), id(organization)});
-        const bool visible = row && row->rowCount() == 1;
+        const bool visible = latestVersionOf(db, organization, QUuid::fromString(twinId)).ok();
         QJsonArray members;
         if (visible) {
             db.exec("INSERT INTO collaboration_sessions (twin_id, user_id, session_id, instance_id, connection_id, role, idle) "
