@@ -37,4 +37,18 @@ QByteArray textArrayParam(const QStringList &items)
     return "{" + quoted.join(QLatin1Char(',')).toUtf8() + "}";
 }
 
+QByteArray realParam(double value)
+{
+    return QByteArray::number(value, 'g', 17);
+}
+
+QByteArray realArrayParam(const QList<double> &values)
+{
+    QByteArrayList numbers;
+    numbers.reserve(values.size());
+    for (double value : values)
+        numbers.append(realParam(value));
+    return "{" + numbers.join(',') + "}";
+}
+
 } // namespace Laces::Server

@@ -17,5 +17,8 @@ QByteArray uuidParam(const QUuid &id);
 QByteArray jsonParam(const QJsonObject &object);
 // A PostgreSQL text[] literal, each element quoted.
 QByteArray textArrayParam(const QStringList &items);
+// A double precision value, and a double precision[] literal, without losing precision.
+QByteArray realParam(double value);
+QByteArray realArrayParam(const QList<double> &values);
 
 } // namespace Laces::Server

@@ -21,11 +21,6 @@ using Core::Error;
 
 namespace {
 
-QByteArray number(double value)
-{
-    return QByteArray::number(value, 'g', 17);
-}
-
 
 Core::Result<QString> createTwin(PgConnection &db, const QString &organizationId, const QString &adminId,
                                  const QJsonObject &twin, const QString &modelPath)
@@ -150,8 +145,8 @@ Core::Status load(PgConnection &db, const QString &modelPath)
             {pgParam(organizationId),
              node.value(QStringLiteral("link_demo_twin")).toBool() ? pgParam(*twinId) : pgNull(),
              pgParam(node.value(QStringLiteral("name")).toString()), pgParam(node.value(QStringLiteral("type")).toString()),
-             number(node.value(QStringLiteral("latitude")).toDouble()),
-             number(node.value(QStringLiteral("longitude")).toDouble()),
+             realParam(node.value(QStringLiteral("latitude")).toDouble()),
+             realParam(node.value(QStringLiteral("longitude")).toDouble()),
              pgParam(node.value(QStringLiteral("site")).toString()), pgParam(node.value(QStringLiteral("status")).toString())});
         if (!inserted)
             return inserted.error();
@@ -162,10 +157,10 @@ Core::Status load(PgConnection &db, const QString &modelPath)
                                  "sample_rate_hz) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                                  {pgParam(inserted->text(0, 0)), pgParam(sensor.value(QStringLiteral("metric")).toString()),
                                   pgParam(sensor.value(QStringLiteral("unit")).toString()),
-                                  number(sensor.value(QStringLiteral("min")).toDouble()),
-                                  number(sensor.value(QStringLiteral("max")).toDouble()),
-                                  number(sensor.value(QStringLiteral("warn_above")).toDouble()),
-                                  number(sensor.value(QStringLiteral("sample_rate_hz")).toDouble())});
+                                  realParam(sensor.value(QStringLiteral("min")).toDouble()),
+                                  realParam(sensor.value(QStringLiteral("max")).toDouble()),
+                                  realParam(sensor.value(QStringLiteral("warn_above")).toDouble()),
+                                  realParam(sensor.value(QStringLiteral("sample_rate_hz")).toDouble())});
             if (!added)
                 return added.error();
         }

@@ -197,12 +197,12 @@ Core::Result<int> EditStore::fold(const QUuid &twinId, const QUuid &versionId, c
                          : "UPDATE twin_components SET properties = properties - $3::text WHERE version_id = $1 AND name = $2";
             break;
         case EditOperation::Kind::Transform: {
-            QStringList numbers;
+            QList<double> matrix;
             for (const QJsonValue &number : operation.value.toArray())
-                numbers.append(QString::number(number.toDouble(), 'g', 17));
+                matrix.append(number.toDouble());
             sql = "UPDATE twin_components SET transform = $4::double precision[] "
                   "WHERE version_id = $1 AND name = $2 AND $3::text IS NOT NULL";
-            params.append("{" + numbers.join(QLatin1Char(',')).toLatin1() + "}");
+            params.append(realArrayParam(matrix));
             break;
         }
         }

@@ -1,5 +1,6 @@
 #include "blobstore.h"
 
+#include "common/jsonutil.h"
 #include "db/pgconnection.h"
 
 #include <QCryptographicHash>
@@ -15,14 +16,9 @@ using Core::Error;
 namespace {
 constexpr qint64 kChunkBytes = 1024 * 1024;
 
-QByteArray number(double value)
-{
-    return QByteArray::number(value, 'g', 17);
-}
-
 QByteArray pgVector(const QVector3D &v)
 {
-    return "{" + number(v.x()) + "," + number(v.y()) + "," + number(v.z()) + "}";
+    return realArrayParam({v.x(), v.y(), v.z()});
 }
 
 Error largeObjectError(PgConnection &db, const char *what)
