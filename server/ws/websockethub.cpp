@@ -364,11 +364,7 @@ void WebSocketHub::join(QWebSocket *socket, const QString &twinId)
         }
         QMetaObject::invokeMethod(this, [this, guard, twinId, visible, members, connection] {
             if (!guard || !m_clients.contains(guard)) {
-                // Gone while we looked: its row must not be kept alive as present.
-                m_runDb([twinId, connection](PgConnection &connectionDb) {
-                    connectionDb.exec("UPDATE collaboration_sessions SET left_at = now() WHERE connection_id = $1 AND twin_id = $2",
-                            {connection.toByteArray(QUuid::WithoutBraces), twinId.toUtf8()});
-                });
+                endPresence(connection, twinId);  // gone while we looked: not to be kept alive as present
                 return;
             }
             if (!visible) {
@@ -391,10 +387,15 @@ void WebSocketHub::leave(const Client &client, const QString &twinId)
 {
     publish(client, twinId, {{QStringLiteral("type"), QStringLiteral("presence")},
                              {QStringLiteral("event"), QStringLiteral("leave")}});
-    m_runDb([twinId, connection = client.connectionId](PgConnection &db) {
+    endPresence(client.connectionId, twinId);
+}
+
+void WebSocketHub::endPresence(const QUuid &connectionId, const QString &twinId)
+{
+    m_runDb([twinId, connectionId](PgConnection &db) {
         db.exec("UPDATE collaboration_sessions SET left_at = now() WHERE connection_id = $1 AND twin_id = $2 "
                 "AND left_at IS NULL",
-                {connection.toByteArray(QUuid::WithoutBraces), twinId.toUtf8()});
+                {connectionId.toByteArray(QUuid::WithoutBraces), twinId.toUtf8()});
     });
 }
 

@@ -95,6 +95,8 @@ private:
     // members (every instance) as a presence_snapshot.
     void join(QWebSocket *socket, const QString &twinId);
     void leave(const Client &client, const QString &twinId);
+    // Marks the subscription's presence row as ended.
+    void endPresence(const QUuid &connectionId, const QString &twinId);
 
     Authenticator m_authenticator;
     DatabaseRunner m_runDb;
