@@ -104,8 +104,7 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
             return;
         const auto geometry = m_loader->result();
         if (!geometry) {
-            setIdle(geometry.error().message);
-            emit loadFailed(geometry.error().message);
+            failLoad(geometry.error().message);
             return;
         }
         m_view->setModel(*geometry);
@@ -137,6 +136,12 @@ void TwinWorkspace::setIdle(const QString &message)
     m_cancel->setVisible(false);
 }
 
+void TwinWorkspace::failLoad(const QString &message)
+{
+    setIdle(message);
+    emit loadFailed(message);
+}
+
 void TwinWorkspace::cancelLoading()
 {
     ++m_generation;
@@ -157,8 +162,7 @@ void TwinWorkspace::openVersion(const QString &versionId)
                                       if (generation != m_generation)
                                           return;
                                       if (error) {
-                                          setIdle(error->describe());
-                                          emit loadFailed(error->describe());
+                                          failLoad(error->describe());
                                           return;
                                       }
                                       showVersion(version);
@@ -174,9 +178,7 @@ void TwinWorkspace::openVersion(const QString &versionId)
                                       return;
                                   const QString latest = twin.value(QStringLiteral("latest_version_id")).toString();
                                   if (error || latest.isEmpty()) {
-                                      const QString message = error ? error->describe() : tr("This twin has no versions yet.");
-                                      setIdle(message);
-                                      emit loadFailed(message);
+                                      failLoad(error ? error->describe() : tr("This twin has no versions yet."));
                                       return;
                                   }
                                   load(latest);
@@ -235,8 +237,7 @@ void TwinWorkspace::showVersion(const QJsonObject &version)
             if (generation != m_generation)
                 return;
             if (error) {
-                setIdle(error->describe());
-                emit loadFailed(error->describe());
+                failLoad(error->describe());
                 return;
             }
             loadModelFile(cached);

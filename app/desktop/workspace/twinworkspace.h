@@ -56,6 +56,8 @@ private:
     void selectComponent(const QString &name);
     void setBusy(const QString &message);
     void setIdle(const QString &message = {});
+    // Shows why loading stopped and tells the window.
+    void failLoad(const QString &message);
 
     Session *m_session;
     QString m_twinId;
