@@ -35,14 +35,6 @@ HttpResponse HttpResponse::json(int status, const QJsonObject &object)
     return response;
 }
 
-HttpResponse HttpResponse::json(int status, const QJsonArray &array)
-{
-    HttpResponse response;
-    response.status = status;
-    response.body = QJsonDocument(array).toJson(QJsonDocument::Compact);
-    response.setHeader("Content-Type", "application/json");
-    return response;
-}
 
 HttpResponse HttpResponse::noContent()
 {

@@ -20,7 +20,6 @@ struct HttpResponse
     QByteArray header(const QByteArray &name) const;
 
     static HttpResponse json(int status, const QJsonObject &object);
-    static HttpResponse json(int status, const QJsonArray &array);
     static HttpResponse noContent();
     static HttpResponse text(int status, const QByteArray &body, const QByteArray &contentType);
 
