@@ -5,6 +5,7 @@ function(laces_add_test)
     cmake_parse_arguments(T "GUI" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
     qt_add_executable(tst_${T_NAME} ${T_SOURCES})
     target_link_libraries(tst_${T_NAME} PRIVATE Qt6::Test ${T_LIBS})
+    target_include_directories(tst_${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
     target_compile_definitions(tst_${T_NAME} PRIVATE
         LACES_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
         LACES_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")

@@ -1,3 +1,4 @@
+#include "testdata.h"
 #include "testserver.h"
 
 #include <QCryptographicHash>
@@ -151,17 +152,8 @@ void tst_Cli::unreachableServer()
 }
 
 namespace {
-QString model(const char *name)
-{
-    return QStringLiteral(LACES_SHARED_DATA_DIR "/models/") + QLatin1String(name);
-}
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile file(path);
-    file.open(QIODevice::ReadOnly);
-    return file.readAll();
-}
+using Tests::fileBytes;
+QString model(const char *name) { return Tests::sharedModel(name); }
 } // namespace
 
 void tst_Cli::importLogDiffExportRoundTrip()

@@ -1,6 +1,7 @@
 #include "historypanel.h"
 #include "propertiespanel.h"
 #include "session.h"
+#include "testdata.h"
 #include "testserver.h"
 #include "viewer/sceneview.h"
 #include "workspace/twinworkspace.h"
@@ -20,10 +21,7 @@
 using namespace Laces;
 
 namespace {
-QString model(const char *name)
-{
-    return QStringLiteral(LACES_SHARED_DATA_DIR "/models/") + QLatin1String(name);
-}
+QString model(const char *name) { return Tests::sharedModel(name); }
 
 QImage capture(App::SceneView &view)
 {
@@ -75,10 +73,10 @@ void tst_Viewer::initTestCase()
     const Tests::Reply twin = m_server.requestJson("POST", QStringLiteral("/twins"), m_token,
                                                    {{QStringLiteral("name"), QStringLiteral("Engine")}});
     m_twinId = twin.json.value(QStringLiteral("id")).toString();
-    QFile file(model("2CylinderEngine.glb"));
-    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray engine = Tests::fileBytes(model("2CylinderEngine.glb"));
+    QVERIFY(!engine.isEmpty());
     const Tests::Reply upload = m_server.request("POST", QStringLiteral("/twins/%1/models").arg(m_twinId), m_token,
-                                                 file.readAll(), {{"Content-Type", "application/octet-stream"}});
+                                                 engine, {{"Content-Type", "application/octet-stream"}});
     QCOMPARE(upload.status, 201);
     const Tests::Reply version = m_server.requestJson(
         "POST", QStringLiteral("/twins/%1/versions").arg(m_twinId), m_token,

@@ -1,4 +1,5 @@
 #include "model/modelinspector.h"
+#include "testdata.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -13,10 +14,7 @@ using namespace Laces::Core;
 
 namespace {
 
-QString model(const char *name)
-{
-    return QStringLiteral(LACES_SHARED_DATA_DIR "/models/") + QLatin1String(name);
-}
+QString model(const char *name) { return Laces::Tests::sharedModel(name); }
 
 // What a file holds, computed straight from its bytes, without assimp.
 struct Expected

@@ -1,7 +1,7 @@
 #include "collab/editoperation.h"
+#include "testdata.h"
 #include "testserver.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -121,9 +121,9 @@ void tst_Edits::initTestCase()
     QVERIFY(!m_alice.replica.isEmpty() && m_alice.replica != m_bob.replica);
     m_twin = m_server.requestJson("POST", QStringLiteral("/twins"), m_admin, {{QStringLiteral("name"), QStringLiteral("Spider")}})
                  .json.value(QStringLiteral("id")).toString();
-    QFile model(QStringLiteral(LACES_SHARED_DATA_DIR "/models/spider.obj"));
-    QVERIFY(model.open(QIODevice::ReadOnly));
-    const Reply uploaded = m_server.request("POST", QStringLiteral("/twins/%1/models").arg(m_twin), m_admin, model.readAll(),
+    const QByteArray spider = Tests::fileBytes(Tests::sharedModel("spider.obj"));
+    QVERIFY(!spider.isEmpty());
+    const Reply uploaded = m_server.request("POST", QStringLiteral("/twins/%1/models").arg(m_twin), m_admin, spider,
                                             {{"Content-Type", "application/octet-stream"}, {"X-Filename", "spider.obj"}});
     QVERIFY2(uploaded.status == 201, uploaded.body.constData());
     for (const QJsonValue &part : uploaded.json.value(QStringLiteral("components")).toArray())

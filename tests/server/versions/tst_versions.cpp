@@ -1,5 +1,6 @@
 #include "db/pgconnection.h"
 #include "rawhttp.h"
+#include "testdata.h"
 #include "testserver.h"
 
 #include <QCryptographicHash>
@@ -11,17 +12,8 @@ using namespace Laces;
 using Tests::Reply;
 
 namespace {
-QString model(const char *name)
-{
-    return QStringLiteral(LACES_SHARED_DATA_DIR "/models/") + QLatin1String(name);
-}
-
-QByteArray bytesOf(const QString &path)
-{
-    QFile file(path);
-    file.open(QIODevice::ReadOnly);
-    return file.readAll();
-}
+using Tests::fileBytes;
+QString model(const char *name) { return Tests::sharedModel(name); }
 
 QStringList names(const QJsonArray &components)
 {
@@ -109,7 +101,7 @@ qint64 tst_Versions::count(const char *sql)
 
 void tst_Versions::uploadStoresEachContentOnce()
 {
-    const QByteArray engine = bytesOf(model("2CylinderEngine.glb"));
+    const QByteArray engine = fileBytes(model("2CylinderEngine.glb"));
     const Reply first = upload(m_tokens.value(QStringLiteral("engineer")), engine, "2CylinderEngine.glb");
     QCOMPARE(first.status, 201);
     m_engineSha = first.json.value(QStringLiteral("sha256")).toString();
@@ -205,7 +197,7 @@ void tst_Versions::diffOnRealModels()
     QCOMPARE(changedComponents.at(0).toObject().value(QStringLiteral("fields")).toArray(), QJsonArray{QStringLiteral("properties")});
 
     // A different model: the engine's parts go, the spider's come.
-    const Reply spider = upload(engineer, bytesOf(model("Spider_binary.stl")), "Spider_binary.stl");
+    const Reply spider = upload(engineer, fileBytes(model("Spider_binary.stl")), "Spider_binary.stl");
     QCOMPARE(spider.status, 201);
     const Reply v3 = createVersion(engineer, {{QStringLiteral("parents"), QJsonArray{m_versions[1]}},
                                               {QStringLiteral("message"), QStringLiteral("Swap model")},
@@ -274,7 +266,7 @@ void tst_Versions::tags()
 void tst_Versions::downloadWithEtagAndRanges()
 {
     const QByteArray viewer = m_tokens.value(QStringLiteral("viewer"));
-    const QByteArray engine = bytesOf(model("2CylinderEngine.glb"));
+    const QByteArray engine = fileBytes(model("2CylinderEngine.glb"));
     const QString url = QStringLiteral("/twins/%1/versions/%2/model").arg(m_twin, m_versions[0]);
     const Reply whole = m_server.request("GET", url, viewer);
     QCOMPARE(whole.status, 200);
@@ -318,7 +310,7 @@ void tst_Versions::malformedFilesRefusedAndNothingStored()
     QFETCH(QString, mentions);
     const qint64 blobs = count("SELECT count(*) FROM model_blobs");
     const qint64 objects = count("SELECT count(*) FROM pg_largeobject_metadata");
-    const Reply refused = upload(m_tokens.value(QStringLiteral("engineer")), bytesOf(path),
+    const Reply refused = upload(m_tokens.value(QStringLiteral("engineer")), fileBytes(path),
                                  QFileInfo(path).fileName().toUtf8());
     QCOMPARE(refused.status, 422);
     const QString message = refused.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
@@ -386,7 +378,7 @@ void tst_Versions::otherOrganizationSeesNothing()
                                 QStringLiteral("/twins/%1/versions/%2/model").arg(m_twin, m_versions[0]),
                                 QStringLiteral("/twins/%1/tags").arg(m_twin)})
         QCOMPARE(m_server.request("GET", path, outsider).status, 404);
-    QCOMPARE(upload(outsider, bytesOf(model("Spider_binary.stl"))).status, 404);
+    QCOMPARE(upload(outsider, fileBytes(model("Spider_binary.stl"))).status, 404);
     QCOMPARE(m_server.request("POST", QStringLiteral("/twins/%1/versions/%2/restore").arg(m_twin, m_versions[0]), outsider).status,
              404);
 
@@ -403,7 +395,7 @@ void tst_Versions::otherOrganizationSeesNothing()
     // Uploading the same bytes is the outsider's own first upload (stored once all the same).
     const qint64 blobs = count("SELECT count(*) FROM model_blobs");
     const Reply uploaded = m_server.request("POST", QStringLiteral("/twins/%1/models").arg(mine), outsider,
-                                            bytesOf(model("2CylinderEngine.glb")),
+                                            fileBytes(model("2CylinderEngine.glb")),
                                             {{"Content-Type", "application/octet-stream"}});
     QCOMPARE(uploaded.status, 201);
     QVERIFY(uploaded.json.value(QStringLiteral("stored_now")).toBool());
@@ -450,7 +442,7 @@ void tst_Versions::unreadableRangesServeWholeFile()
 {
     const QByteArray viewer = m_tokens.value(QStringLiteral("viewer"));
     const QString url = QStringLiteral("/twins/%1/versions/%2/model").arg(m_twin, m_versions[0]);
-    const qsizetype size = bytesOf(model("2CylinderEngine.glb")).size();
+    const qsizetype size = fileBytes(model("2CylinderEngine.glb")).size();
     for (const QByteArray &range : {QByteArray("bytes=5-3"), QByteArray("bytes=99999999999999999999-"),
                                     QByteArray("bytes=0-1,5-6"), QByteArray("lines=1-2")}) {
         const Reply reply = m_server.request("GET", url, viewer, {}, {{"Range", range}});
