@@ -170,14 +170,15 @@ Core::Result<Core::TwinState> EditStore::versionState(const QUuid &versionId)
     return Core::TwinState::fromJson(jsonObjectAt(*row, 0));
 }
 
-Core::Result<int> EditStore::fold(const QUuid &twinId, const QUuid &versionId, const QSet<QString> &explicitKeys)
+Core::Result<int> EditStore::fold(const QUuid &twinId, const QUuid &versionId, const QSet<QString> &explicitKeys,
+                                  bool explicitTwinProperties)
 {
     auto operations = pending(twinId);
     if (!operations)
         return operations.error();
     const QByteArray version = uuidParam(versionId);
     for (const EditOperation &operation : Core::winners(*operations)) {
-        if (explicitKeys.contains(operation.key()))
+        if (explicitKeys.contains(operation.key()) || (explicitTwinProperties && operation.component.isEmpty()))
             continue;
         const QByteArray value = jsonValueParam(operation.value);
         const bool onTwin = operation.component.isEmpty();

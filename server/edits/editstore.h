@@ -44,9 +44,10 @@ public:
     // A version's own state: its properties and components (with transforms).
     Core::Result<Core::TwinState> versionState(const QUuid &versionId);
     // Applies the pending operations to `versionId` (just written), except keys the version
-    // set explicitly (`explicitKeys`, as EditOperation::key()), and marks them all folded.
-    // Returns how many operations were folded.
-    Core::Result<int> fold(const QUuid &twinId, const QUuid &versionId, const QSet<QString> &explicitKeys);
+    // set explicitly (`explicitKeys`, as EditOperation::key(), or every twin property when
+    // `explicitTwinProperties`), and marks them all folded. Returns how many were folded.
+    Core::Result<int> fold(const QUuid &twinId, const QUuid &versionId, const QSet<QString> &explicitKeys,
+                           bool explicitTwinProperties);
     // Marks pending operations folded into `versionId` without applying them (restores).
     Core::Status discardPending(const QUuid &twinId, const QUuid &versionId);
 

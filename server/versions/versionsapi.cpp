@@ -429,16 +429,8 @@ HttpResponse VersionsApi::create(RequestContext &context)
         for (auto key = properties.begin(); key != properties.end(); ++key)
             explicitKeys.insert(Core::EditOperation{0, part.key(), Core::EditOperation::Kind::Set, key.key(), {}, {}, {}}.key());
     }
-    if (wanted.properties) {
-        auto pending = EditStore(context.db()).pending(context.uuidParam(QStringLiteral("id")));
-        if (!pending)
-            return HttpResponse::fromError(pending.error());
-        for (const Core::EditOperation &operation : std::as_const(*pending)) {
-            if (operation.component.isEmpty())
-                explicitKeys.insert(operation.key());
-        }
-    }
-    auto folded = EditStore(context.db()).fold(context.uuidParam(QStringLiteral("id")), *versionId, explicitKeys);
+    auto folded = EditStore(context.db()).fold(context.uuidParam(QStringLiteral("id")), *versionId, explicitKeys,
+                                               wanted.properties.has_value());
     if (!folded)
         return HttpResponse::fromError(folded.error());
     return finishVersion(context, transaction, *versionId, QStringLiteral("version.create"),
