@@ -16,6 +16,8 @@ packages=(
     postgresql
     # tests and packaging
     xvfb xauth appstream dpkg-dev rpm desktop-file-utils
+    # the reverse proxy in front of two instances (packaging/nginx, tst_nginx)
+    nginx-light
 )
 
 missing=()
