@@ -40,7 +40,8 @@ HttpResponse EditsApi::create(RequestContext &context)
                                             {QStringLiteral("path"), FieldSpec::Type::String, true, 1, 200},
                                             {QStringLiteral("value"), FieldSpec::Type::Any},
                                             {QStringLiteral("base_version"), FieldSpec::Type::StringOrNull, true, 0, 38},
-                                            {QStringLiteral("vector_clock"), FieldSpec::Type::Object, true}});
+                                            {QStringLiteral("vector_clock"), FieldSpec::Type::Object, true},
+                                            {QStringLiteral("replica"), FieldSpec::Type::String, false, 1, 64}});
         !valid)
         return HttpResponse::fromError(valid.error());
     const QUuid twinId = QUuid::fromString(body->value(QStringLiteral("twin_id")).toString());
@@ -70,10 +71,17 @@ HttpResponse EditsApi::create(RequestContext &context)
     if (!clock)
         return HttpResponse::fromError(Error::invalid(clockError, QStringLiteral("vector_clock")));
     operation.clock = *clock;
-    operation.replica = context.principal().sessionId.toString(QUuid::WithoutBraces);
+    // The replica is the session, or one of its editors ("<session id>/<anything>"), so that
+    // two windows of one login keep separate counters.
+    const QString session = context.principal().sessionId.toString(QUuid::WithoutBraces);
+    operation.replica = body->value(QStringLiteral("replica")).toString(session);
+    if (operation.replica != session && !operation.replica.startsWith(session + QLatin1Char('/')))
+        return HttpResponse::fromError(Error::invalid(
+            QStringLiteral("'replica' must be your session id '%1' or start with it and a '/'").arg(session),
+            QStringLiteral("replica")));
     if (operation.clock.value(operation.replica) < 1)
         return HttpResponse::fromError(Error::invalid(
-            QStringLiteral("the vector clock must count this operation under your session id '%1'").arg(operation.replica),
+            QStringLiteral("the vector clock must count this operation under its replica '%1'").arg(operation.replica),
             QStringLiteral("vector_clock")));
     const QString base = body->value(QStringLiteral("base_version")).toString();
     wanted.baseVersionId = QUuid::fromString(base);

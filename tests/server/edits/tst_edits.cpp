@@ -33,6 +33,7 @@ private slots:
     void badInput();
     void rolesAndOrganizations();
     void largeConcurrentValuesAreStored();
+    void editorsOfOneSessionKeepTheirOwnCounters();
 
 private:
     struct Editor
@@ -445,6 +446,27 @@ void tst_Edits::largeConcurrentValuesAreStored()
     const QString stored = state().value(QStringLiteral("state")).toObject().value(QStringLiteral("properties")).toObject()
                                .value(QStringLiteral("notes")).toString();
     QCOMPARE(stored.size(), 4000);
+}
+
+void tst_Edits::editorsOfOneSessionKeepTheirOwnCounters()
+{
+    // Two windows of alice's login, each counting from 1 under its own replica.
+    for (const QString &window : {QStringLiteral("left"), QStringLiteral("right")}) {
+        const QString replica = m_alice.replica + QLatin1Char('/') + window;
+        QJsonObject body = op(m_alice, m_parts.at(1), QStringLiteral("window"), window);
+        body.insert(QStringLiteral("replica"), replica);
+        body.insert(QStringLiteral("vector_clock"), QJsonObject{{replica, 1}});
+        const Reply reply = post(m_alice, body);
+        QVERIFY2(reply.status == 201, reply.body.constData());
+        QCOMPARE(reply.json.value(QStringLiteral("operation")).toObject().value(QStringLiteral("replica")).toString(), replica);
+    }
+    // Another session's replica cannot be claimed.
+    QJsonObject stolen = op(m_alice, m_parts.at(1), QStringLiteral("window"), QStringLiteral("x"));
+    stolen.insert(QStringLiteral("replica"), m_bob.replica + QStringLiteral("/left"));
+    stolen.insert(QStringLiteral("vector_clock"), QJsonObject{{m_bob.replica + QStringLiteral("/left"), 1}});
+    const Reply refused = post(m_alice, stolen);
+    QCOMPARE(refused.status, 400);
+    QCOMPARE(refused.errorField(), QStringLiteral("replica"));
 }
 
 QTEST_GUILESS_MAIN(tst_Edits)
