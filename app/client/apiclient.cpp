@@ -130,9 +130,11 @@ void ApiClient::downloadToFile(const QString &pathAndQuery, const QString &fileP
 }
 
 void ApiClient::send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
-                     QObject *context, JsonCallback callback)
+                     QObject *context, JsonCallback callback, const Headers &headers)
 {
     QNetworkRequest request = requestFor(pathAndQuery);
+    for (const auto &[name, value] : headers)
+        request.setRawHeader(name, value);
     QByteArray payload;
     if (body) {
         payload = QJsonDocument(*body).toJson(QJsonDocument::Compact);

@@ -47,9 +47,10 @@ public:
     void downloadToFile(const QString &pathAndQuery, const QString &filePath, QObject *context, Progress progress,
                         JsonCallback callback);
 
-    // Any call: method, path (with query), optional JSON body.
+    // Any call: method, path (with query), optional JSON body and extra headers.
+    using Headers = QList<QPair<QByteArray, QByteArray>>;
     void send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
-              QObject *context, JsonCallback callback);
+              QObject *context, JsonCallback callback, const Headers &headers = {});
 
 signals:
     // The server answered 401 to an authenticated call: the session has ended.
