@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
     <name>Laces::App::ApiClient</name>
@@ -60,11 +61,11 @@
   twins [--search TEXT]           list the twins of your organization
   import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
          [--message TEXT] [--dry-run]
-  log TWIN                        the twin's versions, newest first
+  log TWIN                        the twin&apos;s versions, newest first
   diff TWIN A B                   what changed from version A to version B
-  export TWIN [--version V] -o FILE   save a version's model file
+  export TWIN [--version V] -o FILE   save a version&apos;s model file
 
-TWIN is a name or an id; a version is an id, a number, a tag or 'latest'.
+TWIN is a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
 Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
 Passwords are never taken from the command line.
 </source>
@@ -103,6 +104,13 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>File to write.</source>
         <translation>Zu schreibende Datei.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::EditLeases</name>
+    <message>
+        <source>Your lock expired or was taken away: %1</source>
+        <translation>Ihre Sperre ist abgelaufen oder wurde entzogen: %1</translation>
     </message>
 </context>
 <context>
@@ -178,6 +186,53 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>Cannot tag</source>
         <translation>Markieren nicht möglich</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::LiveCollaboration</name>
+    <message>
+        <source>Who else has this twin open</source>
+        <translation>Wer diesen Zwilling außerdem geöffnet hat</translation>
+    </message>
+    <message>
+        <source>Not changed: %1</source>
+        <translation>Nicht geändert: %1</translation>
+    </message>
+    <message>
+        <source>Editing stopped: your lock on %1 ended (%2). Your unsaved changes are kept in the undo history.</source>
+        <translation>Bearbeitung beendet: Ihre Sperre auf %1 ist erloschen (%2). Ihre ungespeicherten Änderungen bleiben im Rückgängig-Verlauf erhalten.</translation>
+    </message>
+    <message>
+        <source>%1 (%2) — idle</source>
+        <translation>%1 (%2) — inaktiv</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Locked by %1</source>
+        <translation>Gesperrt von %1</translation>
+    </message>
+    <message>
+        <source>Your change of %1 was not shared: %2</source>
+        <translation>Ihre Änderung von %1 wurde nicht geteilt: %2</translation>
+    </message>
+    <message>
+        <source>%1 changed %2 at the same time; their value was kept.</source>
+        <translation>%1 hat %2 gleichzeitig geändert; dieser Wert wurde behalten.</translation>
+    </message>
+    <message>
+        <source>an administrator released it</source>
+        <translation>ein Administrator hat sie aufgehoben</translation>
+    </message>
+    <message>
+        <source>it expired</source>
+        <translation>sie ist abgelaufen</translation>
+    </message>
+    <message>
+        <source>%1 saved a newer version. Your unsaved changes are kept; saving them needs the latest version.</source>
+        <translation>%1 hat eine neuere Version gespeichert. Ihre ungespeicherten Änderungen bleiben erhalten; zum Speichern wird die neueste Version benötigt.</translation>
     </message>
 </context>
 <context>
@@ -481,7 +536,7 @@ Passwörter werden nie von der Kommandozeile übernommen.
         <translation>Zwilling löschen</translation>
     </message>
     <message>
-        <source>Delete the twin "%1" with all its versions? This cannot be undone.</source>
+        <source>Delete the twin &quot;%1&quot; with all its versions? This cannot be undone.</source>
         <translation>Den Zwilling „%1“ mit allen Versionen löschen? Dies kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
@@ -585,6 +640,10 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>Import %1</source>
         <translation>Import von %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;People here&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Anwesende&lt;/b&gt;</translation>
     </message>
 </context>
 <context>

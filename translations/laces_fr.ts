@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
     <name>Laces::App::ApiClient</name>
@@ -60,11 +61,11 @@
   twins [--search TEXT]           list the twins of your organization
   import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
          [--message TEXT] [--dry-run]
-  log TWIN                        the twin's versions, newest first
+  log TWIN                        the twin&apos;s versions, newest first
   diff TWIN A B                   what changed from version A to version B
-  export TWIN [--version V] -o FILE   save a version's model file
+  export TWIN [--version V] -o FILE   save a version&apos;s model file
 
-TWIN is a name or an id; a version is an id, a number, a tag or 'latest'.
+TWIN is a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
 Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
 Passwords are never taken from the command line.
 </source>
@@ -103,6 +104,13 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>File to write.</source>
         <translation>Fichier à écrire.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::EditLeases</name>
+    <message>
+        <source>Your lock expired or was taken away: %1</source>
+        <translation>Votre verrou a expiré ou vous a été retiré : %1</translation>
     </message>
 </context>
 <context>
@@ -178,6 +186,53 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>Cannot tag</source>
         <translation>Étiquetage impossible</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::LiveCollaboration</name>
+    <message>
+        <source>Who else has this twin open</source>
+        <translation>Qui d’autre a ouvert ce jumeau</translation>
+    </message>
+    <message>
+        <source>Not changed: %1</source>
+        <translation>Non modifié : %1</translation>
+    </message>
+    <message>
+        <source>Editing stopped: your lock on %1 ended (%2). Your unsaved changes are kept in the undo history.</source>
+        <translation>Modification arrêtée : votre verrou sur %1 a pris fin (%2). Vos modifications non enregistrées restent dans l’historique d’annulation.</translation>
+    </message>
+    <message>
+        <source>%1 (%2) — idle</source>
+        <translation>%1 (%2) — inactif</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Locked by %1</source>
+        <translation>Verrouillé par %1</translation>
+    </message>
+    <message>
+        <source>Your change of %1 was not shared: %2</source>
+        <translation>Votre modification de %1 n’a pas été partagée : %2</translation>
+    </message>
+    <message>
+        <source>%1 changed %2 at the same time; their value was kept.</source>
+        <translation>%1 a modifié %2 en même temps ; sa valeur a été conservée.</translation>
+    </message>
+    <message>
+        <source>an administrator released it</source>
+        <translation>un administrateur l’a libéré</translation>
+    </message>
+    <message>
+        <source>it expired</source>
+        <translation>il a expiré</translation>
+    </message>
+    <message>
+        <source>%1 saved a newer version. Your unsaved changes are kept; saving them needs the latest version.</source>
+        <translation>%1 a enregistré une version plus récente. Vos modifications non enregistrées sont conservées ; pour les enregistrer, il faut la dernière version.</translation>
     </message>
 </context>
 <context>
@@ -481,7 +536,7 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
         <translation>Supprimer le jumeau</translation>
     </message>
     <message>
-        <source>Delete the twin "%1" with all its versions? This cannot be undone.</source>
+        <source>Delete the twin &quot;%1&quot; with all its versions? This cannot be undone.</source>
         <translation>Supprimer le jumeau « %1 » avec toutes ses versions ? Cette action est irréversible.</translation>
     </message>
     <message>
@@ -585,6 +640,10 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>Import %1</source>
         <translation>Import de %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;People here&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Présents&lt;/b&gt;</translation>
     </message>
 </context>
 <context>

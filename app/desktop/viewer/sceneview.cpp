@@ -8,6 +8,8 @@
 #include <Qt3DExtras/QDiffuseSpecularMaterial>
 #include <Qt3DExtras/QForwardRenderer>
 #include <Qt3DExtras/QOrbitCameraController>
+#include <Qt3DExtras/QSphereMesh>
+#include <Qt3DExtras/QText2DEntity>
 #include <Qt3DExtras/Qt3DWindow>
 #include <Qt3DRender/QCamera>
 #include <Qt3DRender/QDirectionalLight>
@@ -18,6 +20,8 @@
 #include <Qt3DRender/QRenderCapture>
 #include <Qt3DRender/QRenderSettings>
 
+#include <QCursor>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -150,6 +154,16 @@ void SceneView::setModel(const Core::ModelGeometry &geometry)
         material->setShininess(30.0f);
         auto *picker = new Qt3DRender::QObjectPicker(entity);
         const QString name = component.name;
+        picker->setHoverEnabled(true);
+        connect(picker, &Qt3DRender::QObjectPicker::moved, this, [this, name](Qt3DRender::QPickEvent *event) {
+            emit pointerMoved(event->worldIntersection(), name);
+        });
+        connect(picker, &Qt3DRender::QObjectPicker::entered, this, [this, name] {
+            const QString note = m_parts.value(name).note;
+            if (!note.isEmpty())
+                QToolTip::showText(QCursor::pos(), note, this);
+        });
+        connect(picker, &Qt3DRender::QObjectPicker::exited, this, [] { QToolTip::hideText(); });
         connect(picker, &Qt3DRender::QObjectPicker::clicked, this, [this, name](Qt3DRender::QPickEvent *event) {
             if (event->button() != Qt3DRender::QPickEvent::LeftButton)
                 return;
@@ -220,6 +234,60 @@ void SceneView::setComponentTint(const QString &name, const QColor &color)
         it->tint = color;
         updateColor(name);
     }
+}
+
+void SceneView::setComponentNote(const QString &name, const QString &note)
+{
+    if (auto it = m_parts.find(name); it != m_parts.end())
+        it->note = note;
+}
+
+void SceneView::setCollaboratorCursor(const QString &id, const QString &label, const QColor &color,
+                                      const QVector3D &position)
+{
+    auto it = m_cursors.find(id);
+    if (it == m_cursors.end()) {
+        Cursor cursor;
+        cursor.entity = new Qt3DCore::QEntity(m_root);
+        // Sized to the model, so that it reads at any scale.
+        const float size = m_bounds.isEmpty() ? 0.05f : qMax(1e-4f, (m_bounds.max - m_bounds.min).length() * 0.012f);
+        auto *sphere = new Qt3DExtras::QSphereMesh(cursor.entity);
+        sphere->setRadius(size);
+        auto *material = new Qt3DExtras::QDiffuseSpecularMaterial(cursor.entity);
+        material->setDiffuse(color);
+        material->setAmbient(color.darker(150));
+        cursor.transform = new Qt3DCore::QTransform(cursor.entity);
+        auto *text = new Qt3DExtras::QText2DEntity(cursor.entity);
+        text->setText(label);
+        text->setColor(color.lighter(130));
+        text->setHeight(size * 4);
+        text->setWidth(size * 4 * qMax<qsizetype>(4, label.size()));
+        text->setFont(QFont(QStringLiteral("Sans"), 12));
+        auto *textOffset = new Qt3DCore::QTransform(text);
+        textOffset->setTranslation(QVector3D(size * 1.5f, size * 0.5f, 0));
+        textOffset->setScale(0.25f);
+        text->addComponent(textOffset);
+        cursor.entity->addComponent(sphere);
+        cursor.entity->addComponent(material);
+        cursor.entity->addComponent(cursor.transform);
+        it = m_cursors.insert(id, cursor);
+    }
+    it->position = position;
+    it->transform->setTranslation(position);
+}
+
+void SceneView::removeCollaboratorCursor(const QString &id)
+{
+    const Cursor cursor = m_cursors.take(id);
+    delete cursor.entity;
+}
+
+QHash<QString, QVector3D> SceneView::collaboratorCursors() const
+{
+    QHash<QString, QVector3D> positions;
+    for (auto it = m_cursors.cbegin(); it != m_cursors.cend(); ++it)
+        positions.insert(it.key(), it->position);
+    return positions;
 }
 
 void SceneView::updateColor(const QString &name)

@@ -8,6 +8,7 @@
 
 namespace Qt3DCore {
 class QEntity;
+class QTransform;
 }
 namespace Qt3DExtras {
 class Qt3DWindow;
@@ -41,6 +42,14 @@ public:
     bool isComponentVisible(const QString &name) const;
     // Tints a component (e.g. locked by someone else); an invalid colour removes the tint.
     void setComponentTint(const QString &name, const QColor &color);
+    QColor componentTint(const QString &name) const { return m_parts.value(name).tint; }
+    // A note shown as a tooltip while the pointer is over the component (empty: none).
+    void setComponentNote(const QString &name, const QString &note);
+
+    // Collaborators' 3D cursors: a coloured marker with their name, one per id.
+    void setCollaboratorCursor(const QString &id, const QString &label, const QColor &color, const QVector3D &position);
+    void removeCollaboratorCursor(const QString &id);
+    QHash<QString, QVector3D> collaboratorCursors() const;
 
     QWindow *renderWindow() const;
     // Asks for the next rendered frame; the reply's completed() signal delivers it.
@@ -48,6 +57,8 @@ public:
 
 signals:
     void componentPicked(const QString &name);
+    // The pointer is over a component, at this point of its surface (world coordinates).
+    void pointerMoved(const QVector3D &position, const QString &component);
     void modelShown();
 
 private:
@@ -57,6 +68,13 @@ private:
         Qt3DExtras::QDiffuseSpecularMaterial *material = nullptr;
         QColor baseColor;
         QColor tint;
+        QString note;
+    };
+    struct Cursor
+    {
+        Qt3DCore::QEntity *entity = nullptr;
+        Qt3DCore::QTransform *transform = nullptr;
+        QVector3D position;
     };
     void updateColor(const QString &name);
 
@@ -65,6 +83,7 @@ private:
     Qt3DCore::QEntity *m_modelRoot = nullptr;
     Qt3DRender::QRenderCapture *m_capture;
     QHash<QString, Part> m_parts;
+    QHash<QString, Cursor> m_cursors;
     QString m_selected;
     Core::BoundingBox m_bounds;
 };

@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QJsonArray>
+#include <QPointer>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
@@ -69,7 +70,12 @@ PropertiesPanel::PropertiesPanel(Session *session, QString twinId, QWidget *pare
     , m_componentTable(new QTableWidget(0, 2, this))
     , m_componentLabel(new QLabel(this))
     , m_save(new QPushButton(tr("Save as new version…"), this))
+    , m_notice(new QLabel(this))
 {
+    m_notice->setObjectName(QStringLiteral("editNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_notice->hide();
     m_twinTable->setObjectName(QStringLiteral("twinProperties"));
     m_componentTable->setObjectName(QStringLiteral("componentProperties"));
     m_save->setObjectName(QStringLiteral("save"));
@@ -86,12 +92,14 @@ PropertiesPanel::PropertiesPanel(Session *session, QString twinId, QWidget *pare
     connect(redo, &QPushButton::clicked, m_undo, &QUndoStack::redo);
     connect(m_undo, &QUndoStack::canUndoChanged, undo, &QWidget::setEnabled);
     connect(m_undo, &QUndoStack::canRedoChanged, redo, &QWidget::setEnabled);
-    connect(m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { m_save->setEnabled(m_editable && !clean); });
+    connect(m_undo, &QUndoStack::cleanChanged, this,
+            [this](bool clean) { m_save->setEnabled(m_editable && m_blocked.isEmpty() && !clean); });
     undo->setEnabled(false);
     redo->setEnabled(false);
     m_save->setEnabled(false);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_notice);
     layout->addWidget(new QLabel(tr("<b>Twin</b>"), this));
     layout->addWidget(m_twinTable, 1);
     layout->addWidget(addTwin, 0, Qt::AlignRight);
@@ -129,6 +137,9 @@ void PropertiesPanel::setVersion(const QJsonObject &version, bool editable)
     m_versionId = version.value(QStringLiteral("id")).toString();
     m_editable = editable && m_session->can(QStringLiteral("twins.version"));
     m_twinProperties = version.value(QStringLiteral("properties")).toObject();
+    m_originalTwinProperties = m_twinProperties;
+    m_blocked.clear();
+    m_notice->hide();
     m_componentProperties.clear();
     for (const QJsonValue &component : version.value(QStringLiteral("components")).toArray())
         m_componentProperties.insert(component.toObject().value(QStringLiteral("name")).toString(),
@@ -171,6 +182,32 @@ void PropertiesPanel::apply(const QString &scope, const QString &key, const QJso
     else
         target.insert(key, value);
     refresh();
+    emit edited(scope, key, value.isUndefined() ? QJsonValue(QJsonValue::Null) : value);
+}
+
+void PropertiesPanel::showRemoteChange(const QString &scope, const QString &key, const QJsonValue &value)
+{
+    if (!scope.isEmpty() && !m_componentProperties.contains(scope))
+        return;
+    QJsonObject &current = scope.isEmpty() ? m_twinProperties : m_componentProperties[scope];
+    QJsonObject &original = scope.isEmpty() ? m_originalTwinProperties : m_originalComponentProperties[scope];
+    const bool mine = current.value(key) != original.value(key);
+    for (QJsonObject *target : mine ? QList<QJsonObject *>{&original} : QList<QJsonObject *>{&current, &original}) {
+        if (value.isUndefined() || value.isNull())
+            target->remove(key);
+        else
+            target->insert(key, value);
+    }
+    refresh();
+}
+
+void PropertiesPanel::blockEditing(const QString &why)
+{
+    m_blocked = why;
+    m_notice->setText(why);
+    m_notice->show();
+    m_save->setEnabled(false);
+    refresh();
 }
 
 void PropertiesPanel::fill(QTableWidget *table, const QJsonObject &object)
@@ -182,7 +219,7 @@ void PropertiesPanel::fill(QTableWidget *table, const QJsonObject &object)
         auto *key = new QTableWidgetItem(it.key());
         key->setFlags(key->flags() & ~Qt::ItemIsEditable);
         auto *value = new QTableWidgetItem(showCell(it.value()));
-        if (!m_editable)
+        if (!m_editable || !m_blocked.isEmpty())
             value->setFlags(value->flags() & ~Qt::ItemIsEditable);
         table->setItem(row, 0, key);
         table->setItem(row, 1, value);
@@ -207,9 +244,31 @@ void PropertiesPanel::onCellChanged(QTableWidget *table, const QString &scope, i
     const QString key = table->item(row, 0)->text();
     const QString text = table->item(row, 1)->text();
     // An emptied value removes the property.
-    QMetaObject::invokeMethod(this, [this, scope, key, text] {
-        setProperty(scope, key, text.trimmed().isEmpty() ? QJsonValue(QJsonValue::Null) : parseCell(text));
-    }, Qt::QueuedConnection);
+    const QJsonValue value = text.trimmed().isEmpty() ? QJsonValue(QJsonValue::Null) : parseCell(text);
+    QMetaObject::invokeMethod(this, [this, scope, key, value] { requestChange(scope, key, value); }, Qt::QueuedConnection);
+}
+
+void PropertiesPanel::requestChange(const QString &scope, const QString &key, const QJsonValue &value)
+{
+    if (!m_blocked.isEmpty() || !m_editable) {
+        refresh();
+        return;
+    }
+    if (scope.isEmpty() || !m_gate) {
+        setProperty(scope, key, value);
+        return;
+    }
+    const QString versionId = m_versionId;
+    m_gate(scope, [this, guard = QPointer<PropertiesPanel>(this), versionId, scope, key, value](bool allowed, const QString &why) {
+        if (!guard || versionId != m_versionId)
+            return;
+        if (!allowed) {
+            refresh();
+            emit editRefused(why);
+            return;
+        }
+        setProperty(scope, key, value);
+    });
 }
 
 void PropertiesPanel::addRow(QTableWidget *, const QString &scope)
@@ -221,7 +280,7 @@ void PropertiesPanel::addRow(QTableWidget *, const QString &scope)
                             .trimmed();
     if (!ok || key.isEmpty() || properties(scope).contains(key))
         return;
-    setProperty(scope, key, QString());
+    requestChange(scope, key, QString());
 }
 
 void PropertiesPanel::save(const QString &message)
@@ -240,9 +299,11 @@ void PropertiesPanel::save(const QString &message)
         }
         changedComponents.insert(it.key(), merged);
     }
-    QJsonObject body{{QStringLiteral("parents"), QJsonArray{m_versionId}},
-                     {QStringLiteral("message"), message},
-                     {QStringLiteral("properties"), m_twinProperties}};
+    // Twin properties only when they changed: they concern the whole twin, which others'
+    // component locks would then block.
+    QJsonObject body{{QStringLiteral("parents"), QJsonArray{m_versionId}}, {QStringLiteral("message"), message}};
+    if (m_twinProperties != m_originalTwinProperties)
+        body.insert(QStringLiteral("properties"), m_twinProperties);
     if (!changedComponents.isEmpty())
         body.insert(QStringLiteral("component_properties"), changedComponents);
     // No edits while the save is on its way: they would be marked saved without being sent.
@@ -261,7 +322,8 @@ void PropertiesPanel::save(const QString &message)
                                   }
                                   m_undo->setClean();
                                   emit saved(version.value(QStringLiteral("id")).toString());
-                              });
+                              },
+                              m_saveHeaders ? m_saveHeaders() : ApiClient::Headers());
 }
 
 } // namespace Laces::App

@@ -1,6 +1,7 @@
 #include "twinworkspace.h"
 
 #include "historypanel.h"
+#include "livecollaboration.h"
 #include "propertiespanel.h"
 #include "session.h"
 #include "viewer/sceneview.h"
@@ -12,6 +13,7 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
@@ -33,6 +35,7 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
     , m_tree(new QTreeWidget(this))
     , m_history(new HistoryPanel(session, m_twinId, this))
     , m_properties(new PropertiesPanel(session, m_twinId, this))
+    , m_live(new LiveCollaboration(session, m_twinId, {m_view, m_properties, m_history}, this))
     , m_status(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
@@ -54,6 +57,9 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
     leftLayout->addWidget(m_tree);
     leftLayout->addWidget(fit);
     leftLayout->addWidget(import);
+    leftLayout->addWidget(new QLabel(tr("<b>People here</b>"), left));
+    leftLayout->addWidget(m_live->people());
+    m_live->people()->setMaximumHeight(140);
     auto *tabs = new QTabWidget(this);
     tabs->addTab(m_history, tr("History"));
     tabs->addTab(m_properties, tr("Properties"));
@@ -96,6 +102,8 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
         m_history->reload();
         openVersion(id);
     });
+    connect(m_live, &LiveCollaboration::notice, this, [this](const QString &text) { m_status->setText(text); });
+    connect(m_live, &LiveCollaboration::newerVersion, this, [this](const QString &id) { openVersion(id); });
     connect(m_properties, &PropertiesPanel::saveFailed, this,
             [this](const QString &message) { QMessageBox::warning(this, tr("Not saved"), message); });
     connect(m_loader, &QFutureWatcherBase::finished, this, [this] {
@@ -134,6 +142,11 @@ void TwinWorkspace::setIdle(const QString &message)
     m_status->setText(message);
     m_progress->setVisible(false);
     m_cancel->setVisible(false);
+}
+
+QString TwinWorkspace::statusText() const
+{
+    return m_status->text();
 }
 
 void TwinWorkspace::failLoad(const QString &message)
@@ -190,6 +203,7 @@ void TwinWorkspace::showVersion(const QJsonObject &version)
     m_version = version;
     m_readOnly = !version.value(QStringLiteral("is_latest")).toBool();
     m_properties->setVersion(version, !m_readOnly);
+    m_live->setVersion(version.value(QStringLiteral("id")).toString(), !m_readOnly);
     m_history->setEditable(true);
     m_tree->blockSignals(true);
     m_tree->clear();

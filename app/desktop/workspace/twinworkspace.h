@@ -15,6 +15,7 @@ class QTreeWidgetItem;
 namespace Laces::App {
 
 class HistoryPanel;
+class LiveCollaboration;
 class PropertiesPanel;
 class SceneView;
 class Session;
@@ -41,6 +42,8 @@ public:
     HistoryPanel *history() const { return m_history; }
     PropertiesPanel *properties() const { return m_properties; }
     QTreeWidget *componentTree() const { return m_tree; }
+    LiveCollaboration *live() const { return m_live; }
+    QString statusText() const;
     const QJsonObject &version() const { return m_version; }
     bool isReadOnly() const { return m_readOnly; }
 
@@ -70,6 +73,7 @@ private:
     QTreeWidget *m_tree;
     HistoryPanel *m_history;
     PropertiesPanel *m_properties;
+    LiveCollaboration *m_live;
     QLabel *m_status;
     QProgressBar *m_progress;
     QPushButton *m_cancel;

@@ -1,4 +1,6 @@
+#include "editleases.h"
 #include "historypanel.h"
+#include "livecollaboration.h"
 #include "propertiespanel.h"
 #include "session.h"
 #include "testdata.h"
@@ -9,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -54,10 +57,11 @@ private slots:
     void workspaceOpensHistoryAndSavesPropertyEdit();
     void olderVersionOpensReadOnly();
     void importFromWorkspaceMakesVersion();
+    void twoDesktopsCollaborate();
 
 private:
-    // Logs the session in with the fixture's token, as the login dialog would.
-    bool beginSession(App::Session &session);
+    // Logs the session in with a token (the fixture's by default), as the login dialog would.
+    bool beginSession(App::Session &session, const QByteArray &token = {});
 
     Tests::TestServer m_server;
     QByteArray m_token;
@@ -86,10 +90,10 @@ void tst_Viewer::initTestCase()
     QCOMPARE(version.status, 201);
 }
 
-bool tst_Viewer::beginSession(App::Session &session)
+bool tst_Viewer::beginSession(App::Session &session, const QByteArray &token)
 {
     session.client()->setBaseUrl(m_server.url());
-    session.client()->setToken(m_token);
+    session.client()->setToken(token.isEmpty() ? m_token : token);
     bool ready = false;
     session.client()->me(this, [&](const QJsonObject &user, const App::ApiError *error) {
         if (!error)
@@ -287,6 +291,96 @@ void tst_Viewer::importFromWorkspaceMakesVersion()
     QVERIFY(failed.first().first().toString().contains(QLatin1String("BoxTextured0.bin")));
     const Tests::Reply after = m_server.request("GET", QStringLiteral("/twins/%1/versions").arg(m_twinId), m_token);
     QCOMPARE(after.json.value(QStringLiteral("total")), before.json.value(QStringLiteral("total")));
+}
+
+void tst_Viewer::twoDesktopsCollaborate()
+{
+    m_server.createUser(m_token, QStringLiteral("erin"), QStringLiteral("engineer"), QStringLiteral("erin-password"));
+    m_server.createUser(m_token, QStringLiteral("ada"), QStringLiteral("admin"), QStringLiteral("ada-password"));
+    const QByteArray ada = m_server.login(QStringLiteral("ada"), QStringLiteral("ada-password"));
+    App::Session designer;
+    App::Session erin;
+    QVERIFY(beginSession(designer));
+    QVERIFY(beginSession(erin, m_server.login(QStringLiteral("erin"), QStringLiteral("erin-password"))));
+    const QJsonObject twin{{QStringLiteral("id"), m_twinId}, {QStringLiteral("name"), QStringLiteral("Engine")}};
+    App::TwinWorkspace mine(&designer, twin);
+    auto theirs = std::make_unique<App::TwinWorkspace>(&erin, twin);
+    for (App::TwinWorkspace *workspace : {&mine, theirs.get()}) {
+        workspace->resize(1000, 700);
+        workspace->show();
+        QSignalSpy shown(workspace->sceneView(), &App::SceneView::modelShown);
+        workspace->openVersion();
+        QVERIFY(shown.wait(30000));
+    }
+    const auto peopleOf = [](App::TwinWorkspace &workspace) {
+        QStringList names;
+        for (int row = 0; row < workspace.live()->people()->count(); ++row)
+            names.append(workspace.live()->people()->item(row)->text());
+        return names.join(u'|');
+    };
+    // Each sees the other in the people list.
+    QTRY_VERIFY_WITH_TIMEOUT(peopleOf(mine).contains(QStringLiteral("erin (engineer)")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(peopleOf(*theirs).contains(QStringLiteral("designer (admin)")), 10000);
+
+    // Erin's pointer over the model becomes a marker in the designer's view.
+    QVERIFY(theirs->componentTree()->topLevelItemCount() > 0);
+    const QString part = theirs->componentTree()->topLevelItem(0)->text(0);
+    emit theirs->sceneView()->pointerMoved(QVector3D(1.5f, -2.0f, 0.25f), part);
+    QTRY_VERIFY_WITH_TIMEOUT(mine.sceneView()->collaboratorCursors().size() == 1, 10000);
+    QCOMPARE(mine.sceneView()->collaboratorCursors().values().first(), QVector3D(1.5f, -2.0f, 0.25f));
+
+    // The designer edits a component: its lock is taken first, and erin sees both the
+    // lock (tinted, with the holder on hover) and the new value.
+    App::PropertiesPanel *myProperties = mine.properties();
+    myProperties->setComponent(part);
+    myProperties->requestChange(part, QStringLiteral("material"), QStringLiteral("EN-GJS-400"));
+    QTRY_VERIFY_WITH_TIMEOUT(mine.live()->leases()->holds(part), 10000);
+    QCOMPARE(myProperties->properties(part).value(QStringLiteral("material")).toString(), QStringLiteral("EN-GJS-400"));
+    const QJsonArray locks = m_server.request("GET", QStringLiteral("/twins/%1/locks").arg(m_twinId), m_token)
+                                 .json.value(QStringLiteral("items")).toArray();
+    QCOMPARE(locks.size(), 1);
+    QCOMPARE(locks.at(0).toObject().value(QStringLiteral("components")).toArray(), QJsonArray{part});
+    QTRY_VERIFY_WITH_TIMEOUT(theirs->sceneView()->componentTint(part).isValid(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(theirs->properties()->properties(part).value(QStringLiteral("material")).toString(),
+                              QStringLiteral("EN-GJS-400"), 10000);
+    QVERIFY(!mine.sceneView()->componentTint(part).isValid());  // not tinted for its holder
+
+    // Erin cannot change the locked component: refused, nothing changed.
+    QSignalSpy refused(theirs->properties(), &App::PropertiesPanel::editRefused);
+    theirs->properties()->requestChange(part, QStringLiteral("material"), QStringLiteral("S235"));
+    QVERIFY(refused.wait(10000));
+    QVERIFY(refused.first().at(0).toString().contains(QStringLiteral("designer")));
+    QCOMPARE(theirs->properties()->properties(part).value(QStringLiteral("material")).toString(), QStringLiteral("EN-GJS-400"));
+    QVERIFY(!theirs->properties()->hasChanges());
+
+    // An administrator takes the lock away: the designer's editing stops with a message,
+    // and the unsaved change stays in the undo history.
+    const QString lockId = locks.at(0).toObject().value(QStringLiteral("lock_id")).toString();
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/locks/") + lockId, ada).status, 204);
+    QTRY_VERIFY_WITH_TIMEOUT(myProperties->isEditingBlocked(), 10000);
+    QVERIFY(mine.statusText().contains(QStringLiteral("administrator")));
+    QCOMPARE(myProperties->undoStack()->count(), 1);
+    QVERIFY(myProperties->hasChanges());
+    QTRY_VERIFY_WITH_TIMEOUT(!theirs->sceneView()->componentTint(part).isValid(), 10000);
+
+    // A version saved elsewhere: erin, with nothing unsaved, sees it at once; the designer,
+    // with unsaved changes, is told.
+    const QString before = theirs->version().value(QStringLiteral("id")).toString();
+    const Tests::Reply version = m_server.requestJson(
+        "POST", QStringLiteral("/twins/%1/versions").arg(m_twinId), ada,
+        {{QStringLiteral("parents"), QJsonArray{before}}, {QStringLiteral("message"), QStringLiteral("From elsewhere")},
+         {QStringLiteral("properties"), QJsonObject{{QStringLiteral("rated_rpm"), 3300}}}});
+    QCOMPARE(version.status, 201);
+    QTRY_COMPARE_WITH_TIMEOUT(theirs->version().value(QStringLiteral("id")).toString(),
+                              version.json.value(QStringLiteral("id")).toString(), 30000);
+    QCOMPARE(theirs->properties()->properties().value(QStringLiteral("rated_rpm")).toInt(), 3300);
+    QTRY_VERIFY_WITH_TIMEOUT(mine.statusText().contains(QStringLiteral("newer version")), 10000);
+    QVERIFY(myProperties->hasChanges());
+
+    // Closing a workspace takes its user off the other's list and removes the marker.
+    theirs.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!peopleOf(mine).contains(QStringLiteral("erin")), 10000);
+    QVERIFY(mine.sceneView()->collaboratorCursors().isEmpty());
 }
 
 QTEST_MAIN(tst_Viewer)
