@@ -11,6 +11,7 @@
 #include "http/idempotency.h"
 #include "http/requestcontext.h"
 #include "edits/editsapi.h"
+#include "locks/leaseexpiry.h"
 #include "locks/locksapi.h"
 #include "ops/metrics.h"
 #include "ops/opsapi.h"
@@ -148,6 +149,18 @@ Core::Status Server::start()
     if (!m_bus->start())
         return Error::unavailable(QStringLiteral("cannot listen for collaboration events"));
     connect(m_bus, &EventBus::received, m_hub, &WebSocketHub::deliver);
+    m_leaseSweep = new QTimer(this);
+    connect(m_leaseSweep, &QTimer::timeout, this, [this] {
+        m_workers.start([this] {
+            auto connection = m_pool->acquire();
+            if (!connection)
+                return;
+            Transaction transaction(**connection);
+            if (expireLeases(**connection))
+                transaction.commit();
+        });
+    });
+    m_leaseSweep->start(m_config.leaseSweepMs);
     m_http->setWebSocketHandler(&WebSocketHub::isWebSocketPath,
                                 [hub = m_hub](QTcpSocket *socket) { hub->takeOver(socket); });
     m_metrics->setGaugeSource([pool = m_pool.get()] { return pool->inUse(); },
@@ -172,6 +185,8 @@ void Server::stop()
     m_stopped = true;
     if (m_http)
         m_http->close();
+    if (m_leaseSweep)
+        m_leaseSweep->stop();
     m_workers.waitForDone();
     m_metrics->setGaugeSource({}, {}, {}, {});
     delete m_hub;

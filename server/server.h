@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QThreadPool>
+#include <QTimer>
 #include <QUrl>
 
 #include <memory>
@@ -77,6 +78,7 @@ private:
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;
     EventBus *m_bus = nullptr;
+    QTimer *m_leaseSweep = nullptr;   // ends expired edit locks and announces them
     QThreadPool m_workers;
     qint64 m_databaseStartMs = 0;
     qint64 m_totalStartMs = 0;

@@ -25,7 +25,8 @@ struct ServerConfig
     int idleTimeoutS = 30;
     int webSocketPingMs = 15000;      // the hub pings this often ...
     int webSocketTimeoutMs = 45000;   // ... and drops a connection silent this long
-    int webSocketIdleMs = 120000;     // a subscriber without messages this long is shown idle
+    int webSocketIdleMs = 120000;
+    int leaseSweepMs = 5000;          // expired edit locks are ended (and announced) this often     // a subscriber without messages this long is shown idle
     QList<QHostAddress> trustedProxies;  // whose X-Real-IP / X-Forwarded-For we believe
     int workers = 16;              // worker threads = database connections
     bool durableDatabase = true;   // tests turn fsync off in their throwaway clusters

@@ -5,6 +5,7 @@
 #include "db/pgconnection.h"
 #include "http/jsonschema.h"
 #include "http/requestcontext.h"
+#include "leaseexpiry.h"
 #include "twins/twinlookup.h"
 #include "ws/eventbus.h"
 
@@ -25,17 +26,6 @@ const char *lockJsonSql()
            "'lock_type', l.lock_type, 'token', l.fencing_token, 'holder', json_build_object('id', l.holder_id, "
            "'username', (SELECT username FROM users WHERE id = l.holder_id)), 'acquired_at', l.acquired_at, "
            "'expires_at', l.expires_at)";
-}
-
-// Ends leases whose time is up, by the database clock.
-Core::Status sweep(PgConnection &db, const QByteArray &twinId)
-{
-    auto swept = db.exec("UPDATE edit_locks SET released_at = expires_at, release_reason = 'expired' "
-                         "WHERE twin_id = $1 AND released_at IS NULL AND expires_at <= clock_timestamp()",
-                         {twinId});
-    if (!swept)
-        return swept.error();
-    return Core::Ok{};
 }
 
 } // namespace
@@ -91,7 +81,7 @@ HttpResponse LocksApi::acquire(RequestContext &context)
     Transaction transaction(db);
     if (auto twin = latestVersionOf(db, context.principal().organizationId, twinId, true); !twin)
         return HttpResponse::fromError(twin.error());
-    if (auto swept = sweep(db, uuidParam(twinId)); !swept)
+    if (auto swept = expireLeases(db, twinId); !swept)
         return HttpResponse::fromError(swept.error());
     auto conflict = db.exec(
         "SELECT " + QByteArray(lockJsonSql()) + " FROM edit_locks l "

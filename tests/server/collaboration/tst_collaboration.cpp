@@ -30,6 +30,7 @@ private slots:
     void initTestCase();
     void cursorFromInstanceAReachesInstanceB();
     void restEventsReachSubscribers();
+    void expiredLeaseAnnounced();
     void badMessagesAnswered();
     void otherOrganizationHearsNothing();
     void revokedSessionDisconnectedAtOnce();
@@ -61,6 +62,7 @@ void tst_Collaboration::initTestCase()
     config.webSocketPingMs = 200;
     config.webSocketTimeoutMs = 1500;
     config.webSocketIdleMs = 800;
+    config.leaseSweepMs = 300;
     m_b = std::make_unique<Server::Server>(config);
     const auto started = m_b->start();
     QVERIFY2(started, started ? "" : qPrintable(started.error().message));
@@ -172,6 +174,28 @@ void tst_Collaboration::restEventsReachSubscribers()
     QCOMPARE(version.status, 201);
     QCOMPARE(next(heard, QStringLiteral("version_created")).value(QStringLiteral("version_id")),
              version.json.value(QStringLiteral("id")));
+}
+
+void tst_Collaboration::expiredLeaseAnnounced()
+{
+    // A lease nobody renews ends on its own: instance B's sweeper announces it, and a
+    // subscriber on instance A hears it.
+    auto onA = connectTo(m_a.server().port(), m_bob);
+    QSignalSpy heard(onA.get(), &QWebSocket::textMessageReceived);
+    const Tests::Reply lock = m_a.requestJson("POST", QStringLiteral("/locks/acquire"), m_alice,
+                                              {{QStringLiteral("twin_id"), m_twin},
+                                               {QStringLiteral("components"), QJsonArray{QStringLiteral("crank")}},
+                                               {QStringLiteral("lock_type"), QStringLiteral("exclusive")},
+                                               {QStringLiteral("ttl_s"), 1}});
+    QCOMPARE(lock.status, 201);
+    const QJsonObject expired = next(heard, QStringLiteral("lock_expired"));
+    QCOMPARE(expired.value(QStringLiteral("lock_id")), lock.json.value(QStringLiteral("lock_id")));
+    QCOMPARE(expired.value(QStringLiteral("components")).toArray(), QJsonArray{QStringLiteral("crank")});
+    QCOMPARE(expired.value(QStringLiteral("holder")).toObject().value(QStringLiteral("username")).toString(), QStringLiteral("alice"));
+    QVERIFY(!expired.contains(QStringLiteral("organization_id")));
+    // Ended as expired: the holder is told it is lost.
+    QCOMPARE(m_a.request("POST", QStringLiteral("/locks/%1/heartbeat").arg(lock.json.value(QStringLiteral("lock_id")).toString()),
+                         m_alice).status, 410);
 }
 
 void tst_Collaboration::badMessagesAnswered()
