@@ -90,6 +90,9 @@ void WebSocketHub::takeOver(QTcpSocket *socket)
     // megabytes): a client that does not read backs up into the hub, which then keeps
     // only the latest cursor per sender for it.
     socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, kSocketSendBufferBytes);
+    // Small messages go out at once: with Nagle's algorithm a cursor update can wait for the
+    // peer's delayed acknowledgement (40 ms on Linux).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_server->handleConnection(socket);
     // The handshake bytes are already buffered in the socket, so no new readyRead will
     // announce them: announce them once more ourselves.
@@ -297,6 +300,10 @@ void WebSocketHub::publish(const Client &client, const QString &twinId, QJsonObj
     event.insert(QStringLiteral("connection_id"), client.connectionId.toString(QUuid::WithoutBraces));
     event.insert(QStringLiteral("user"), client.username);
     event.insert(QStringLiteral("role"), client.role);
+    // This instance's subscribers at once; the others through the bus, which brings the
+    // event back here too, marked with its origin so that it is not delivered twice.
+    deliverHere(event);
+    event.insert(QStringLiteral("origin"), m_instanceId);
     m_runDb([event](PgConnection &db) { EventBus::publish(db, event); });
 }
 
@@ -415,11 +422,20 @@ void WebSocketHub::deliver(const QJsonObject &event)
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("session ended"));
         return;
     }
+    if (event.value(QStringLiteral("origin")).toString() == m_instanceId)
+        return;  // published by this hub and delivered here already
+    deliverHere(event);
+}
+
+void WebSocketHub::deliverHere(const QJsonObject &event)
+{
+    const QString kind = event.value(QStringLiteral("type")).toString();
     const QString twinId = event.value(QStringLiteral("twin_id")).toString();
     const QString organization = event.value(QStringLiteral("organization_id")).toString();
     const QString sender = event.value(QStringLiteral("connection_id")).toString();
     QJsonObject outgoing = event;
     outgoing.remove(QStringLiteral("organization_id"));
+    outgoing.remove(QStringLiteral("origin"));
     // Serialized once for every receiver.
     const QString text = QString::fromUtf8(QJsonDocument(outgoing).toJson(QJsonDocument::Compact));
     // Receivers are collected first: a failed send may remove a client from the map at once.

@@ -88,6 +88,8 @@ private:
     void sendError(QWebSocket *socket, const QString &code, const QString &message);
     void handleMessage(QWebSocket *socket, Client &client, const QString &type, const QJsonObject &message);
     void publish(const Client &client, const QString &twinId, QJsonObject event);
+    // Sends an event to this instance's subscribers of its twin (not to its sender).
+    void deliverHere(const QJsonObject &event);
     void publishCursors(QWebSocket *socket);
     void flushCursors(QWebSocket *socket);
     void setIdle(Client &client, bool idle);
