@@ -89,9 +89,18 @@ double percentile(std::vector<double> values, double p)
 // The baseline: re-broadcasts cursor moves to every other subscriber, nothing else.
 int runBaselineServer(quint16 port)
 {
+    // Connections are accepted as laces-server accepts them (TCP_NODELAY, then handed to
+    // QWebSocketServer), so that only the work after the handshake differs.
     QWebSocketServer server(QStringLiteral("baseline"), QWebSocketServer::NonSecureMode);
-    if (!server.listen(QHostAddress::LocalHost, port))
+    QTcpServer listener;
+    if (!listener.listen(QHostAddress::LocalHost, port))
         return 1;
+    QObject::connect(&listener, &QTcpServer::pendingConnectionAvailable, &server, [&] {
+        while (QTcpSocket *socket = listener.nextPendingConnection()) {
+            socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            server.handleConnection(socket);
+        }
+    });
     QList<QWebSocket *> subscribers;
     QObject::connect(&server, &QWebSocketServer::newConnection, &server, [&] {
         while (QWebSocket *socket = server.nextPendingConnection()) {
@@ -123,6 +132,93 @@ int runBaselineServer(quint16 port)
     return QCoreApplication::exec();
 }
 
+// A WebSocket client with no per-message overhead beyond finding the frame, so that the
+// measuring side stays cheap next to the servers it measures (RFC 6455 framing by hand).
+class RawWebSocket : public QObject
+{
+public:
+    std::function<void()> onOpen;
+    std::function<void(const QByteArray &text)> onText;  // valid during the call only
+
+    void open(quint16 port)
+    {
+        connect(&m_socket, &QTcpSocket::connected, this, [this] {
+            m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            m_socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        });
+        connect(&m_socket, &QTcpSocket::readyRead, this, &RawWebSocket::process);
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    void sendText(const QByteArray &payload) { send(0x1, payload); }
+    void abort() { m_socket.abort(); }
+
+private:
+    void send(int opcode, const QByteArray &payload)
+    {
+        QByteArray frame;
+        frame.reserve(payload.size() + 8);
+        frame.append(char(0x80 | opcode));
+        if (payload.size() < 126) {
+            frame.append(char(0x80 | payload.size()));
+        } else {
+            frame.append(char(0x80 | 126));
+            frame.append(char((payload.size() >> 8) & 0xff));
+            frame.append(char(payload.size() & 0xff));
+        }
+        frame.append(4, '\0');  // a zero mask leaves the payload as it is
+        frame.append(payload);
+        m_socket.write(frame);
+    }
+    void process()
+    {
+        m_buffer += m_socket.readAll();
+        if (!m_upgraded) {
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            m_upgraded = m_buffer.startsWith("HTTP/1.1 101");
+            m_buffer.remove(0, end + 4);
+            if (!m_upgraded)
+                return;
+            if (onOpen)
+                onOpen();
+        }
+        qsizetype at = 0;
+        while (m_buffer.size() - at >= 2) {
+            const int opcode = m_buffer[at] & 0x0f;
+            qint64 length = m_buffer[at + 1] & 0x7f;
+            int header = 2;
+            if (length == 126) {
+                if (m_buffer.size() - at < 4)
+                    break;
+                length = (quint8(m_buffer[at + 2]) << 8) | quint8(m_buffer[at + 3]);
+                header = 4;
+            } else if (length == 127) {
+                if (m_buffer.size() - at < 10)
+                    break;
+                length = 0;
+                for (int i = 2; i < 10; ++i)
+                    length = (length << 8) | quint8(m_buffer[at + i]);
+                header = 10;
+            }
+            if (m_buffer.size() - at < header + length)
+                break;
+            const QByteArray payload = QByteArray::fromRawData(m_buffer.constData() + at + header, length);
+            if (opcode == 0x1 && onText)
+                onText(payload);
+            else if (opcode == 0x9)
+                send(0xA, QByteArray(payload.constData(), payload.size()));  // pong
+            at += header + length;
+        }
+        m_buffer.remove(0, at);
+    }
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    bool m_upgraded = false;
+};
+
 struct FanOutResult
 {
     double messagesPerS = 0;
@@ -142,40 +238,38 @@ FanOutResult runFanOut(quint16 port, const QByteArray &token, const QString &twi
     constexpr int kSenders = 10;
     FanOutResult result;
     const qint64 rssBefore = rssKb(serverPid);
-    std::vector<std::unique_ptr<QWebSocket>> sockets;
+    std::vector<std::unique_ptr<RawWebSocket>> sockets;
     std::vector<double> latencies;
     latencies.reserve(size_t(seconds) * 20 * kSenders * kSubscribers);
     int welcomed = 0;
     int subscribed = 0;
     bool measuring = false;
     qint64 received = 0;
+    const QByteArray auth = QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(token)).toUtf8();
+    const QByteArray subscribe = QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(twin).toUtf8();
     for (int i = 0; i < kConnections; ++i) {
-        auto socket = std::make_unique<QWebSocket>();
-        QWebSocket *raw = socket.get();
-        QObject::connect(raw, &QWebSocket::connected, raw, [raw, token] {
-            raw->sendTextMessage(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(token)));
-        });
-        QObject::connect(raw, &QWebSocket::textMessageReceived, raw,
-                         [&, raw, i](const QString &text) {
-                             if (text.contains(QLatin1String("\"cursor_update\""))) {
-                                 if (!measuring)
-                                     return;
-                                 // The send time is the first coordinate; found without a full
-                                 // JSON parse so that the measuring client stays cheap.
-                                 const double receivedUs = nowUs();
-                                 const qsizetype at = text.indexOf(QLatin1String("\"position\":[")) + 12;
-                                 const qsizetype end = text.indexOf(QLatin1Char(','), at);
-                                 latencies.push_back((receivedUs - QStringView(text).mid(at, end - at).toDouble()) / 1000.0);
-                                 ++received;
-                             } else if (text.contains(QLatin1String("\"welcome\""))) {
-                                 ++welcomed;
-                                 if (i < kSubscribers)
-                                     raw->sendTextMessage(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(twin));
-                             } else if (text.contains(QLatin1String("\"subscribed\""))) {
-                                 ++subscribed;
-                             }
-                         });
-        raw->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port)));
+        auto socket = std::make_unique<RawWebSocket>();
+        RawWebSocket *raw = socket.get();
+        raw->onOpen = [raw, &auth] { raw->sendText(auth); };
+        raw->onText = [&, raw, i](const QByteArray &text) {
+            if (text.contains("\"cursor_update\"")) {
+                if (!measuring)
+                    return;
+                // The send time is the first coordinate.
+                const double receivedUs = nowUs();
+                const qsizetype at = text.indexOf("\"position\":[") + 12;
+                const qsizetype end = text.indexOf(',', at);
+                latencies.push_back((receivedUs - text.mid(at, end - at).toDouble()) / 1000.0);
+                ++received;
+            } else if (text.contains("\"welcome\"")) {
+                ++welcomed;
+                if (i < kSubscribers)
+                    raw->sendText(subscribe);
+            } else if (text.contains("\"subscribed\"")) {
+                ++subscribed;
+            }
+        };
+        raw->open(port);
         sockets.push_back(std::move(socket));
         if (i % 50 == 49)
             spin(20);  // do not overrun the listen backlog
@@ -194,10 +288,10 @@ FanOutResult runFanOut(quint16 port, const QByteArray &token, const QString &twi
     for (int s = 0; s < kSenders; ++s) {
         auto timer = std::make_unique<QTimer>();
         timer->setTimerType(Qt::PreciseTimer);
-        QWebSocket *sender = sockets[size_t(s)].get();
+        RawWebSocket *sender = sockets[size_t(s)].get();
         QObject::connect(timer.get(), &QTimer::timeout, sender, [&, sender, s] {
-            sender->sendTextMessage(QStringLiteral(R"({"type":"cursor_move","twin_id":"%1","position":[%2,%3,0]})")
-                                        .arg(twin).arg(nowUs(), 0, 'f', 1).arg(s));
+            sender->sendText(QStringLiteral(R"({"type":"cursor_move","twin_id":"%1","position":[%2,%3,0]})")
+                                 .arg(twin).arg(nowUs(), 0, 'f', 1).arg(s).toUtf8());
             ++sent;
         });
         QTimer::singleShot(s * 5, timer.get(), [t = timer.get()] { t->start(50); });
