@@ -25,6 +25,8 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include "wsframes.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -133,7 +135,7 @@ int runBaselineServer(quint16 port)
 }
 
 // A WebSocket client with no per-message overhead beyond finding the frame, so that the
-// measuring side stays cheap next to the servers it measures (RFC 6455 framing by hand).
+// measuring side stays cheap next to the servers it measures.
 class RawWebSocket : public QObject
 {
 public:
@@ -144,32 +146,15 @@ public:
     {
         connect(&m_socket, &QTcpSocket::connected, this, [this] {
             m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
-            m_socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            m_socket.write(Laces::Tests::upgradeRequest());
         });
         connect(&m_socket, &QTcpSocket::readyRead, this, &RawWebSocket::process);
         m_socket.connectToHost(QHostAddress::LocalHost, port);
     }
-    void sendText(const QByteArray &payload) { send(0x1, payload); }
+    void sendText(const QByteArray &payload) { m_socket.write(Laces::Tests::clientFrame(payload)); }
     void abort() { m_socket.abort(); }
 
 private:
-    void send(int opcode, const QByteArray &payload)
-    {
-        QByteArray frame;
-        frame.reserve(payload.size() + 8);
-        frame.append(char(0x80 | opcode));
-        if (payload.size() < 126) {
-            frame.append(char(0x80 | payload.size()));
-        } else {
-            frame.append(char(0x80 | 126));
-            frame.append(char((payload.size() >> 8) & 0xff));
-            frame.append(char(payload.size() & 0xff));
-        }
-        frame.append(4, '\0');  // a zero mask leaves the payload as it is
-        frame.append(payload);
-        m_socket.write(frame);
-    }
     void process()
     {
         m_buffer += m_socket.readAll();
@@ -184,34 +169,12 @@ private:
             if (onOpen)
                 onOpen();
         }
-        qsizetype at = 0;
-        while (m_buffer.size() - at >= 2) {
-            const int opcode = m_buffer[at] & 0x0f;
-            qint64 length = m_buffer[at + 1] & 0x7f;
-            int header = 2;
-            if (length == 126) {
-                if (m_buffer.size() - at < 4)
-                    break;
-                length = (quint8(m_buffer[at + 2]) << 8) | quint8(m_buffer[at + 3]);
-                header = 4;
-            } else if (length == 127) {
-                if (m_buffer.size() - at < 10)
-                    break;
-                length = 0;
-                for (int i = 2; i < 10; ++i)
-                    length = (length << 8) | quint8(m_buffer[at + i]);
-                header = 10;
-            }
-            if (m_buffer.size() - at < header + length)
-                break;
-            const QByteArray payload = QByteArray::fromRawData(m_buffer.constData() + at + header, length);
-            if (opcode == 0x1 && onText)
-                onText(payload);
-            else if (opcode == 0x9)
-                send(0xA, QByteArray(payload.constData(), payload.size()));  // pong
-            at += header + length;
+        for (const Laces::Tests::ServerFrame &frame : Laces::Tests::takeServerFrames(m_buffer)) {
+            if (frame.opcode == 0x1 && onText)
+                onText(frame.payload);
+            else if (frame.opcode == 0x9)
+                m_socket.write(Laces::Tests::clientFrame(frame.payload, 0xA));  // pong
         }
-        m_buffer.remove(0, at);
     }
 
     QTcpSocket m_socket;

@@ -1,8 +1,10 @@
 #include "testserver.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkReply>
+#include <QSignalSpy>
 #include <QTimer>
 
 namespace Laces::Tests {
@@ -60,10 +62,10 @@ QUrl TestServer::url() const
     return m_server->url();
 }
 
-Reply TestServer::request(const QByteArray &method, const QString &path, const QByteArray &token,
-                          const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
+Reply requestAt(QNetworkAccessManager &network, const QUrl &base, const QByteArray &method, const QString &path,
+                const QByteArray &token, const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
-    QUrl target = url();
+    QUrl target = base;
     const qsizetype question = path.indexOf(QLatin1Char('?'));
     target.setPath(question < 0 ? path : path.left(question));
     if (question >= 0)
@@ -76,7 +78,7 @@ Reply TestServer::request(const QByteArray &method, const QString &path, const Q
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     for (const auto &header : headers)
         request.setRawHeader(header.first, header.second);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    QNetworkReply *reply = network.sendCustomRequest(request, method, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(30000, &loop, &QEventLoop::quit);
@@ -89,6 +91,27 @@ Reply TestServer::request(const QByteArray &method, const QString &path, const Q
         result.headers.insert(pair.first.toLower(), pair.second);
     reply->deleteLater();
     return result;
+}
+
+QJsonObject nextMessageOfType(QSignalSpy &spy, const QString &type, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+        while (!spy.isEmpty()) {
+            const QJsonObject message = QJsonDocument::fromJson(spy.takeFirst().at(0).toString().toUtf8()).object();
+            if (message.value(QStringLiteral("type")).toString() == type)
+                return message;
+        }
+        spy.wait(200);
+    }
+    return {};
+}
+
+Reply TestServer::request(const QByteArray &method, const QString &path, const QByteArray &token,
+                          const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    return requestAt(m_network, url(), method, path, token, body, headers);
 }
 
 Reply TestServer::requestJson(const QByteArray &method, const QString &path, const QByteArray &token,

@@ -7,6 +7,8 @@
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
 
+class QSignalSpy;
+
 #include <memory>
 
 namespace Laces::Tests {
@@ -21,6 +23,16 @@ struct Reply
     QString errorField() const;
     QString errorCode() const;
 };
+
+// The next JSON message of `type` among the text messages a QSignalSpy on
+// QWebSocket::textMessageReceived holds or receives within `timeoutMs` (others are
+// consumed); empty when none came.
+QJsonObject nextMessageOfType(QSignalSpy &spy, const QString &type, int timeoutMs = 8000);
+
+// A request to any server at `base` (a proxy, another instance), as TestServer::request.
+Reply requestAt(QNetworkAccessManager &network, const QUrl &base, const QByteArray &method, const QString &path,
+                const QByteArray &token = {}, const QByteArray &body = {},
+                const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
 // A real laces-server in this process: its own throwaway embedded PostgreSQL cluster in a
 // temporary directory, HTTP on a free loopback port. Requests go over real sockets.

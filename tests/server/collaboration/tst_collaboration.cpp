@@ -1,5 +1,6 @@
 #include "server.h"
 #include "testserver.h"
+#include "wsframes.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -110,17 +111,7 @@ QJsonObject tst_Collaboration::nextPresence(QSignalSpy &spy, const QString &even
 
 QJsonObject tst_Collaboration::next(QSignalSpy &spy, const QString &type)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < 8000) {
-        while (!spy.isEmpty()) {
-            const QJsonObject message = QJsonDocument::fromJson(spy.takeFirst().at(0).toString().toUtf8()).object();
-            if (message.value(QStringLiteral("type")).toString() == type)
-                return message;
-        }
-        spy.wait(200);
-    }
-    return {};
+    return Tests::nextMessageOfType(spy, type);
 }
 
 void tst_Collaboration::cursorFromInstanceAReachesInstanceB()
@@ -247,28 +238,8 @@ void tst_Collaboration::revokedSessionDisconnectedAtOnce()
 }
 
 namespace {
-// A WebSocket opening handshake written by hand (RFC 6455 section 4.1).
-const QByteArray kUpgradeRequest = "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-
-// A client frame: FIN, text, masked (RFC 6455 section 5.2).
-QByteArray clientFrame(const QByteArray &payload)
-{
-    QByteArray frame;
-    frame.append(char(0x81));
-    if (payload.size() < 126) {
-        frame.append(char(0x80 | payload.size()));
-    } else {
-        frame.append(char(0x80 | 126));
-        frame.append(char((payload.size() >> 8) & 0xff));
-        frame.append(char(payload.size() & 0xff));
-    }
-    const char mask[4] = {0x12, 0x34, 0x56, 0x78};
-    frame.append(mask, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        frame.append(char(payload[i] ^ mask[i % 4]));
-    return frame;
-}
+using Tests::clientFrame;
+const QByteArray kUpgradeRequest = Tests::upgradeRequest();
 } // namespace
 
 void tst_Collaboration::silentClientDroppedAndLeaves()
@@ -352,32 +323,13 @@ void spin(int ms)
     loop.exec();
 }
 
-// Complete text frames at the start of `buffer` (server frames are not masked); removes them.
+// Complete text messages at the start of `buffer`, removed from it.
 QList<QJsonObject> takeFrames(QByteArray &buffer)
 {
     QList<QJsonObject> messages;
-    while (buffer.size() >= 2) {
-        const int opcode = buffer[0] & 0x0f;
-        qint64 length = buffer[1] & 0x7f;
-        int header = 2;
-        if (length == 126) {
-            if (buffer.size() < 4)
-                break;
-            length = (quint8(buffer[2]) << 8) | quint8(buffer[3]);
-            header = 4;
-        } else if (length == 127) {
-            if (buffer.size() < 10)
-                break;
-            length = 0;
-            for (int i = 2; i < 10; ++i)
-                length = (length << 8) | quint8(buffer[i]);
-            header = 10;
-        }
-        if (buffer.size() < header + length)
-            break;
-        if (opcode == 1)
-            messages.append(QJsonDocument::fromJson(buffer.mid(header, length)).object());
-        buffer.remove(0, header + length);
+    for (const Tests::ServerFrame &frame : Tests::takeServerFrames(buffer)) {
+        if (frame.opcode == 1)
+            messages.append(QJsonDocument::fromJson(frame.payload).object());
     }
     return messages;
 }

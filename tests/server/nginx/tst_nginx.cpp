@@ -8,7 +8,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -115,22 +114,8 @@ void tst_Nginx::cleanupTestCase()
 
 Tests::Reply tst_Nginx::viaProxy(const QByteArray &method, const QString &path, const QByteArray &token, const QJsonObject &body)
 {
-    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson());
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(10000);
-    Tests::Reply answer;
-    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    answer.body = reply->readAll();
-    answer.json = QJsonDocument::fromJson(answer.body).object();
-    for (const auto &header : reply->rawHeaderPairs())
-        answer.headers.insert(header.first.toLower(), header.second);
-    reply->deleteLater();
-    return answer;
+    return Tests::requestAt(m_network, QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)), method, path, token,
+                            body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson());
 }
 
 void tst_Nginx::restThroughTheProxy()
@@ -176,17 +161,7 @@ std::unique_ptr<QWebSocket> tst_Nginx::connectThroughProxy(const QByteArray &tok
 
 QJsonObject tst_Nginx::next(QSignalSpy &spy, const QString &type)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < 8000) {
-        while (!spy.isEmpty()) {
-            const QJsonObject message = QJsonDocument::fromJson(spy.takeFirst().at(0).toString().toUtf8()).object();
-            if (message.value(QStringLiteral("type")).toString() == type)
-                return message;
-        }
-        spy.wait(200);
-    }
-    return {};
+    return Tests::nextMessageOfType(spy, type);
 }
 
 void tst_Nginx::cursorCrossesInstancesBehindTheProxy()
