@@ -57,6 +57,23 @@ bool TestServer::restart()
     return start(m_adjust);
 }
 
+std::unique_ptr<Server::Server> TestServer::startPeer(const std::function<void(Server::ServerConfig &)> &adjust,
+                                                     QString *error)
+{
+    Server::ServerConfig config;
+    config.databaseUrl = QString::fromUtf8(m_server->conninfo());
+    config.port = 0;
+    config.workers = 4;
+    if (adjust)
+        adjust(config);
+    auto peer = std::make_unique<Server::Server>(config);
+    if (const Core::Status started = peer->start(); !started) {
+        *error = started.error().message;
+        return nullptr;
+    }
+    return peer;
+}
+
 QUrl TestServer::url() const
 {
     return m_server->url();

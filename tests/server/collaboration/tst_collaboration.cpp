@@ -56,17 +56,14 @@ private:
 void tst_Collaboration::initTestCase()
 {
     QVERIFY2(m_a.start(), qPrintable(m_a.errorString()));
-    Server::ServerConfig config;
-    config.databaseUrl = QString::fromUtf8(m_a.server().conninfo());
-    config.port = 0;
-    config.workers = 4;
-    config.webSocketPingMs = 200;
-    config.webSocketTimeoutMs = 1500;
-    config.webSocketIdleMs = 800;
-    config.leaseSweepMs = 300;
-    m_b = std::make_unique<Server::Server>(config);
-    const auto started = m_b->start();
-    QVERIFY2(started, started ? "" : qPrintable(started.error().message));
+    QString error;
+    m_b = m_a.startPeer([](Server::ServerConfig &config) {
+        config.webSocketPingMs = 200;
+        config.webSocketTimeoutMs = 1500;
+        config.webSocketIdleMs = 800;
+        config.leaseSweepMs = 300;
+    }, &error);
+    QVERIFY2(m_b, qPrintable(error));
     m_a.registerUser(QStringLiteral("alice"), QStringLiteral("alice-password"));
     m_alice = m_a.login(QStringLiteral("alice"), QStringLiteral("alice-password"));
     m_a.createUser(m_alice, QStringLiteral("bob"), QStringLiteral("engineer"), QStringLiteral("bob-password"));

@@ -50,13 +50,9 @@ private:
 void tst_Nginx::initTestCase()
 {
     QVERIFY2(m_a.start(), qPrintable(m_a.errorString()));
-    Server::ServerConfig config;
-    config.databaseUrl = QString::fromUtf8(m_a.server().conninfo());
-    config.port = 0;
-    config.workers = 4;
-    m_b = std::make_unique<Server::Server>(config);
-    const auto started = m_b->start();
-    QVERIFY2(started, started ? "" : qPrintable(started.error().message));
+    QString error;
+    m_b = m_a.startPeer({}, &error);
+    QVERIFY2(m_b, qPrintable(error));
 
     // The shipped site configuration, pointed at these two instances and a free port, with
     // its logs in a temporary directory.
