@@ -1,0 +1,270 @@
+#include "telemetry/telemetrycodec.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace Laces::Core;
+
+namespace {
+
+bool sameBits(const QList<double> &a, const QList<double> &b)
+{
+    return a.size() == b.size() && std::memcmp(a.constData(), b.constData(), size_t(a.size()) * sizeof(double)) == 0;
+}
+
+// Semicolon-separated SKAB recordings: the time and eight sensor columns.
+struct Recording
+{
+    QList<qint64> timesMs;
+    QList<QList<double>> columns;  // Accelerometer1RMS … Volume Flow RateRMS
+    QStringList names;
+};
+
+Recording readSkab(const QString &path)
+{
+    Recording recording;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return recording;
+    const QList<QByteArray> header = file.readLine().trimmed().split(';');
+    for (int column = 1; column <= 8; ++column)
+        recording.names.append(QString::fromUtf8(header.value(column)));
+    recording.columns.resize(8);
+    while (!file.atEnd()) {
+        const QList<QByteArray> fields = file.readLine().trimmed().split(';');
+        if (fields.size() < 9)
+            continue;
+        recording.timesMs.append(QDateTime::fromString(QString::fromLatin1(fields[0]), QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                                     .toMSecsSinceEpoch());
+        for (int column = 0; column < 8; ++column)
+            recording.columns[column].append(fields[column + 1].toDouble());
+    }
+    return recording;
+}
+
+} // namespace
+
+// The telemetry chunk codecs (timestamps delta-of-delta, values Gorilla or decimal):
+// lossless bit for bit, and compact on real machine signals.
+class tst_TelemetryCodec : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void valuesRoundTrip_data();
+    void valuesRoundTrip();
+    void timestampsRoundTrip_data();
+    void timestampsRoundTrip();
+    void randomBitsRoundTrip();
+    void decimalNeedsExactDecimals();
+    void realSignalsRoundTripAndCompress_data();
+    void realSignalsRoundTripAndCompress();
+    void nabTemperatureRoundTrips();
+    void foreignBytesAreRefused();
+};
+
+void tst_TelemetryCodec::valuesRoundTrip_data()
+{
+    QTest::addColumn<QList<double>>("values");
+    QList<double> monotone;
+    QList<double> sine;
+    for (int i = 0; i < 5000; ++i) {
+        monotone.append(1000.0 + i);
+        sine.append(std::sin(i * 0.01) * 50.0);
+    }
+    QTest::newRow("empty") << QList<double>();
+    QTest::newRow("one") << QList<double>{42.5};
+    QTest::newRow("constant") << QList<double>(3600, 1450.0);
+    QTest::newRow("monotone") << monotone;
+    QTest::newRow("sine") << sine;
+    QTest::newRow("specials") << QList<double>{0.0, -0.0, std::numeric_limits<double>::quiet_NaN(),
+                                                std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                                                std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max(),
+                                                -1.0, 1.0};
+    QTest::newRow("decimals") << QList<double>{0.1, 0.2, 0.30000000000000004, 12.5, -7.25, 0.001};
+}
+
+void tst_TelemetryCodec::valuesRoundTrip()
+{
+    QFETCH(QList<double>, values);
+    for (const QByteArray &block : {TelemetryCodec::encodeValues(values), TelemetryCodec::encodeGorilla(values)}) {
+        const auto decoded = TelemetryCodec::decodeValues(block);
+        QVERIFY(decoded);
+        QVERIFY(sameBits(*decoded, values));
+    }
+    if (const auto decimal = TelemetryCodec::encodeDecimal(values)) {
+        const auto decoded = TelemetryCodec::decodeValues(*decimal);
+        QVERIFY(decoded);
+        QVERIFY(sameBits(*decoded, values));
+    }
+}
+
+void tst_TelemetryCodec::timestampsRoundTrip_data()
+{
+    QTest::addColumn<QList<qint64>>("times");
+    QList<qint64> regular;
+    QList<qint64> jittered;
+    QRandomGenerator random(11);
+    qint64 t = 1'700'000'000'000;
+    for (int i = 0; i < 10000; ++i) {
+        regular.append(1'700'000'000'000 + i * 100);
+        t += 100 + random.bounded(-3, 4);
+        jittered.append(t);
+    }
+    QTest::newRow("empty") << QList<qint64>();
+    QTest::newRow("one") << QList<qint64>{1'700'000'000'000};
+    QTest::newRow("regular 10 Hz") << regular;
+    QTest::newRow("jittered") << jittered;
+    QTest::newRow("backwards and extremes") << QList<qint64>{5, 3, std::numeric_limits<qint64>::max(),
+                                                             std::numeric_limits<qint64>::min(), 0, -1, 1};
+}
+
+void tst_TelemetryCodec::timestampsRoundTrip()
+{
+    QFETCH(QList<qint64>, times);
+    const QByteArray block = TelemetryCodec::encodeTimestamps(times);
+    const auto decoded = TelemetryCodec::decodeTimestamps(block);
+    QVERIFY(decoded);
+    QCOMPARE(*decoded, times);
+    if (qstrcmp(QTest::currentDataTag(), "regular 10 Hz") == 0)
+        QVERIFY(block.size() < 10000 / 8 + 32);  // a bit per sample once the rate is known
+}
+
+void tst_TelemetryCodec::randomBitsRoundTrip()
+{
+    // Property: decode(encode(x)) == x bit for bit, for any 64-bit patterns.
+    QRandomGenerator random(20261127);
+    for (int round = 0; round < 200; ++round) {
+        QList<double> values;
+        const int count = random.bounded(1, 600);
+        for (int i = 0; i < count; ++i) {
+            std::uint64_t bits = random.generate64();
+            if (random.bounded(4) == 0 && !values.isEmpty())  // runs of close or equal values too
+                std::memcpy(&bits, &values.last(), sizeof bits), bits ^= random.bounded(16);
+            double value;
+            std::memcpy(&value, &bits, sizeof value);
+            values.append(value);
+        }
+        const auto decoded = TelemetryCodec::decodeValues(TelemetryCodec::encodeValues(values));
+        QVERIFY(decoded);
+        QVERIFY2(sameBits(*decoded, values), qPrintable(QStringLiteral("round %1").arg(round)));
+        QList<qint64> times;
+        for (int i = 0; i < count; ++i)
+            times.append(qint64(random.generate64()));
+        QCOMPARE(*TelemetryCodec::decodeTimestamps(TelemetryCodec::encodeTimestamps(times)), times);
+    }
+}
+
+void tst_TelemetryCodec::decimalNeedsExactDecimals()
+{
+    // 0.1 + 0.2 is not the decimal 0.3: with it, a decimal coding would not be lossless.
+    QVERIFY(TelemetryCodec::encodeDecimal({0.1, 0.2}));
+    QVERIFY(!TelemetryCodec::encodeDecimal({0.1, 0.1 + 0.2 + 1e-17 * 3, std::nan("")}));
+    QVERIFY(!TelemetryCodec::encodeDecimal({-0.0}));
+    QVERIFY(!TelemetryCodec::encodeDecimal({1e300}));
+    // Three decimals of a pump pressure: decimal coding wins.
+    const QList<double> pressure{1.234, 1.236, 1.235, 1.239, 1.241, 1.238, 1.240, 1.237};
+    QCOMPARE(TelemetryCodec::valueCoding(TelemetryCodec::encodeValues(pressure)), TelemetryCodec::ValueCoding::Decimal);
+}
+
+void tst_TelemetryCodec::realSignalsRoundTripAndCompress_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::newRow("SKAB anomaly-free") << QStringLiteral(LACES_SHARED_DATA_DIR "/telemetry/skab/anomaly-free/anomaly-free.csv");
+    QTest::newRow("SKAB valve1/13") << QStringLiteral(LACES_SHARED_DATA_DIR "/telemetry/skab/valve1/13.csv");
+}
+
+void tst_TelemetryCodec::realSignalsRoundTripAndCompress()
+{
+    QFETCH(QString, path);
+    const Recording recording = readSkab(path);
+    QVERIFY2(recording.timesMs.size() > 1000, qPrintable(path));
+    // Hour blocks, as compressed chunks hold them.
+    constexpr qsizetype kBlock = 3600;
+    qint64 rawBytes = 0;
+    qint64 chosenBytes = 0;
+    qint64 gorillaBytes = 0;
+    for (qsizetype start = 0; start < recording.timesMs.size(); start += kBlock) {
+        const QList<qint64> times = recording.timesMs.mid(start, kBlock);
+        const QByteArray timeBlock = TelemetryCodec::encodeTimestamps(times);
+        QCOMPARE(*TelemetryCodec::decodeTimestamps(timeBlock), times);
+        chosenBytes += timeBlock.size();
+        gorillaBytes += timeBlock.size();
+        rawBytes += times.size() * 8;
+        for (const QList<double> &column : recording.columns) {
+            const QList<double> values = column.mid(start, kBlock);
+            const QByteArray block = TelemetryCodec::encodeValues(values);
+            const auto decoded = TelemetryCodec::decodeValues(block);
+            QVERIFY(decoded);
+            QVERIFY(sameBits(*decoded, values));
+            chosenBytes += block.size();
+            gorillaBytes += TelemetryCodec::encodeGorilla(values).size();
+            rawBytes += values.size() * 8;
+        }
+    }
+    const qint64 cells = recording.timesMs.size() * 9;
+    qInfo("%s: %lld samples x 9 columns: %.2f bytes/value chosen per block, %.2f with Gorilla alone, raw 8",
+          qPrintable(QFileInfo(path).fileName()), qint64(recording.timesMs.size()), double(chosenBytes) / double(cells),
+          double(gorillaBytes) / double(cells));
+    QVERIFY(chosenBytes <= gorillaBytes);
+    QVERIFY(chosenBytes * 3 < rawBytes);
+}
+
+void tst_TelemetryCodec::nabTemperatureRoundTrips()
+{
+    // NAB machine temperature: five-minute samples with up to 14 decimals (some not exact
+    // decimals within 15 digits), so blocks fall back to Gorilla where they must.
+    QFile file(QStringLiteral(LACES_SHARED_DATA_DIR "/telemetry/nab/machine_temperature_system_failure.csv"));
+    QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+    file.readLine();
+    QList<qint64> times;
+    QList<double> values;
+    while (!file.atEnd()) {
+        const QList<QByteArray> fields = file.readLine().trimmed().split(',');
+        if (fields.size() != 2)
+            continue;
+        times.append(QDateTime::fromString(QString::fromLatin1(fields[0]), QStringLiteral("yyyy-MM-dd HH:mm:ss")).toMSecsSinceEpoch());
+        values.append(fields[1].toDouble());
+    }
+    QVERIFY(values.size() > 20000);
+    qint64 bytes = 0;
+    for (qsizetype start = 0; start < values.size(); start += 288) {  // a day of 5-minute samples
+        const QList<double> day = values.mid(start, 288);
+        const QByteArray block = TelemetryCodec::encodeValues(day);
+        QVERIFY(sameBits(*TelemetryCodec::decodeValues(block), day));
+        const QList<qint64> dayTimes = times.mid(start, 288);
+        const QByteArray timeBlock = TelemetryCodec::encodeTimestamps(dayTimes);
+        QCOMPARE(*TelemetryCodec::decodeTimestamps(timeBlock), dayTimes);
+        bytes += block.size() + timeBlock.size();
+    }
+    qInfo("NAB machine temperature: %lld samples, %.2f bytes per (time, value) pair, raw 16",
+          qint64(values.size()), double(bytes) / double(values.size()));
+}
+
+void tst_TelemetryCodec::foreignBytesAreRefused()
+{
+    QList<double> values;
+    for (int i = 0; i < 1000; ++i)
+        values.append(std::sin(i * 0.1));
+    const QByteArray block = TelemetryCodec::encodeValues(values);
+    QVERIFY(!TelemetryCodec::decodeValues({}));
+    QVERIFY(!TelemetryCodec::decodeValues(QByteArray("\x07garbage", 8)));
+    QVERIFY(!TelemetryCodec::decodeValues(block.left(block.size() / 2)));  // cut short
+    QByteArray huge = block;
+    huge[1] = char(0xff);  // a count far beyond the bytes
+    huge[2] = char(0xff);
+    QVERIFY(!TelemetryCodec::decodeValues(huge));
+    const QByteArray times = TelemetryCodec::encodeTimestamps({1, 2, 3, 5, 8, 13});
+    QVERIFY(!TelemetryCodec::decodeTimestamps(times.left(times.size() - 3)));
+    QVERIFY(!TelemetryCodec::decodeTimestamps(block));  // a value block is not a timestamp block
+}
+
+QTEST_GUILESS_MAIN(tst_TelemetryCodec)
+#include "tst_telemetrycodec.moc"
