@@ -1,3 +1,4 @@
+#include "telemetry/telemetrychunk.h"
 #include "telemetry/telemetrycodec.h"
 
 #include <QDateTime>
@@ -68,6 +69,9 @@ private slots:
     void realSignalsRoundTripAndCompress();
     void nabTemperatureRoundTrips();
     void foreignBytesAreRefused();
+    void chunkRoundTripsWithNulls();
+    void chunkOfSkabHour();
+    void damagedChunksAreRefused();
 };
 
 void tst_TelemetryCodec::valuesRoundTrip_data()
@@ -264,6 +268,104 @@ void tst_TelemetryCodec::foreignBytesAreRefused()
     const QByteArray times = TelemetryCodec::encodeTimestamps({1, 2, 3, 5, 8, 13});
     QVERIFY(!TelemetryCodec::decodeTimestamps(times.left(times.size() - 3)));
     QVERIFY(!TelemetryCodec::decodeTimestamps(block));  // a value block is not a timestamp block
+}
+
+namespace {
+
+bool sameColumns(const TelemetryColumns &a, const TelemetryColumns &b)
+{
+    if (a.timesMs != b.timesMs || a.bootEpochs != b.bootEpochs || a.seqs != b.seqs
+        || a.metrics.size() != b.metrics.size())
+        return false;
+    for (int m = 0; m < a.metrics.size(); ++m) {
+        const auto &x = a.metrics.at(m);
+        const auto &y = b.metrics.at(m);
+        if (x.name != y.name || x.present != y.present)
+            return false;
+        for (int row = 0; row < a.rowCount(); ++row) {
+            if (x.present.at(row) && std::memcmp(&x.values.at(row), &y.values.at(row), sizeof(double)) != 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+void tst_TelemetryCodec::chunkRoundTripsWithNulls()
+{
+    QRandomGenerator random(20261127);
+    for (int round = 0; round < 50; ++round) {
+        TelemetryColumns columns;
+        const int rows = int(random.bounded(1, 4000));
+        qint64 time = 1'700'000'000'000 + random.bounded(1000);
+        qint64 seq = random.bounded(100);
+        for (int row = 0; row < rows; ++row) {
+            time += random.bounded(3) == 0 ? random.bounded(5000) : 100;
+            seq += 1 + (random.bounded(50) == 0 ? random.bounded(10) : 0);
+            columns.timesMs.append(time);
+            columns.bootEpochs.append(row < rows / 2 ? 7 : 8);  // a reboot half way
+            columns.seqs.append(seq);
+        }
+        const char *names[] = {"rpm", "temperature_c", "vibration_x_g"};
+        for (const char *name : names) {
+            TelemetryColumns::Metric metric;
+            metric.name = QString::fromLatin1(name);
+            const int nullEvery = int(random.bounded(4));  // 0: never null
+            for (int row = 0; row < rows; ++row) {
+                const bool present = nullEvery == 0 || row % (nullEvery + 1) != 0;
+                metric.present.append(present);
+                // Stored null values are never looked at: garbage must not leak back.
+                metric.values.append(present ? std::round(random.generateDouble() * 100000) / 1000 : 12345.0);
+            }
+            columns.metrics.append(metric);
+        }
+        const QByteArray chunk = TelemetryChunk::encode(columns);
+        const auto decoded = TelemetryChunk::decode(chunk);
+        QVERIFY2(decoded, qPrintable(QStringLiteral("round %1").arg(round)));
+        QVERIFY2(sameColumns(*decoded, columns), qPrintable(QStringLiteral("round %1").arg(round)));
+    }
+}
+
+void tst_TelemetryCodec::chunkOfSkabHour()
+{
+    const Recording recording = readSkab(QStringLiteral(LACES_SHARED_DATA_DIR "/telemetry/skab/anomaly-free/anomaly-free.csv"));
+    QVERIFY(recording.timesMs.size() > 3600);
+    TelemetryColumns columns;
+    columns.timesMs = recording.timesMs.mid(0, 3600);
+    columns.bootEpochs.fill(1, 3600);
+    for (int row = 0; row < 3600; ++row)
+        columns.seqs.append(row + 1);
+    for (int column = 0; column < 8; ++column)
+        columns.metrics.append({recording.names.at(column), recording.columns.at(column).mid(0, 3600), QList<bool>(3600, true)});
+    const QByteArray chunk = TelemetryChunk::encode(columns);
+    QVERIFY(sameColumns(*TelemetryChunk::decode(chunk), columns));
+    // Eight doubles and the time, boot epoch and sequence number of each row.
+    const double bytesPerRow = double(chunk.size()) / 3600;
+    qInfo("SKAB hour as a chunk: %lld bytes, %.2f bytes per row of 8 values (raw 8x8 + 3x8 = 88)",
+          qint64(chunk.size()), bytesPerRow);
+    QVERIFY(bytesPerRow < 20);
+}
+
+void tst_TelemetryCodec::damagedChunksAreRefused()
+{
+    TelemetryColumns columns;
+    for (int row = 0; row < 500; ++row) {
+        columns.timesMs.append(1'000'000 + row * 1000);
+        columns.bootEpochs.append(1);
+        columns.seqs.append(row);
+    }
+    columns.metrics.append({QStringLiteral("rpm"), QList<double>(500, 1500.5), QList<bool>(500, true)});
+    const QByteArray chunk = TelemetryChunk::encode(columns);
+    QVERIFY(TelemetryChunk::decode(chunk));
+    QVERIFY(!TelemetryChunk::decode({}));
+    QVERIFY(!TelemetryChunk::decode(chunk.left(chunk.size() - 1)));
+    QVERIFY(!TelemetryChunk::decode(chunk + 'x'));
+    QByteArray otherVersion = chunk;
+    otherVersion[3] = char(99);
+    QVERIFY(!TelemetryChunk::decode(otherVersion));
+    for (int cut = 0; cut < chunk.size(); cut += 7)
+        QVERIFY(!TelemetryChunk::decode(chunk.left(cut)));
 }
 
 QTEST_GUILESS_MAIN(tst_TelemetryCodec)
