@@ -12,6 +12,9 @@
 #include "http/requestcontext.h"
 #include "edits/editsapi.h"
 #include "locks/leaseexpiry.h"
+#include "telemetry/nodesapi.h"
+#include "telemetry/telemetryapi.h"
+#include "telemetry/telemetrymaintenance.h"
 #include "locks/locksapi.h"
 #include "ops/metrics.h"
 #include "ops/opsapi.h"
@@ -127,6 +130,8 @@ Core::Status Server::start()
                 Core::Result<Principal> principal =
                     connection ? m_auth->authenticate(**connection, "Bearer " + token)
                                : Core::Result<Principal>(connection.error());
+                if (principal && !principal->nodeId.isNull())
+                    principal = Error::forbidden(QStringLiteral("an API key cannot open a live connection"));
                 QMetaObject::invokeMethod(
                     m_hub,
                     [principal, done] {
@@ -161,6 +166,16 @@ Core::Status Server::start()
         });
     });
     m_leaseSweep->start(m_config.leaseSweepMs);
+    m_telemetryMaintenance = new QTimer(this);
+    const auto maintain = [this] {
+        m_workers.start([this] {
+            if (auto ran = runTelemetryMaintenance(QDateTime::currentMSecsSinceEpoch()); !ran)
+                qCWarning(lcServer).noquote() << "telemetry maintenance failed:" << ran.error().message;
+        });
+    };
+    connect(m_telemetryMaintenance, &QTimer::timeout, this, maintain);
+    m_telemetryMaintenance->start(m_config.telemetryMaintenanceMs);
+    maintain();
     m_http->setWebSocketHandler(&WebSocketHub::isWebSocketPath,
                                 [hub = m_hub](QTcpSocket *socket) { hub->takeOver(socket); });
     m_metrics->setGaugeSource([pool = m_pool.get()] { return pool->inUse(); },
@@ -187,6 +202,8 @@ void Server::stop()
         m_http->close();
     if (m_leaseSweep)
         m_leaseSweep->stop();
+    if (m_telemetryMaintenance)
+        m_telemetryMaintenance->stop();
     m_workers.waitForDone();
     m_metrics->setGaugeSource({}, {}, {}, {});
     delete m_hub;
@@ -228,6 +245,9 @@ void Server::registerRoutes()
     m_versionsApi = std::make_unique<VersionsApi>(m_config.maxModelBytes);
     m_locksApi = std::make_unique<LocksApi>();
     m_editsApi = std::make_unique<EditsApi>();
+    m_nodesApi = std::make_unique<NodesApi>();
+    m_partitions = std::make_unique<TelemetryPartitions>();
+    m_telemetryApi = std::make_unique<TelemetryApi>(m_config.telemetry, m_partitions.get());
     m_authApi->registerRoutes(m_router);
     m_usersApi->registerRoutes(m_router);
     m_twinsApi->registerRoutes(m_router);
@@ -235,6 +255,16 @@ void Server::registerRoutes()
     m_versionsApi->registerRoutes(m_router);
     m_locksApi->registerRoutes(m_router);
     m_editsApi->registerRoutes(m_router);
+    m_nodesApi->registerRoutes(m_router);
+    m_telemetryApi->registerRoutes(m_router);
+}
+
+Core::Result<TelemetryMaintenanceReport> Server::runTelemetryMaintenance(qint64 nowMs)
+{
+    auto connection = m_pool->acquire();
+    if (!connection)
+        return connection.error();
+    return Laces::Server::runTelemetryMaintenance(**connection, *m_partitions, m_config.telemetry, nowMs);
 }
 
 void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> respond)
@@ -281,6 +311,10 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
                     return refused;
                 }
                 context.setPrincipal(std::move(*principal));
+                if (!context.principal().nodeId.isNull()
+                    && route->access.permission != QLatin1String("telemetry.ingest"))
+                    return HttpResponse::fromError(
+                        Error::forbidden(QStringLiteral("an API key may only ingest telemetry for its node")));
                 if (route->access.kind == Access::Kind::Permission
                     && !context.principal().can(route->access.permission))
                     return HttpResponse::fromError(Error::forbidden(

@@ -17,6 +17,10 @@ class AuthApi;
 class EventBus;
 class AuthService;
 class EditsApi;
+class NodesApi;
+class TelemetryApi;
+class TelemetryPartitions;
+struct TelemetryMaintenanceReport;
 class LocksApi;
 class OpsApi;
 class TwinsApi;
@@ -50,6 +54,8 @@ public:
     AuthService *auth() const { return m_auth.get(); }
     Metrics *metrics() const { return m_metrics.get(); }
     WebSocketHub *webSocketHub() const { return m_hub; }
+    // Runs the telemetry housekeeping now, as of `nowMs` (tests move the clock forward).
+    Core::Result<TelemetryMaintenanceReport> runTelemetryMaintenance(qint64 nowMs);
 
     // Start-up timing, for the logs and the cold/warm start figures.
     qint64 databaseStartMs() const { return m_databaseStartMs; }
@@ -74,11 +80,15 @@ private:
     std::unique_ptr<VersionsApi> m_versionsApi;
     std::unique_ptr<LocksApi> m_locksApi;
     std::unique_ptr<EditsApi> m_editsApi;
+    std::unique_ptr<NodesApi> m_nodesApi;
+    std::unique_ptr<TelemetryPartitions> m_partitions;
+    std::unique_ptr<TelemetryApi> m_telemetryApi;
     Router m_router;
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;
     EventBus *m_bus = nullptr;
     QTimer *m_leaseSweep = nullptr;   // ends expired edit locks and announces them
+    QTimer *m_telemetryMaintenance = nullptr;
     QThreadPool m_workers;
     qint64 m_databaseStartMs = 0;
     qint64 m_totalStartMs = 0;

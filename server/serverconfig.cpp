@@ -4,6 +4,8 @@
 #include <QDir>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 namespace Laces::Server {
@@ -48,6 +50,16 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
          QStringLiteral("addrs")},
         {QStringLiteral("workers"), QStringLiteral("Worker threads and database connections "
                                                    "(env LACES_WORKERS; default 16)."), QStringLiteral("n")},
+        {QStringLiteral("raw-retention-days"), QStringLiteral("Days raw telemetry is kept, compressed or not "
+                                                              "(env LACES_RAW_RETENTION_DAYS; default 30)."),
+         QStringLiteral("days")},
+        {QStringLiteral("rollup-retention-days"), QStringLiteral("Days the hourly rollups are kept "
+                                                                 "(env LACES_ROLLUP_RETENTION_DAYS; default 1825); "
+                                                                 "minute rollups are kept 90 days."),
+         QStringLiteral("days")},
+        {QStringLiteral("compress-after-days"), QStringLiteral("Raw telemetry days older than this are compressed, "
+                                                               "0 never (env LACES_COMPRESS_AFTER_DAYS; default 7)."),
+         QStringLiteral("days")},
     });
 }
 
@@ -129,6 +141,22 @@ Core::Result<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &pa
     if (!workers)
         return workers.error();
     config.workers = int(*workers);
+    auto raw = integerOf(parser, QStringLiteral("raw-retention-days"), "LACES_RAW_RETENTION_DAYS",
+                         config.telemetry.rawRetentionDays, 1, 36500);
+    if (!raw)
+        return raw.error();
+    config.telemetry.rawRetentionDays = int(*raw);
+    auto rollups = integerOf(parser, QStringLiteral("rollup-retention-days"), "LACES_ROLLUP_RETENTION_DAYS",
+                             config.telemetry.hourRollupRetentionDays, 1, 36500);
+    if (!rollups)
+        return rollups.error();
+    config.telemetry.hourRollupRetentionDays = int(*rollups);
+    config.telemetry.minuteRollupRetentionDays = std::min(config.telemetry.minuteRollupRetentionDays, int(*rollups));
+    auto compress = integerOf(parser, QStringLiteral("compress-after-days"), "LACES_COMPRESS_AFTER_DAYS",
+                              config.telemetry.compressAfterDays, 0, 36500);
+    if (!compress)
+        return compress.error();
+    config.telemetry.compressAfterDays = int(*compress);
     return config;
 }
 

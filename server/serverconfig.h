@@ -1,6 +1,7 @@
 #pragma once
 
 #include "result.h"
+#include "telemetry/telemetrystore.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -25,14 +26,16 @@ struct ServerConfig
     int idleTimeoutS = 30;
     int webSocketPingMs = 15000;      // the hub pings this often ...
     int webSocketTimeoutMs = 45000;   // ... and drops a connection silent this long
-    int webSocketIdleMs = 120000;
-    int leaseSweepMs = 5000;          // expired edit locks are ended (and announced) this often     // a subscriber without messages this long is shown idle
+    int webSocketIdleMs = 120000;     // a subscriber without messages this long is shown idle
+    int leaseSweepMs = 5000;          // expired edit locks are ended (and announced) this often
     QList<QHostAddress> trustedProxies;  // whose X-Real-IP / X-Forwarded-For we believe
     int workers = 16;              // worker threads = database connections
     bool durableDatabase = true;   // tests turn fsync off in their throwaway clusters
     int tokenLifetimeS = 3600;
     int loginFailuresPerAccount = 5;
     int loginFailuresPerAddress = 30;
+    TelemetrySettings telemetry;
+    int telemetryMaintenanceMs = 3600000;  // partitions, compression, retention: hourly and at start
 
     static QString defaultDataDir();
     static void addOptions(QCommandLineParser &parser);

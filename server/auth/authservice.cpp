@@ -1,5 +1,6 @@
 #include "authservice.h"
 
+#include "apikeys.h"
 #include "db/pgconnection.h"
 #include "passwordhasher.h"
 #include "ws/eventbus.h"
@@ -55,6 +56,8 @@ Core::Result<Principal> AuthService::authenticate(PgConnection &db, const QByteA
     if (!authorization.startsWith("Bearer ") || authorization.size() < 8)
         return Error::unauthenticated(QStringLiteral("the Authorization header must be 'Bearer <token>'"));
     const QByteArray token = authorization.mid(7).trimmed();
+    if (ApiKeys::looksLikeKey(token))
+        return ApiKeys::authenticate(db, token);
     auto claims = m_jwt->verify(token, QDateTime::currentSecsSinceEpoch());
     if (!claims)
         return claims.error();

@@ -51,4 +51,22 @@ QByteArray realArrayParam(const QList<double> &values)
     return "{" + numbers.join(',') + "}";
 }
 
+QByteArray integerArrayParam(const QList<qint64> &values)
+{
+    QByteArrayList numbers;
+    numbers.reserve(values.size());
+    for (qint64 value : values)
+        numbers.append(QByteArray::number(value));
+    return "{" + numbers.join(',') + "}";
+}
+
+QByteArray uuidArrayParam(const QList<QUuid> &ids)
+{
+    QByteArrayList items;
+    items.reserve(ids.size());
+    for (const QUuid &id : ids)
+        items.append(id.toByteArray(QUuid::WithoutBraces));
+    return "{" + items.join(',') + "}";
+}
+
 } // namespace Laces::Server

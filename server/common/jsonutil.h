@@ -20,5 +20,8 @@ QByteArray textArrayParam(const QStringList &items);
 // A double precision value, and a double precision[] literal, without losing precision.
 QByteArray realParam(double value);
 QByteArray realArrayParam(const QList<double> &values);
+// bigint[] and uuid[] literals.
+QByteArray integerArrayParam(const QList<qint64> &values);
+QByteArray uuidArrayParam(const QList<QUuid> &ids);
 
 } // namespace Laces::Server

@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <optional>
 #include <vector>
 
 Q_LOGGING_CATEGORY(lcDb, "laces.server.db")
@@ -146,6 +147,38 @@ Core::Result<PgResult> PgConnection::exec(const QByteArray &sql, const QList<QBy
         return error;
     }
     return PgResult(result);
+}
+
+Core::Result<qint64> PgConnection::copyIn(const QByteArray &copySql, const QByteArray &data)
+{
+    if (!m_conn)
+        return Error::unavailable(QStringLiteral("database connection is not open"));
+    pg_result *started = PQexec(m_conn, copySql.constData());
+    if (!started || PQresultStatus(started) != PGRES_COPY_IN) {
+        const Error error = errorFrom(started);
+        PQclear(started);
+        return error;
+    }
+    PQclear(started);
+    // Blocking connection: each call sends or queues all it is given.
+    constexpr qsizetype kPiece = 1 << 20;
+    bool sent = true;
+    for (qsizetype at = 0; sent && at < data.size(); at += kPiece)
+        sent = PQputCopyData(m_conn, data.constData() + at, int(qMin(kPiece, data.size() - at))) == 1;
+    if (PQputCopyEnd(m_conn, sent ? nullptr : "sending the COPY data failed") != 1)
+        return Error::unavailable(QStringLiteral("database connection lost during COPY"));
+    pg_result *result = PQgetResult(m_conn);
+    const bool ok = result && PQresultStatus(result) == PGRES_COMMAND_OK;
+    std::optional<Error> error;
+    if (!ok)
+        error = errorFrom(result);
+    const qint64 rows = ok ? QByteArray(PQcmdTuples(result)).toLongLong() : 0;
+    PQclear(result);
+    while (pg_result *rest = PQgetResult(m_conn))
+        PQclear(rest);
+    if (error)
+        return *error;
+    return rows;
 }
 
 Status PgConnection::execScript(const QByteArray &sql)

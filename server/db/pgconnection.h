@@ -52,6 +52,9 @@ public:
     Core::Status ensureOpen();
 
     Core::Result<PgResult> exec(const QByteArray &sql, const QList<QByteArray> &params = {});
+    // COPY … FROM STDIN with `data` as the whole input (e.g. binary COPY tuples); the
+    // number of rows copied.
+    Core::Result<qint64> copyIn(const QByteArray &copySql, const QByteArray &data);
     // Runs a script of several statements (no parameters), e.g. a migration.
     Core::Status execScript(const QByteArray &sql);
 

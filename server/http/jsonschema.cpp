@@ -22,6 +22,7 @@ QString typeName(FieldSpec::Type type)
     case FieldSpec::Type::Array: return QStringLiteral("an array");
     case FieldSpec::Type::Any: return QStringLiteral("a JSON value");
     case FieldSpec::Type::StringOrNull: return QStringLiteral("a string or null");
+    case FieldSpec::Type::NumberOrNull: return QStringLiteral("a number or null");
     }
     return {};
 }
@@ -42,6 +43,7 @@ bool hasType(const QJsonValue &value, FieldSpec::Type type)
     case FieldSpec::Type::Array: return value.isArray();
     case FieldSpec::Type::Any: return true;
     case FieldSpec::Type::StringOrNull: return value.isString() || value.isNull();
+    case FieldSpec::Type::NumberOrNull: return value.isDouble() || value.isNull();
     }
     return false;
 }

@@ -12,7 +12,7 @@ namespace Laces::Server {
 // fields and string lengths. Unknown fields are refused, so a typo never goes unnoticed.
 struct FieldSpec
 {
-    enum class Type { String, Object, Integer, Number, Bool, Array, Any, StringOrNull };
+    enum class Type { String, Object, Integer, Number, Bool, Array, Any, StringOrNull, NumberOrNull };
     QString name;
     Type type = Type::String;
     bool required = false;

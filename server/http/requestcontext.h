@@ -22,6 +22,9 @@ struct Principal
     QString username;
     QString role;
     QStringList permissions;
+    // Set when an edge device's API key authenticated the request: it acts for this node
+    // alone, with no user or session.
+    QUuid nodeId;
 
     bool can(const QString &permission) const;
 };

@@ -33,6 +33,10 @@ WebSocketHub::WebSocketHub(Authenticator authenticator, DatabaseRunner runner, Q
     m_server->setMaxPendingConnections(1000);
     m_server->setHandshakeTimeout(10000);
     connect(m_server, &QWebSocketServer::newConnection, this, &WebSocketHub::onNewConnection);
+    m_telemetryFlush = new QTimer(this);
+    m_telemetryFlush->setSingleShot(true);
+    m_telemetryFlush->setInterval(kTelemetryIntervalMs);
+    connect(m_telemetryFlush, &QTimer::timeout, this, &WebSocketHub::flushTelemetry);
     m_heartbeat = new QTimer(this);
     connect(m_heartbeat, &QTimer::timeout, this, [this] {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -214,6 +218,7 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
                             state.organizationId = principal->organizationId;
                             state.username = principal->username;
                             state.role = principal->role;
+                            state.canViewTelemetry = principal->can(QStringLiteral("twins.view"));
                             sendJson(guard, {{QStringLiteral("type"), QStringLiteral("welcome")},
                                              {QStringLiteral("user"), principal->username},
                                              {QStringLiteral("role"), principal->role},
@@ -230,6 +235,16 @@ void WebSocketHub::handleMessage(QWebSocket *socket, Client &client, const QStri
 {
     if (type == QLatin1String("ping")) {
         sendJson(socket, {{QStringLiteral("type"), QStringLiteral("pong")}});
+        return;
+    }
+    if (type == QLatin1String("subscribe_telemetry")) {
+        subscribeTelemetry(socket, client, message);
+        return;
+    }
+    if (type == QLatin1String("unsubscribe_telemetry")) {
+        const QString node = QUuid::fromString(message.value(QStringLiteral("node_id")).toString()).toString(QUuid::WithoutBraces);
+        client.telemetry.remove(node);
+        client.telemetryOut.remove(node);
         return;
     }
     const QUuid twin = QUuid::fromString(message.value(QStringLiteral("twin_id")).toString());
@@ -424,7 +439,99 @@ void WebSocketHub::deliver(const QJsonObject &event)
     }
     if (event.value(QStringLiteral("origin")).toString() == m_instanceId)
         return;  // published by this hub and delivered here already
+    if (kind == QLatin1String("telemetry")) {
+        queueTelemetry(event);
+        return;
+    }
     deliverHere(event);
+}
+
+void WebSocketHub::subscribeTelemetry(QWebSocket *socket, Client &client, const QJsonObject &message)
+{
+    const QUuid node = QUuid::fromString(message.value(QStringLiteral("node_id")).toString());
+    const QJsonValue metrics = message.value(QStringLiteral("metrics"));
+    QSet<QString> wanted;
+    bool valid = !node.isNull() && (metrics.isUndefined() || metrics.isArray());
+    for (const QJsonValue &metric : metrics.toArray()) {
+        valid = valid && metric.isString() && metric.toString().size() <= 63;
+        wanted.insert(metric.toString());
+    }
+    if (!valid) {
+        sendError(socket, QStringLiteral("invalid"),
+                  QStringLiteral("subscribe_telemetry needs node_id and optionally metrics: [names]"));
+        return;
+    }
+    if (!client.canViewTelemetry) {
+        sendError(socket, QStringLiteral("forbidden"), QStringLiteral("your role cannot view telemetry"));
+        return;
+    }
+    const QString nodeId = node.toString(QUuid::WithoutBraces);
+    QPointer<QWebSocket> guard(socket);
+    m_runDb([this, guard, nodeId, wanted, organization = client.organizationId](PgConnection &db) {
+        auto found = db.exec("SELECT 1 FROM machine_nodes WHERE id = $1 AND organization_id = $2",
+                             {nodeId.toUtf8(), organization.toByteArray(QUuid::WithoutBraces)});
+        const bool visible = found && found->rowCount() == 1;
+        QMetaObject::invokeMethod(this, [this, guard, nodeId, wanted, visible] {
+            if (!guard || !m_clients.contains(guard))
+                return;
+            if (!visible) {
+                sendError(guard, QStringLiteral("not_found"), QStringLiteral("no such node"));
+                return;
+            }
+            m_clients[guard].telemetry.insert(nodeId, wanted);
+            sendJson(guard, {{QStringLiteral("type"), QStringLiteral("telemetry_subscribed")},
+                             {QStringLiteral("node_id"), nodeId}});
+        }, Qt::QueuedConnection);
+    });
+}
+
+void WebSocketHub::queueTelemetry(const QJsonObject &event)
+{
+    const QString node = event.value(QStringLiteral("node_id")).toString();
+    const QString organization = event.value(QStringLiteral("organization_id")).toString();
+    const QJsonObject metrics = event.value(QStringLiteral("metrics")).toObject();
+    for (auto it = m_clients.begin(); it != m_clients.end(); ++it) {
+        Client &client = it.value();
+        const auto followed = client.telemetry.constFind(node);
+        if (followed == client.telemetry.cend()
+            || client.organizationId.toString(QUuid::WithoutBraces) != organization)
+            continue;
+        QJsonObject wanted;
+        for (auto m = metrics.begin(); m != metrics.end(); ++m) {
+            if (followed->isEmpty() || followed->contains(m.key()))
+                wanted.insert(m.key(), m.value());
+        }
+        if (wanted.isEmpty())
+            continue;
+        // The newest wins: a batch's samples arrive in any order.
+        const QJsonObject queued = client.telemetryOut.value(node);
+        const QString time = event.value(QStringLiteral("time")).toString();
+        if (!queued.isEmpty() && queued.value(QStringLiteral("time")).toString() > time)
+            continue;
+        client.telemetryOut.insert(node, {{QStringLiteral("node_id"), node},
+                                          {QStringLiteral("time"), time},
+                                          {QStringLiteral("metrics"), wanted}});
+    }
+    if (!m_telemetryFlush->isActive())
+        m_telemetryFlush->start();
+}
+
+void WebSocketHub::flushTelemetry()
+{
+    QList<QPair<QPointer<QWebSocket>, QJsonArray>> sends;
+    for (auto it = m_clients.begin(); it != m_clients.end(); ++it) {
+        if (it->telemetryOut.isEmpty())
+            continue;
+        QJsonArray samples;
+        for (const QJsonObject &sample : std::as_const(it->telemetryOut))
+            samples.append(sample);
+        it->telemetryOut.clear();
+        sends.append({it.key(), samples});
+    }
+    for (const auto &[socket, samples] : std::as_const(sends)) {
+        if (socket)
+            sendJson(socket, {{QStringLiteral("type"), QStringLiteral("telemetry")}, {QStringLiteral("samples"), samples}});
+    }
 }
 
 void WebSocketHub::deliverHere(const QJsonObject &event)

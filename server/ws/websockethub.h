@@ -24,7 +24,10 @@ struct Principal;
 // connection must authenticate with its first message, {"type": "auth", "token": …},
 // within 10 s (tokens never travel in the URL, so they stay out of logs); browsers must
 // come from an allowed Origin; messages are limited to 64 KiB. After that it answers
-// {"type": "ping"} with "pong". The collaboration messages build on this.
+// {"type": "ping"} with "pong". The collaboration messages build on this, and so does
+// live telemetry: {"type": "subscribe_telemetry", "node_id", "metrics": [...]} (metrics
+// optional) is answered "telemetry_subscribed", then {"type": "telemetry", "samples":
+// [{"node_id", "time", "metrics"}]} at most every kTelemetryIntervalMs.
 class WebSocketHub : public QObject
 {
     Q_OBJECT
@@ -58,6 +61,9 @@ public:
     static constexpr int kSocketSendBufferBytes = 64 * 1024;
     // A sender's cursor moves are published at most this often (the latest wins).
     static constexpr int kCursorIntervalMs = 25;
+    // Live telemetry goes to each subscriber at most this often: the newest sample of each
+    // node it follows since the last send, in one message (so at most 10 per second).
+    static constexpr int kTelemetryIntervalMs = 100;
 
 private:
     struct Client
@@ -80,6 +86,10 @@ private:
         QHash<QString, QString> cursorIn;
         bool authenticated = false;
         bool authenticating = false;
+        bool canViewTelemetry = false;
+        // Followed nodes → the metrics wanted (empty: all); samples waiting to be sent.
+        QHash<QString, QSet<QString>> telemetry;
+        QHash<QString, QJsonObject> telemetryOut;
     };
 
     void onNewConnection();
@@ -93,6 +103,9 @@ private:
     void publishCursors(QWebSocket *socket);
     void flushCursors(QWebSocket *socket);
     void setIdle(Client &client, bool idle);
+    void subscribeTelemetry(QWebSocket *socket, Client &client, const QJsonObject &message);
+    void queueTelemetry(const QJsonObject &event);
+    void flushTelemetry();
     // Records a subscription in collaboration_sessions and answers the twin's current
     // members (every instance) as a presence_snapshot.
     void join(QWebSocket *socket, const QString &twinId);
@@ -106,6 +119,7 @@ private:
     QHash<QWebSocket *, Client> m_clients;
     QStringList m_allowedOrigins;
     QTimer *m_heartbeat;
+    QTimer *m_telemetryFlush;
     int m_timeoutMs = 45000;
     int m_idleMs = 120000;
     QString m_instanceId = QUuid::createUuid().toString(QUuid::WithoutBraces);

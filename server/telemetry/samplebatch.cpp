@@ -1,0 +1,434 @@
+#include "samplebatch.h"
+
+#include "telemetrymetrics.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <charconv>
+#include <cmath>
+
+namespace Laces::Server {
+
+using Core::Error;
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+qint64 daysFromCivil(int year, int month, int day)
+{
+    year -= month <= 2;
+    const qint64 era = (year >= 0 ? year : year - 399) / 400;
+    const int yearOfEra = int(year - era * 400);
+    const int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    const int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return era * 146097 + dayOfEra - 719468;
+}
+
+bool digits(QByteArrayView text, qsizetype at, int count, int &out)
+{
+    if (at + count > text.size())
+        return false;
+    out = 0;
+    for (int i = 0; i < count; ++i) {
+        const char c = text.at(at + i);
+        if (c < '0' || c > '9')
+            return false;
+        out = out * 10 + (c - '0');
+    }
+    return true;
+}
+
+Error sampleError(const QString &where, const QString &message, const QString &field = {})
+{
+    Error error = Error::invalid(where + QStringLiteral(": ") + message, field.isEmpty() ? where : where + field);
+    return error;
+}
+
+class Builder
+{
+public:
+    Builder(SampleBatch &batch, const SampleBatch::Limits &limits) : m_batch(batch), m_limits(limits) {}
+
+    int nodeIndex(const QUuid &node)
+    {
+        if (node == m_lastNode)
+            return m_lastIndex;
+        int index = int(m_batch.nodes.indexOf(node));
+        if (index < 0) {
+            index = int(m_batch.nodes.size());
+            m_batch.nodes.append(node);
+        }
+        m_lastNode = node;
+        m_lastIndex = index;
+        return index;
+    }
+
+    // Starts a sample; its values are filled by setValue().
+    std::optional<Error> begin(const QString &where, int node, qint64 timeMs, qint64 seq)
+    {
+        if (timeMs > m_limits.nowMs + m_limits.maxFutureMs)
+            return sampleError(where, QStringLiteral("'time' %1 is in the future").arg(formatRfc3339Ms(timeMs)),
+                               QStringLiteral(".time"));
+        if (timeMs < m_limits.oldestMs)
+            return sampleError(where, QStringLiteral("'time' %1 is older than the raw retention allows")
+                                          .arg(formatRfc3339Ms(timeMs)), QStringLiteral(".time"));
+        if (seq < 0)
+            return sampleError(where, QStringLiteral("'seq' must not be negative"), QStringLiteral(".seq"));
+        m_batch.nodeOf.append(node);
+        m_batch.timesMs.append(timeMs);
+        m_batch.seqs.append(seq);
+        m_batch.present.append(0);
+        m_batch.values.resize(m_batch.values.size() + TelemetryMetrics::count(), 0.0);
+        return std::nullopt;
+    }
+
+    std::optional<Error> setValue(const QString &where, int metric, double value)
+    {
+        if (!std::isfinite(value))
+            return sampleError(where, QStringLiteral("'%1' must be a finite number")
+                                          .arg(QString::fromLatin1(TelemetryMetrics::all().at(metric).name)),
+                               QStringLiteral(".metrics.") + QString::fromLatin1(TelemetryMetrics::all().at(metric).name));
+        const int sample = m_batch.size() - 1;
+        m_batch.present[sample] |= 1u << metric;
+        m_batch.values[qsizetype(sample) * TelemetryMetrics::count() + metric] = value;
+        return std::nullopt;
+    }
+
+    std::optional<Error> tooMany() const
+    {
+        if (m_batch.size() >= m_limits.maxSamples) {
+            Error error{Error::Code::TooLarge,
+                        QStringLiteral("a batch holds at most %1 samples").arg(m_limits.maxSamples),
+                        QStringLiteral("samples")};
+            return error;
+        }
+        return std::nullopt;
+    }
+
+private:
+    SampleBatch &m_batch;
+    const SampleBatch::Limits &m_limits;
+    QUuid m_lastNode;
+    int m_lastIndex = -1;
+};
+
+std::optional<Error> addJsonSample(Builder &builder, const QJsonValue &value, const QString &where)
+{
+    if (!value.isObject())
+        return sampleError(where, QStringLiteral("a sample must be an object"));
+    const QJsonObject sample = value.toObject();
+    for (auto it = sample.begin(); it != sample.end(); ++it) {
+        static const QStringList known{QStringLiteral("node_id"), QStringLiteral("time"), QStringLiteral("seq"),
+                                       QStringLiteral("metrics")};
+        if (!known.contains(it.key()))
+            return sampleError(where, QStringLiteral("unknown field '%1'").arg(it.key()), QLatin1Char('.') + it.key());
+    }
+    const QUuid node = QUuid::fromString(sample.value(QStringLiteral("node_id")).toString());
+    if (node.isNull())
+        return sampleError(where, QStringLiteral("'node_id' must be a UUID"), QStringLiteral(".node_id"));
+    const QJsonValue time = sample.value(QStringLiteral("time"));
+    const auto timeMs = time.isString() ? parseRfc3339Ms(time.toString().toLatin1()) : std::nullopt;
+    if (!timeMs)
+        return sampleError(where, QStringLiteral("'time' must be an RFC 3339 time such as 2026-11-27T10:00:00.000Z"),
+                           QStringLiteral(".time"));
+    const QJsonValue seq = sample.value(QStringLiteral("seq"));
+    if (!seq.isDouble() || std::floor(seq.toDouble()) != seq.toDouble() || std::abs(seq.toDouble()) > 9.0e15)
+        return sampleError(where, QStringLiteral("'seq' must be an integer"), QStringLiteral(".seq"));
+    const QJsonValue metrics = sample.value(QStringLiteral("metrics"));
+    if (!metrics.isObject())
+        return sampleError(where, QStringLiteral("'metrics' must be an object"), QStringLiteral(".metrics"));
+    if (auto error = builder.begin(where, builder.nodeIndex(node), *timeMs, qint64(seq.toDouble())))
+        return error;
+    const QJsonObject values = metrics.toObject();
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        const int metric = TelemetryMetrics::indexOf(it.key());
+        if (metric < 0)
+            return sampleError(where, QStringLiteral("unknown metric '%1'; known: %2").arg(it.key(), TelemetryMetrics::names()),
+                               QStringLiteral(".metrics.") + it.key());
+        if (!it.value().isDouble())
+            return sampleError(where, QStringLiteral("'%1' must be a number").arg(it.key()),
+                               QStringLiteral(".metrics.") + it.key());
+        if (auto error = builder.setValue(where, metric, it.value().toDouble()))
+            return error;
+    }
+    return std::nullopt;
+}
+
+Core::Result<QJsonObject> parseObject(const QByteArray &body)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return Error::invalid(QStringLiteral("the body is not valid JSON: %1 at offset %2")
+                                  .arg(parseError.errorString())
+                                  .arg(parseError.offset),
+                              QStringLiteral("body"));
+    if (!document.isObject())
+        return Error::invalid(QStringLiteral("the body must be a JSON object"), QStringLiteral("body"));
+    return document.object();
+}
+
+Core::Result<qint64> bootEpochOf(const QJsonValue &value)
+{
+    if (value.isUndefined())
+        return qint64(0);
+    if (!value.isDouble() || std::floor(value.toDouble()) != value.toDouble() || std::abs(value.toDouble()) > 9.0e15)
+        return Error::invalid(QStringLiteral("'boot_epoch' must be an integer"), QStringLiteral("boot_epoch"));
+    return qint64(value.toDouble());
+}
+
+template<typename T>
+bool parseNumber(QByteArrayView field, T &out)
+{
+    const char *end = field.data() + field.size();
+    const auto [ptr, ec] = std::from_chars(field.data(), end, out);
+    return ec == std::errc() && ptr == end;
+}
+
+} // namespace
+
+QString SampleBatch::label(int sample) const
+{
+    if (single)
+        return QStringLiteral("sample");
+    if (!lineNumbers.isEmpty())
+        return QStringLiteral("line %1").arg(lineNumbers.value(sample));
+    return QStringLiteral("samples[%1]").arg(sample);
+}
+
+double SampleBatch::value(int sample, int metric) const
+{
+    return values.at(qsizetype(sample) * TelemetryMetrics::count() + metric);
+}
+
+std::optional<qint64> parseRfc3339Ms(QByteArrayView text)
+{
+    int year, month, day, hour, minute, second;
+    if (text.size() < 20 || !digits(text, 0, 4, year) || text.at(4) != '-' || !digits(text, 5, 2, month)
+        || text.at(7) != '-' || !digits(text, 8, 2, day) || !(text.at(10) == 'T' || text.at(10) == 't' || text.at(10) == ' ')
+        || !digits(text, 11, 2, hour) || text.at(13) != ':' || !digits(text, 14, 2, minute) || text.at(16) != ':'
+        || !digits(text, 17, 2, second))
+        return std::nullopt;
+    static const int monthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month < 1 || month > 12 || day < 1 || day > monthDays[month - 1] || (month == 2 && day == 29 && !leap)
+        || hour > 23 || minute > 59 || second > 60)
+        return std::nullopt;
+    qsizetype at = 19;
+    qint64 ms = 0;
+    if (at < text.size() && text.at(at) == '.') {
+        ++at;
+        int count = 0;
+        while (at < text.size() && text.at(at) >= '0' && text.at(at) <= '9') {
+            if (count < 3)
+                ms = ms * 10 + (text.at(at) - '0');
+            ++count;
+            ++at;
+        }
+        if (count == 0)
+            return std::nullopt;
+        for (int i = count; i < 3; ++i)
+            ms *= 10;
+    }
+    qint64 offsetMinutes = 0;
+    if (at < text.size() && (text.at(at) == 'Z' || text.at(at) == 'z')) {
+        ++at;
+    } else if (at < text.size() && (text.at(at) == '+' || text.at(at) == '-')) {
+        int offsetHours, offsetMins;
+        if (!digits(text, at + 1, 2, offsetHours) || at + 3 >= text.size() || text.at(at + 3) != ':'
+            || !digits(text, at + 4, 2, offsetMins) || offsetHours > 23 || offsetMins > 59)
+            return std::nullopt;
+        offsetMinutes = (offsetHours * 60 + offsetMins) * (text.at(at) == '-' ? -1 : 1);
+        at += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (at != text.size())
+        return std::nullopt;
+    const qint64 seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + qMin(second, 59)
+                           - offsetMinutes * 60;
+    return seconds * 1000 + ms;
+}
+
+QString formatRfc3339Ms(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+Core::Result<SampleBatch> SampleBatch::fromJsonBatch(const QByteArray &body, const Limits &limits)
+{
+    auto object = parseObject(body);
+    if (!object)
+        return object.error();
+    for (auto it = object->begin(); it != object->end(); ++it) {
+        if (it.key() != QLatin1String("boot_epoch") && it.key() != QLatin1String("samples"))
+            return Error::invalid(QStringLiteral("unknown field '%1'").arg(it.key()), it.key());
+    }
+    SampleBatch batch;
+    auto bootEpoch = bootEpochOf(object->value(QStringLiteral("boot_epoch")));
+    if (!bootEpoch)
+        return bootEpoch.error();
+    batch.bootEpoch = *bootEpoch;
+    const QJsonValue samples = object->value(QStringLiteral("samples"));
+    if (!samples.isArray())
+        return Error::invalid(QStringLiteral("'samples' must be an array of samples"), QStringLiteral("samples"));
+    const QJsonArray array = samples.toArray();
+    if (array.size() > limits.maxSamples)
+        return Error{Error::Code::TooLarge, QStringLiteral("a batch holds at most %1 samples; this one has %2")
+                                                .arg(limits.maxSamples).arg(array.size()),
+                     QStringLiteral("samples")};
+    Builder builder(batch, limits);
+    for (int i = 0; i < array.size(); ++i) {
+        if (auto error = addJsonSample(builder, array.at(i), QStringLiteral("samples[%1]").arg(i)))
+            return *error;
+    }
+    return batch;
+}
+
+Core::Result<SampleBatch> SampleBatch::fromJsonSample(const QByteArray &body, const Limits &limits)
+{
+    auto object = parseObject(body);
+    if (!object)
+        return object.error();
+    SampleBatch batch;
+    auto bootEpoch = bootEpochOf(object->value(QStringLiteral("boot_epoch")));
+    if (!bootEpoch)
+        return bootEpoch.error();
+    batch.bootEpoch = *bootEpoch;
+    object->remove(QStringLiteral("boot_epoch"));
+    batch.single = true;
+    Builder builder(batch, limits);
+    if (auto error = addJsonSample(builder, *object, QStringLiteral("sample")))
+        return *error;
+    return batch;
+}
+
+Core::Result<SampleBatch> SampleBatch::fromCsv(const QByteArray &body, qint64 bootEpoch, const Limits &limits)
+{
+    SampleBatch batch;
+    batch.bootEpoch = bootEpoch;
+    QByteArrayView rest(body);
+    const auto nextLine = [&]() -> QByteArrayView {
+        const qsizetype end = rest.indexOf('\n');
+        QByteArrayView line = end < 0 ? rest : rest.first(end);
+        rest = end < 0 ? QByteArrayView() : rest.sliced(end + 1);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        return line;
+    };
+    const QByteArrayView header = nextLine();
+    enum Column { NodeColumn = -1, TimeColumn = -2, SeqColumn = -3, BootColumn = -4 };
+    QList<int> columns;
+    for (QByteArrayView name : QByteArray(header.toByteArray()).split(',')) {
+        name = name.trimmed();
+        int column;
+        if (name == "node_id")
+            column = NodeColumn;
+        else if (name == "time")
+            column = TimeColumn;
+        else if (name == "seq")
+            column = SeqColumn;
+        else if (name == "boot_epoch")
+            column = BootColumn;
+        else if ((column = TelemetryMetrics::indexOf(QString::fromLatin1(name))) < 0)
+            return Error::invalid(QStringLiteral("line 1: unknown column '%1'; known: node_id, time, seq, boot_epoch, %2")
+                                      .arg(QString::fromLatin1(name), TelemetryMetrics::names()),
+                                  QStringLiteral("line 1"));
+        if (columns.contains(column))
+            return Error::invalid(QStringLiteral("line 1: column '%1' appears twice").arg(QString::fromLatin1(name)),
+                                  QStringLiteral("line 1"));
+        columns.append(column);
+    }
+    for (int required : {int(NodeColumn), int(TimeColumn), int(SeqColumn)}) {
+        if (!columns.contains(required))
+            return Error::invalid(QStringLiteral("line 1: the header must name node_id, time and seq"),
+                                  QStringLiteral("line 1"));
+    }
+    Builder builder(batch, limits);
+    QByteArrayView lastNodeText;
+    int lastNode = -1;
+    for (int lineNumber = 2; !rest.isEmpty(); ++lineNumber) {
+        const QByteArrayView line = nextLine();
+        if (line.isEmpty())
+            continue;
+        if (auto error = builder.tooMany())
+            return *error;
+        const QString where = QStringLiteral("line %1").arg(lineNumber);
+        QByteArrayView fields[32];
+        int fieldCount = 0;
+        qsizetype start = 0;
+        for (qsizetype at = 0; at <= line.size(); ++at) {
+            if (at == line.size() || line.at(at) == ',') {
+                if (fieldCount == columns.size())
+                    return sampleError(where, QStringLiteral("more fields than the header names"));
+                fields[fieldCount++] = line.sliced(start, at - start);
+                start = at + 1;
+            }
+        }
+        if (fieldCount != columns.size())
+            return sampleError(where, QStringLiteral("%1 fields where the header names %2").arg(fieldCount).arg(columns.size()));
+        int node = -1;
+        std::optional<qint64> timeMs;
+        qint64 seq = -1;
+        bool seqOk = false;
+        qint64 boot = bootEpoch;
+        for (int c = 0; c < fieldCount; ++c) {
+            const QByteArrayView field = fields[c];
+            switch (columns.at(c)) {
+            case NodeColumn:
+                if (field == lastNodeText && lastNode >= 0) {
+                    node = lastNode;
+                } else {
+                    const QUuid id = QUuid::fromString(QLatin1StringView(field.data(), field.size()));
+                    if (id.isNull())
+                        return sampleError(where, QStringLiteral("'node_id' must be a UUID"), QStringLiteral(".node_id"));
+                    node = lastNode = builder.nodeIndex(id);
+                    lastNodeText = field;
+                }
+                break;
+            case TimeColumn: {
+                qint64 ms;
+                timeMs = parseNumber(field, ms) ? std::optional<qint64>(ms) : parseRfc3339Ms(field);
+                if (!timeMs)
+                    return sampleError(where, QStringLiteral("'time' must be RFC 3339 or milliseconds since the epoch"),
+                                       QStringLiteral(".time"));
+                break;
+            }
+            case SeqColumn:
+                seqOk = parseNumber(field, seq);
+                if (!seqOk)
+                    return sampleError(where, QStringLiteral("'seq' must be an integer"), QStringLiteral(".seq"));
+                break;
+            case BootColumn:
+                if (!parseNumber(field, boot))
+                    return sampleError(where, QStringLiteral("'boot_epoch' must be an integer"), QStringLiteral(".boot_epoch"));
+                if (boot != bootEpoch && lineNumber > 2)
+                    return sampleError(where, QStringLiteral("a batch carries one boot_epoch"), QStringLiteral(".boot_epoch"));
+                bootEpoch = batch.bootEpoch = boot;
+                break;
+            default:
+                break;
+            }
+        }
+        if (auto error = builder.begin(where, node, *timeMs, seq))
+            return *error;
+        batch.lineNumbers.append(lineNumber);
+        for (int c = 0; c < fieldCount; ++c) {
+            const int metric = columns.at(c);
+            if (metric < 0 || fields[c].isEmpty())
+                continue;
+            double value;
+            if (!parseNumber(fields[c], value))
+                return sampleError(where, QStringLiteral("'%1' must be a number")
+                                              .arg(QString::fromLatin1(TelemetryMetrics::all().at(metric).name)),
+                                   QStringLiteral(".") + QString::fromLatin1(TelemetryMetrics::all().at(metric).name));
+            if (auto error = builder.setValue(where, metric, value))
+                return *error;
+        }
+    }
+    return batch;
+}
+
+} // namespace Laces::Server

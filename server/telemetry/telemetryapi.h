@@ -1,0 +1,38 @@
+#pragma once
+
+#include "http/router.h"
+#include "telemetrystore.h"
+
+namespace Laces::Server {
+
+// Telemetry in and out:
+//   POST /telemetry          one JSON sample                           (telemetry.ingest)
+//   POST /telemetry/batch    JSON {"boot_epoch", "samples"} or text/csv (telemetry.ingest)
+//   GET  /telemetry/{node}?from&to&metrics&bucket=auto|raw|1m|1h|1d&limit&after  (twins.view)
+//   GET  /fleet/summary      every node's latest values and health      (twins.view)
+// Users with telemetry.ingest and edge API keys (for their own node) may ingest. The wire
+// formats are in docs/telemetry.md.
+class TelemetryApi
+{
+public:
+    TelemetryApi(TelemetrySettings settings, TelemetryPartitions *partitions);
+
+    void registerRoutes(Router &router);
+
+    static constexpr qint64 kMaxBatchBodyBytes = 64 * 1024 * 1024;
+    static constexpr int kDefaultRawLimit = 10000;
+    static constexpr int kMaxRawLimit = 100000;
+    static constexpr int kMaxBuckets = 20000;  // per metric and request
+
+private:
+    HttpResponse ingestOne(RequestContext &context);
+    HttpResponse ingestBatch(RequestContext &context);
+    HttpResponse store(RequestContext &context, Core::Result<struct SampleBatch> batch, bool single);
+    HttpResponse query(RequestContext &context);
+    HttpResponse fleetSummary(RequestContext &context);
+
+    TelemetrySettings m_settings;
+    TelemetryIngest m_ingest;
+};
+
+} // namespace Laces::Server
