@@ -40,10 +40,26 @@ bool digits(QByteArrayView text, qsizetype at, int count, int &out)
     return true;
 }
 
-Error sampleError(const QString &where, const QString &message, const QString &field = {})
+// Names a sample in an error ("samples[3]", "line 5", "sample"); formatted only then.
+struct Where
 {
-    Error error = Error::invalid(where + QStringLiteral(": ") + message, field.isEmpty() ? where : where + field);
-    return error;
+    const char *prefix;
+    int index = -1;
+    bool brackets = false;
+
+    QString text() const
+    {
+        if (index < 0)
+            return QString::fromLatin1(prefix);
+        return brackets ? QStringLiteral("%1[%2]").arg(QLatin1String(prefix)).arg(index)
+                        : QStringLiteral("%1 %2").arg(QLatin1String(prefix)).arg(index);
+    }
+};
+
+Error sampleError(const Where &where, const QString &message, const QString &field = {})
+{
+    const QString name = where.text();
+    return Error::invalid(name + QStringLiteral(": ") + message, name + field);
 }
 
 class Builder
@@ -66,7 +82,7 @@ public:
     }
 
     // Starts a sample; its values are filled by setValue().
-    std::optional<Error> begin(const QString &where, int node, qint64 timeMs, qint64 seq)
+    std::optional<Error> begin(const Where &where, int node, qint64 timeMs, qint64 seq)
     {
         if (timeMs > m_limits.nowMs + m_limits.maxFutureMs)
             return sampleError(where, QStringLiteral("'time' %1 is in the future").arg(formatRfc3339Ms(timeMs)),
@@ -84,7 +100,7 @@ public:
         return std::nullopt;
     }
 
-    std::optional<Error> setValue(const QString &where, int metric, double value)
+    std::optional<Error> setValue(const Where &where, int metric, double value)
     {
         if (!std::isfinite(value))
             return sampleError(where, QStringLiteral("'%1' must be a finite number")
@@ -114,7 +130,7 @@ private:
     int m_lastIndex = -1;
 };
 
-std::optional<Error> addJsonSample(Builder &builder, const QJsonValue &value, const QString &where)
+std::optional<Error> addJsonSample(Builder &builder, const QJsonValue &value, const Where &where)
 {
     if (!value.isObject())
         return sampleError(where, QStringLiteral("a sample must be an object"));
@@ -281,7 +297,7 @@ Core::Result<SampleBatch> SampleBatch::fromJsonBatch(const QByteArray &body, con
                      QStringLiteral("samples")};
     Builder builder(batch, limits);
     for (int i = 0; i < array.size(); ++i) {
-        if (auto error = addJsonSample(builder, array.at(i), QStringLiteral("samples[%1]").arg(i)))
+        if (auto error = addJsonSample(builder, array.at(i), Where{"samples", i, true}))
             return *error;
     }
     return batch;
@@ -300,7 +316,7 @@ Core::Result<SampleBatch> SampleBatch::fromJsonSample(const QByteArray &body, co
     object->remove(QStringLiteral("boot_epoch"));
     batch.single = true;
     Builder builder(batch, limits);
-    if (auto error = addJsonSample(builder, *object, QStringLiteral("sample")))
+    if (auto error = addJsonSample(builder, *object, Where{"sample"}))
         return *error;
     return batch;
 }
@@ -355,7 +371,7 @@ Core::Result<SampleBatch> SampleBatch::fromCsv(const QByteArray &body, qint64 bo
             continue;
         if (auto error = builder.tooMany())
             return *error;
-        const QString where = QStringLiteral("line %1").arg(lineNumber);
+        const Where where{"line", lineNumber};
         QByteArrayView fields[32];
         int fieldCount = 0;
         qsizetype start = 0;

@@ -4,6 +4,7 @@
 #include "db/pgconnection.h"
 #include "http/requestcontext.h"
 #include "samplebatch.h"
+#include "telemetrymaintenance.h"
 #include "telemetrymetrics.h"
 #include "telemetryreader.h"
 
@@ -86,6 +87,7 @@ QString autoBucket(qint64 rangeMs)
 
 TelemetryApi::TelemetryApi(TelemetrySettings settings, TelemetryPartitions *partitions)
     : m_settings(settings)
+    , m_partitions(partitions)
     , m_ingest(partitions)
 {
 }
@@ -101,6 +103,8 @@ void TelemetryApi::registerRoutes(Router &router)
                batchOptions);
     router.add("GET", QStringLiteral("/telemetry/{node:uuid}"), view, [this](RequestContext &c) { return query(c); });
     router.add("GET", QStringLiteral("/fleet/summary"), view, [this](RequestContext &c) { return fleetSummary(c); });
+    router.add("POST", QStringLiteral("/telemetry/maintenance"), Access::needs(QStringLiteral("nodes.manage")),
+               [this](RequestContext &c) { return maintain(c); });
 }
 
 HttpResponse TelemetryApi::ingestOne(RequestContext &context)
@@ -157,12 +161,15 @@ HttpResponse TelemetryApi::query(RequestContext &context)
 {
     const QUrlQuery &query = context.request().query;
     const QUuid node = context.uuidParam(QStringLiteral("node"));
-    auto found = context.db().exec("SELECT 1 FROM machine_nodes WHERE id = $1 AND organization_id = $2",
-                                   {uuidParam(node), uuidParam(context.principal().organizationId)});
-    if (!found)
-        return HttpResponse::fromError(found.error());
-    if (found->rowCount() == 0)
-        return HttpResponse::fromError(Error::notFound(QStringLiteral("no such node")));
+    const auto visible = [&]() -> Core::Status {
+        auto found = context.db().exec("SELECT 1 FROM machine_nodes WHERE id = $1 AND organization_id = $2",
+                                       {uuidParam(node), uuidParam(context.principal().organizationId)});
+        if (!found)
+            return found.error();
+        if (found->rowCount() == 0)
+            return Error::notFound(QStringLiteral("no such node"));
+        return Core::Ok{};
+    };
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const auto to = timeQuery(query, QStringLiteral("to"), now);
@@ -204,6 +211,8 @@ HttpResponse TelemetryApi::query(RequestContext &context)
                 return HttpResponse::fromError(Error::invalid(
                     QStringLiteral("'after' must be the 'next_after' of the previous page"), QStringLiteral("after")));
         }
+        if (auto ok = visible(); !ok)
+            return HttpResponse::fromError(ok.error());
         auto page = TelemetryReader::readRaw(context.db(), node, *from, *to, *metrics, after, *limit);
         if (!page)
             return HttpResponse::fromError(page.error());
@@ -244,9 +253,15 @@ HttpResponse TelemetryApi::query(RequestContext &context)
                 .arg(kMaxBuckets)
                 .arg(bucket),
             QStringLiteral("bucket")));
-    auto series = TelemetryReader::readBuckets(context.db(), node, *from, *to, *metrics, size);
+    auto series = TelemetryReader::readBuckets(context.db(), context.principal().organizationId, node, *from, *to,
+                                               *metrics, size);
     if (!series)
         return HttpResponse::fromError(series.error());
+    // Nothing came back: an empty range, or not a node of ours.
+    if (std::all_of(series->begin(), series->end(), [](const auto &s) { return s.timesMs.isEmpty(); })) {
+        if (auto ok = visible(); !ok)
+            return HttpResponse::fromError(ok.error());
+    }
     QJsonObject byMetric;
     for (int m = 0; m < metrics->size(); ++m) {
         const TelemetryReader::Series &s = series->at(m);
@@ -343,6 +358,22 @@ HttpResponse TelemetryApi::fleetSummary(RequestContext &context)
     return HttpResponse::json(200, QJsonObject{{QStringLiteral("nodes"), nodes}, {QStringLiteral("counts"), totals},
                                                {QStringLiteral("generated_at"),
                                                 formatRfc3339Ms(QDateTime::currentMSecsSinceEpoch())}});
+}
+
+HttpResponse TelemetryApi::maintain(RequestContext &context)
+{
+    auto report = runTelemetryMaintenance(context.db(), *m_partitions, m_settings, QDateTime::currentMSecsSinceEpoch());
+    if (!report)
+        return HttpResponse::fromError(report.error());
+    return HttpResponse::json(200, QJsonObject{{QStringLiteral("partitions_created"), report->partitionsCreated},
+                                               {QStringLiteral("partitions_dropped"), report->partitionsDropped},
+                                               {QStringLiteral("days_compressed"), report->daysCompressed},
+                                               {QStringLiteral("rows_compressed"), double(report->rowsCompressed)},
+                                               {QStringLiteral("raw_bytes_compressed"), double(report->rawBytesCompressed)},
+                                               {QStringLiteral("chunk_bytes_written"), double(report->chunkBytesWritten)},
+                                               {QStringLiteral("chunks_deleted"), double(report->chunksDeleted)},
+                                               {QStringLiteral("rollup_rows_deleted"), double(report->rollupRowsDeleted)},
+                                               {QStringLiteral("nodes_marked_offline"), report->nodesMarkedOffline}});
 }
 
 } // namespace Laces::Server

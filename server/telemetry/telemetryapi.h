@@ -10,6 +10,7 @@ namespace Laces::Server {
 //   POST /telemetry/batch    JSON {"boot_epoch", "samples"} or text/csv (telemetry.ingest)
 //   GET  /telemetry/{node}?from&to&metrics&bucket=auto|raw|1m|1h|1d&limit&after  (twins.view)
 //   GET  /fleet/summary      every node's latest values and health      (twins.view)
+//   POST /telemetry/maintenance  partitions, compression and retention now (nodes.manage)
 // Users with telemetry.ingest and edge API keys (for their own node) may ingest. The wire
 // formats are in docs/telemetry.md.
 class TelemetryApi
@@ -30,8 +31,10 @@ private:
     HttpResponse store(RequestContext &context, Core::Result<struct SampleBatch> batch, bool single);
     HttpResponse query(RequestContext &context);
     HttpResponse fleetSummary(RequestContext &context);
+    HttpResponse maintain(RequestContext &context);
 
     TelemetrySettings m_settings;
+    TelemetryPartitions *m_partitions;
     TelemetryIngest m_ingest;
 };
 

@@ -180,7 +180,7 @@ Core::Result<RawPage> readRaw(PgConnection &db, const QUuid &node, qint64 fromMs
     return page;
 }
 
-Core::Result<QList<Series>> readBuckets(PgConnection &db, const QUuid &node, qint64 fromMs, qint64 toMs,
+Core::Result<QList<Series>> readBuckets(PgConnection &db, const QUuid &organization, const QUuid &node, qint64 fromMs, qint64 toMs,
                                         const QList<int> &metrics, Bucket bucket)
 {
     QStringList names;
@@ -188,17 +188,19 @@ Core::Result<QList<Series>> readBuckets(PgConnection &db, const QUuid &node, qin
         names.append(QString::fromLatin1(TelemetryMetrics::all().at(metric).name));
     const qint64 size = bucketMs(bucket);
     const qint64 alignedFrom = fromMs - ((fromMs % size) + size) % size;
+    const QByteArray visible = " AND EXISTS (SELECT 1 FROM machine_nodes n WHERE n.id = $1 AND n.organization_id = $5)";
     const QByteArray sql =
         bucket == Bucket::Day
             ? "SELECT metric, (extract(epoch FROM date_trunc('day', bucket, 'UTC')) * 1000)::bigint AS day, "
               "sum(count), min(min), max(max), sum(sum), sum(sum_squares) FROM telemetry_rollup_1h "
               "WHERE node_id = $1 AND metric = ANY($2::text[]) AND bucket >= " + atMs(3) + " AND bucket < " + atMs(4)
-                  + " GROUP BY metric, day ORDER BY metric, day"
+                  + visible + " GROUP BY metric, day ORDER BY metric, day"
             : "SELECT metric, (extract(epoch FROM bucket) * 1000)::bigint, count, min, max, sum, sum_squares FROM "
                   + QByteArray(bucket == Bucket::Minute ? "telemetry_rollup_1m" : "telemetry_rollup_1h")
                   + " WHERE node_id = $1 AND metric = ANY($2::text[]) AND bucket >= " + atMs(3) + " AND bucket < "
-                  + atMs(4) + " ORDER BY metric, bucket";
-    auto rows = db.exec(sql, {uuidParam(node), textArrayParam(names), timeParam(alignedFrom), timeParam(toMs)});
+                  + atMs(4) + visible + " ORDER BY metric, bucket";
+    auto rows = db.exec(sql, {uuidParam(node), textArrayParam(names), timeParam(alignedFrom), timeParam(toMs),
+                              uuidParam(organization)});
     if (!rows)
         return rows.error();
     QList<Series> series(metrics.size());

@@ -50,8 +50,9 @@ struct Series
     QList<qint64> counts;
     QList<double> mins, maxes, sums, sumSquares;
 };
-// Buckets overlapping [fromMs, toMs), from the rollups (days from the hour rollup).
-Core::Result<QList<Series>> readBuckets(PgConnection &db, const QUuid &node, qint64 fromMs, qint64 toMs,
+// Buckets overlapping [fromMs, toMs), from the rollups (days from the hour rollup), if the
+// node is the organization's (else empty series: one statement serves both).
+Core::Result<QList<Series>> readBuckets(PgConnection &db, const QUuid &organization, const QUuid &node, qint64 fromMs, qint64 toMs,
                                         const QList<int> &metrics, Bucket bucket);
 
 // The chunk columns for a raw-table result (as the compression job writes them).

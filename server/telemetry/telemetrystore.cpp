@@ -36,10 +36,11 @@ public:
         int32(0);  // header extension
     }
     void beginRow(int fields) { int16(qint16(fields)); }
-    void uuid(const QUuid &id)
+    // A uuid field: its 16 bytes (QUuid::toRfc4122()).
+    void uuid(const QByteArray &rfc4122)
     {
         int32(16);
-        m_data.append(id.toRfc4122());
+        m_data.append(rfc4122);
     }
     void int64(qint64 value)
     {
@@ -324,12 +325,24 @@ Core::Result<TelemetryIngest::Outcome> TelemetryIngest::ingest(PgConnection &db,
     QHash<int, int> latest;  // node → its latest kept sample
     if (!kept.isEmpty()) {
         CopyWriter copy(kept.size());
+        QList<QByteArray> nodeBytes;
+        for (const QUuid &id : batch.nodes)
+            nodeBytes.append(id.toRfc4122());
+        // Samples come in runs of one node and minute: each metric's current buckets are
+        // kept at hand, and the maps are searched only when a run ends.
+        struct Current
+        {
+            int node = -1;
+            qint64 minute = 0, hour = 0;
+            Aggregate *inMinute = nullptr, *inHour = nullptr;
+        };
+        QList<Current> current(metricCount);
         for (int sample : std::as_const(kept)) {
             const int node = batch.nodeOf.at(sample);
             const QUuid &nodeId = batch.nodes.at(node);
             const qint64 timeMs = batch.timesMs.at(sample);
             copy.beginRow(4 + metricCount);
-            copy.uuid(nodeId);
+            copy.uuid(nodeBytes.at(node));
             copy.int64((timeMs - kPostgresEpochMs) * 1000);
             copy.int64(batch.bootEpoch);
             copy.int64(batch.seqs.at(sample));
@@ -342,8 +355,17 @@ Core::Result<TelemetryIngest::Outcome> TelemetryIngest::ingest(PgConnection &db,
                 }
                 const double value = batch.value(sample, metric);
                 copy.float64(value);
-                minutes[{nodeId, metric, minute}].add(value);
-                hours[{nodeId, metric, hour}].add(value);
+                Current &at = current[metric];
+                if (at.node != node || at.minute != minute) {
+                    at.inMinute = &minutes[{nodeId, metric, minute}];
+                    if (at.node != node || at.hour != hour)
+                        at.inHour = &hours[{nodeId, metric, hour}];
+                    at.node = node;
+                    at.minute = minute;
+                    at.hour = hour;
+                }
+                at.inMinute->add(value);
+                at.inHour->add(value);
             }
             auto last = latest.find(node);
             if (last == latest.end() || batch.timesMs.at(*last) <= timeMs)
