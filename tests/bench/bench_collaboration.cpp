@@ -25,6 +25,7 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include "benchsupport.h"
 #include "wsframes.h"
 
 #include <algorithm>
@@ -34,39 +35,8 @@
 
 namespace {
 
-QElapsedTimer g_clock;
+using namespace Laces::Bench;
 
-double nowUs()
-{
-    return double(g_clock.nsecsElapsed()) / 1000.0;
-}
-
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
-template<typename Predicate>
-bool spinUntil(Predicate done, int timeoutMs)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        spin(5);
-    }
-    return true;
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 qint64 rssKb(qint64 pid)
 {
@@ -78,14 +48,6 @@ qint64 rssKb(qint64 pid)
             return line.mid(6).trimmed().split(' ').first().toLongLong();
     }
     return -1;
-}
-
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values[std::min(values.size() - 1, size_t(p * double(values.size())))];
 }
 
 // The baseline: re-broadcasts cursor moves to every other subscriber, nothing else.
@@ -281,90 +243,6 @@ FanOutResult runFanOut(quint16 port, const QByteArray &token, const QString &twi
     return result;
 }
 
-// Keep-alive HTTP clients issuing one request after another.
-struct RoundTrips
-{
-    qint64 completed = 0;
-    qint64 failed = 0;
-};
-
-RoundTrips runRoundTrips(quint16 port, int clients, int seconds,
-                         const std::function<QByteArray(int client, qint64 n)> &requestFor,
-                         const std::function<bool(int client, qint64 n, int status, const QByteArray &body)> &check)
-{
-    RoundTrips totals;
-    struct Client
-    {
-        std::unique_ptr<QTcpSocket> socket;
-        QByteArray buffer;
-        qint64 n = 0;
-    };
-    std::vector<Client> all(static_cast<size_t>(clients));
-    bool running = true;
-    for (int c = 0; c < clients; ++c) {
-        Client &client = all[size_t(c)];
-        client.socket = std::make_unique<QTcpSocket>();
-        QTcpSocket *socket = client.socket.get();
-        QObject::connect(socket, &QTcpSocket::readyRead, socket, [&, c, socket] {
-            Client &me = all[size_t(c)];
-            me.buffer += socket->readAll();
-            for (;;) {
-                const qsizetype headEnd = me.buffer.indexOf("\r\n\r\n");
-                if (headEnd < 0)
-                    return;
-                const QByteArray head = me.buffer.left(headEnd).toLower();
-                qsizetype length = 0;
-                const qsizetype at = head.indexOf("content-length:");
-                if (at >= 0)
-                    length = head.mid(at + 15, head.indexOf('\r', at) - at - 15).trimmed().toLongLong();
-                if (me.buffer.size() < headEnd + 4 + length)
-                    return;
-                const int status = me.buffer.mid(9, 3).toInt();
-                const QByteArray body = me.buffer.mid(headEnd + 4, length);
-                me.buffer.remove(0, headEnd + 4 + length);
-                if (check(c, me.n, status, body))
-                    ++totals.completed;
-                else
-                    ++totals.failed;
-                ++me.n;
-                if (running)
-                    socket->write(requestFor(c, me.n));
-            }
-        });
-        QObject::connect(socket, &QTcpSocket::connected, socket, [&, c, socket] { socket->write(requestFor(c, 0)); });
-        socket->connectToHost(QHostAddress::LocalHost, port);
-    }
-    spin(seconds * 1000);
-    running = false;
-    spin(500);
-    return totals;
-}
-
-QByteArray httpRequest(const QByteArray &method, const QByteArray &path, const QByteArray &token, const QByteArray &body = {})
-{
-    QByteArray request = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-    if (!token.isEmpty())
-        request += "Authorization: Bearer " + token + "\r\n";
-    if (!body.isEmpty() || method == "POST")
-        request += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-    return request + "\r\n" + body;
-}
-
-QJsonObject call(QNetworkAccessManager &network, quint16 port, const QByteArray &method, const QString &path,
-                 const QByteArray &token, const QJsonObject &body)
-{
-    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path)));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = network.sendCustomRequest(request, method, QJsonDocument(body).toJson());
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-    reply->deleteLater();
-    return answer;
-}
 
 void printFanOut(const char *name, const FanOutResult &r)
 {
@@ -381,43 +259,23 @@ void printFanOut(const char *name, const FanOutResult &r)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    g_clock.start();
     const QStringList arguments = app.arguments();
     if (arguments.size() >= 3 && arguments.at(1) == QLatin1String("--baseline-server"))
         return runBaselineServer(quint16(arguments.at(2).toUInt()));
     const int seconds = arguments.size() >= 2 ? std::max(2, arguments.at(1).toInt()) : 10;
 
     // The real server, as installed: its own process and embedded PostgreSQL.
-    QTemporaryDir dir(QStringLiteral("/tmp/laces-bench-XXXXXX"));
-    const quint16 port = freePort();
-    QProcess server;
-    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStringLiteral(LACES_SERVER_BINARY),
-                 {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--port"), QString::number(port),
-                  QStringLiteral("--workers"), QStringLiteral("8")});
-    QNetworkAccessManager network;
-    if (!spinUntil([&] {
-            QNetworkReply *reply = network.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(port))));
-            QEventLoop loop;
-            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-            loop.exec();
-            reply->deleteLater();
-            return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
-        }, 60000)) {
+    ServerProcess server;
+    if (!server.start(QStringLiteral(LACES_SERVER_BINARY), {QStringLiteral("--workers"), QStringLiteral("8")})) {
         std::printf("laces-server did not start\n");
         return 1;
     }
-    call(network, port, "POST", QStringLiteral("/auth/register"), {},
-         {{QStringLiteral("username"), QStringLiteral("bench")}, {QStringLiteral("email"), QStringLiteral("bench@example.org")},
-          {QStringLiteral("password"), QStringLiteral("bench-password-1")}});
-    const QByteArray token = call(network, port, "POST", QStringLiteral("/auth/login"), {},
-                                  {{QStringLiteral("username"), QStringLiteral("bench")},
-                                   {QStringLiteral("password"), QStringLiteral("bench-password-1")}})
-                                 .value(QStringLiteral("access_token")).toString().toLatin1();
-    const QString twin = call(network, port, "POST", QStringLiteral("/twins"), token, {{QStringLiteral("name"), QStringLiteral("Bench")}})
+    const quint16 port = server.port();
+    const QByteArray token = server.token();
+    const QString twin = server.call("POST", QStringLiteral("/twins"), {{QStringLiteral("name"), QStringLiteral("Bench")}})
                              .value(QStringLiteral("id")).toString();
-    if (token.isEmpty() || twin.isEmpty()) {
-        std::printf("could not set up a user and a twin\n");
+    if (twin.isEmpty()) {
+        std::printf("could not set up a twin\n");
         return 1;
     }
 
@@ -429,7 +287,7 @@ int main(int argc, char *argv[])
     const FanOutResult bare = runFanOut(baselinePort, token, twin, baseline.processId(), seconds);
     baseline.kill();
     baseline.waitForFinished();
-    const FanOutResult laces = runFanOut(port, token, twin, server.processId(), seconds);
+    const FanOutResult laces = runFanOut(port, token, twin, server.pid(), seconds);
     if (!bare.ok || !laces.ok)
         return 1;
     printFanOut("bare QWebSocketServer", bare);
@@ -463,7 +321,5 @@ int main(int argc, char *argv[])
     std::printf("  acquire + release        %8.0f requests/s = %.0f lock round trips/s   (%lld failed)\n",
                 double(locks.completed) / seconds, double(locks.completed) / 2 / seconds, locks.failed);
     std::printf("  ratio locks/health: %.2f\n", double(locks.completed) / double(std::max<qint64>(1, health.completed)));
-    server.terminate();
-    server.waitForFinished(30000);
     return 0;
 }
