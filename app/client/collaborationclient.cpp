@@ -1,11 +1,8 @@
 #include "collaborationclient.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QLoggingCategory>
-#include <QWebSocket>
+#include "hubsocket.h"
 
-Q_LOGGING_CATEGORY(lcCollaboration, "laces.app.collaboration")
+#include <QJsonArray>
 
 namespace Laces::App {
 
@@ -21,70 +18,34 @@ CollaborationClient::Member memberOf(const QJsonObject &message)
 
 CollaborationClient::CollaborationClient(QUrl serverUrl, QByteArray token, QString twinId, QObject *parent)
     : QObject(parent)
-    , m_token(std::move(token))
+    , m_hub(new HubSocket(serverUrl, std::move(token), this))
     , m_twinId(std::move(twinId))
 {
-    m_url = serverUrl;
-    m_url.setScheme(serverUrl.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
-    m_url.setPath(QStringLiteral("/ws"));
-    m_reconnect.setSingleShot(true);
-    connect(&m_reconnect, &QTimer::timeout, this, &CollaborationClient::open);
     m_cursorTimer.setSingleShot(true);
     m_cursorTimer.setInterval(50);
     connect(&m_cursorTimer, &QTimer::timeout, this, &CollaborationClient::flushCursor);
-}
-
-CollaborationClient::~CollaborationClient()
-{
-    m_stopping = true;
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->close();
-    }
-}
-
-void CollaborationClient::start()
-{
-    open();
-}
-
-void CollaborationClient::open()
-{
-    if (m_socket)
-        m_socket->deleteLater();
-    m_subscribed = false;
-    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    connect(m_socket, &QWebSocket::connected, this, [this] {
-        m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{
-            {QStringLiteral("type"), QStringLiteral("auth")}, {QStringLiteral("token"), QString::fromLatin1(m_token)}})
-                                                        .toJson(QJsonDocument::Compact)));
+    connect(m_hub, &HubSocket::welcomed, this, [this] {
+        m_hub->send({{QStringLiteral("type"), QStringLiteral("subscribe")}, {QStringLiteral("twin_id"), m_twinId}});
     });
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &CollaborationClient::onMessage);
-    connect(m_socket, &QWebSocket::disconnected, this, [this] {
-        if (m_stopping)
-            return;
+    connect(m_hub, &HubSocket::message, this, &CollaborationClient::onMessage);
+    connect(m_hub, &HubSocket::lost, this, [this] {
         const bool wasSubscribed = m_subscribed;
         m_subscribed = false;
         if (wasSubscribed)
             emit connectionLost();
-        qCInfo(lcCollaboration) << "connection lost; reconnecting in" << m_retryMs << "ms";
-        m_reconnect.start(m_retryMs);
-        m_retryMs = std::min(m_retryMs * 2, 30000);
     });
-    m_socket->open(m_url);
 }
 
-void CollaborationClient::onMessage(const QString &text)
+void CollaborationClient::start()
 {
-    const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
-    const QString type = message.value(QStringLiteral("type")).toString();
-    if (type == QLatin1String("welcome")) {
-        m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{
-            {QStringLiteral("type"), QStringLiteral("subscribe")}, {QStringLiteral("twin_id"), m_twinId}})
-                                                        .toJson(QJsonDocument::Compact)));
-    } else if (type == QLatin1String("subscribed")) {
+    m_hub->open();
+}
+
+void CollaborationClient::onMessage(const QJsonObject &message, const QString &type)
+{
+    if (type == QLatin1String("subscribed")) {
         m_subscribed = true;
-        m_retryMs = 500;
+        m_hub->resetBackoff();
         emit subscribed();
     } else if (type == QLatin1String("presence_snapshot")) {
         QList<Member> members;
@@ -107,9 +68,7 @@ void CollaborationClient::onMessage(const QString &text)
                          QVector3D(float(position.at(0).toDouble()), float(position.at(1).toDouble()),
                                    float(position.at(2).toDouble())),
                          message.value(QStringLiteral("component")).toString());
-    } else if (type == QLatin1String("error")) {
-        qCWarning(lcCollaboration).noquote() << "hub:" << message.value(QStringLiteral("message")).toString();
-    } else if (type != QLatin1String("pong")) {
+    } else if (type != QLatin1String("error")) {
         emit event(message);
     }
 }
@@ -131,7 +90,7 @@ void CollaborationClient::flushCursor()
 {
     if (m_pendingCursor.isEmpty() || !m_subscribed)
         return;
-    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(m_pendingCursor).toJson(QJsonDocument::Compact)));
+    m_hub->send(m_pendingCursor);
     m_pendingCursor = {};
 }
 

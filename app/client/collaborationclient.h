@@ -6,21 +6,19 @@
 #include <QUrl>
 #include <QVector3D>
 
-class QWebSocket;
-
 namespace Laces::App {
 
-// The live side of one open twin: a WebSocket to the server's hub that authenticates with
-// the session's token (never in the URL), subscribes to the twin and turns the hub's
-// messages into signals. Cursor moves are sent at most every 50 ms (the latest wins). A
-// dropped connection is reopened with a growing delay.
+class HubSocket;
+
+// The live side of one open twin: a hub connection (HubSocket: authenticated, reopened
+// when dropped) that subscribes to the twin and turns the hub's messages into signals.
+// Cursor moves are sent at most every 50 ms (the latest wins).
 class CollaborationClient : public QObject
 {
     Q_OBJECT
 
 public:
     CollaborationClient(QUrl serverUrl, QByteArray token, QString twinId, QObject *parent = nullptr);
-    ~CollaborationClient() override;
 
     void start();
     bool isSubscribed() const { return m_subscribed; }
@@ -47,18 +45,12 @@ signals:
     void connectionLost();
 
 private:
-    void open();
-    void onMessage(const QString &text);
+    void onMessage(const QJsonObject &message, const QString &type);
     void flushCursor();
 
-    QUrl m_url;
-    QByteArray m_token;
+    HubSocket *m_hub;
     QString m_twinId;
-    QWebSocket *m_socket = nullptr;
-    QTimer m_reconnect;
-    int m_retryMs = 500;
     bool m_subscribed = false;
-    bool m_stopping = false;
     QJsonObject m_pendingCursor;
     QTimer m_cursorTimer;
 };
