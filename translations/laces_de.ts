@@ -394,6 +394,10 @@ Passwörter werden nie von der Kommandozeile übernommen.
         <source>Twins</source>
         <translation>Zwillinge</translation>
     </message>
+    <message>
+        <source>Telemetry</source>
+        <translation>Telemetrie</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::PropertiesPanel</name>
@@ -460,6 +464,96 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>Someone saved a newer version first. Your edits are kept: reopen the latest version to apply them again.</source>
         <translation>Jemand hat zuerst eine neuere Version gespeichert. Ihre Änderungen bleiben erhalten: Öffnen Sie die neueste Version, um sie erneut anzuwenden.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::TelemetryChartView</name>
+    <message>
+        <source>Wheel: zoom. Drag: pan. Double click: back to the chosen range.</source>
+        <translation>Mausrad: zoomen. Ziehen: verschieben. Doppelklick: zurück zum gewählten Zeitraum.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::TelemetryDashboard</name>
+    <message>
+        <source>Last 10 minutes</source>
+        <translation>Letzte 10 Minuten</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>every sample</source>
+        <translation>jeder Messwert</translation>
+    </message>
+    <message>
+        <source>1-minute buckets</source>
+        <translation>Minutenwerte</translation>
+    </message>
+    <message>
+        <source>1-hour buckets</source>
+        <translation>Stundenwerte</translation>
+    </message>
+    <message>
+        <source>1-day buckets</source>
+        <translation>Tageswerte</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <source>Follow the newest samples as they arrive</source>
+        <translation>Den neuesten Messwerten folgen, sobald sie eintreffen</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Machines</source>
+        <translation>Maschinen</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Messgrößen</translation>
+    </message>
+    <message>
+        <source>Export telemetry</source>
+        <translation>Telemetrie exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1 at %2, %3</source>
+        <translation>%1 in %2, %3</translation>
+    </message>
+    <message>
+        <source>%1 min–max</source>
+        <translation>%1 Min.–Max.</translation>
+    </message>
+    <message>
+        <source>%1 %2 %3</source>
+        <translation>%1 %2 %3</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
 </context>
 <context>

@@ -394,6 +394,10 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
         <source>Twins</source>
         <translation>Jumeaux</translation>
     </message>
+    <message>
+        <source>Telemetry</source>
+        <translation>Télémétrie</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::PropertiesPanel</name>
@@ -460,6 +464,96 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>Someone saved a newer version first. Your edits are kept: reopen the latest version to apply them again.</source>
         <translation>Quelqu’un a enregistré une version plus récente avant vous. Vos modifications sont conservées : rouvrez la dernière version pour les appliquer à nouveau.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::TelemetryChartView</name>
+    <message>
+        <source>Wheel: zoom. Drag: pan. Double click: back to the chosen range.</source>
+        <translation>Molette : zoom. Glisser : déplacer. Double-clic : retour à la période choisie.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::TelemetryDashboard</name>
+    <message>
+        <source>Last 10 minutes</source>
+        <translation>10 dernières minutes</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Dernière heure</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>24 dernières heures</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>7 derniers jours</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>30 derniers jours</translation>
+    </message>
+    <message>
+        <source>every sample</source>
+        <translation>chaque mesure</translation>
+    </message>
+    <message>
+        <source>1-minute buckets</source>
+        <translation>par minute</translation>
+    </message>
+    <message>
+        <source>1-hour buckets</source>
+        <translation>par heure</translation>
+    </message>
+    <message>
+        <source>1-day buckets</source>
+        <translation>par jour</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>En direct</translation>
+    </message>
+    <message>
+        <source>Follow the newest samples as they arrive</source>
+        <translation>Suivre les mesures les plus récentes dès leur arrivée</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Exporter en CSV…</translation>
+    </message>
+    <message>
+        <source>Machines</source>
+        <translation>Machines</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Grandeurs</translation>
+    </message>
+    <message>
+        <source>Export telemetry</source>
+        <translation>Exporter la télémétrie</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1 at %2, %3</source>
+        <translation>%1 à %2, %3</translation>
+    </message>
+    <message>
+        <source>%1 min–max</source>
+        <translation>%1 min–max</translation>
+    </message>
+    <message>
+        <source>%1 %2 %3</source>
+        <translation>%1 %2 %3</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Impossible d'écrire %1 : %2</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 #include "logindialog.h"
 #include "session.h"
+#include "telemetry/telemetrydashboard.h"
 #include "twinbrowser.h"
 #include "workspace/twinworkspace.h"
 #include "version.h"
@@ -23,6 +24,7 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
     , m_session(session)
     , m_localServer(localServer)
     , m_browser(new TwinBrowser(session, this))
+    , m_telemetry(new TelemetryDashboard(session, this))
     , m_tabs(new QTabWidget(this))
     , m_serverLabel(new QLabel(this))
     , m_userLabel(new QLabel(this))
@@ -33,13 +35,17 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
     m_tabs->setTabsClosable(true);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_browser, tr("Twins"));
+    m_tabs->addTab(m_telemetry, tr("Telemetry"));
     setCentralWidget(m_tabs);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        if (index > 0)
+        if (index > 1)
             delete m_tabs->widget(index);
     });
     connect(m_browser, &TwinBrowser::openRequested, this, &MainWindow::openTwin);
     m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
+    m_tabs->tabBar()->setTabButton(1, QTabBar::RightSide, nullptr);
+    connect(m_telemetry, &TelemetryDashboard::errorOccurred, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
     m_stateLabel->setObjectName(QStringLiteral("connectionState"));
     statusBar()->addWidget(m_serverLabel);
     statusBar()->addWidget(m_userLabel);
@@ -61,7 +67,7 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
 TwinWorkspace *MainWindow::openTwin(const QJsonObject &twin)
 {
     const QString id = twin.value(QStringLiteral("id")).toString();
-    for (int i = 1; i < m_tabs->count(); ++i) {
+    for (int i = 2; i < m_tabs->count(); ++i) {
         if (auto *existing = qobject_cast<TwinWorkspace *>(m_tabs->widget(i)); existing && existing->twinId() == id) {
             m_tabs->setCurrentIndex(i);
             return existing;
@@ -124,6 +130,7 @@ void MainWindow::logOut()
     }
     showSessionInfo();
     m_browser->reload();
+    m_telemetry->resetSession();
     show();
 }
 

@@ -8,10 +8,11 @@ namespace Laces::App {
 
 class LocalServer;
 class Session;
+class TelemetryDashboard;
 class TwinBrowser;
 class TwinWorkspace;
 
-// The workbench window: the twin browser, and a status bar with the server, the user,
+// The workbench window: the twin browser, the telemetry dashboard, and a status bar with the server, the user,
 // their role and the connection state.
 class MainWindow : public QMainWindow
 {
@@ -21,6 +22,7 @@ public:
     MainWindow(Session *session, LocalServer *localServer, QWidget *parent = nullptr);
 
     TwinBrowser *twinBrowser() const { return m_browser; }
+    TelemetryDashboard *telemetryDashboard() const { return m_telemetry; }
     // Opens (or brings forward) a twin in its own tab, at its latest version.
     TwinWorkspace *openTwin(const QJsonObject &twin);
     void showSessionInfo();
@@ -33,6 +35,7 @@ private:
     Session *m_session;
     LocalServer *m_localServer;
     TwinBrowser *m_browser;
+    TelemetryDashboard *m_telemetry;
     class QTabWidget *m_tabs;
     QLabel *m_serverLabel;
     QLabel *m_userLabel;

@@ -2,10 +2,19 @@
 #include "localserver.h"
 #include "mainwindow.h"
 #include "session.h"
+#include "telemetry/telemetrychartview.h"
+#include "telemetry/telemetrydashboard.h"
 #include "testserver.h"
 #include "twinbrowser.h"
 
+#include <QAreaSeries>
+#include <QComboBox>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
 #include <QLabel>
+#include <QLineSeries>
+#include <QTemporaryDir>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -25,6 +34,7 @@ private slots:
     void viewerBrowsesButCannotCreate();
     void adminCreatesTwin();
     void revokedSessionEndsDesktopSession();
+    void telemetryDashboardShowsHistoryAndLiveSeries();
 
 private:
     bool logIn(App::Session &session, const QString &user, const QString &password);
@@ -143,6 +153,107 @@ void tst_Desktop::revokedSessionEndsDesktopSession()
     session.client()->me(this, [](const QJsonObject &, const App::ApiError *) {});
     QVERIFY(expired.wait(10000));
     QCOMPARE(session.state(), App::Session::State::LoggedOut);
+}
+
+void tst_Desktop::telemetryDashboardShowsHistoryAndLiveSeries()
+{
+    // A pump with temperature limits and five minutes of history, one sample every 5 s.
+    const Tests::Reply created = m_server.requestJson(
+        "POST", QStringLiteral("/nodes"), m_adminToken,
+        {{QStringLiteral("name"), QStringLiteral("Dash pump")}, {QStringLiteral("type"), QStringLiteral("pump")},
+         {QStringLiteral("latitude"), 48.1}, {QStringLiteral("longitude"), 11.6},
+         {QStringLiteral("sensors"), QJsonArray{QJsonObject{{QStringLiteral("metric"), QStringLiteral("temperature_c")},
+                                                            {QStringLiteral("warn_above"), 80}, {QStringLiteral("max"), 100}}}}});
+    QCOMPARE(created.status, 201);
+    const QString node = created.json.value(QStringLiteral("id")).toString();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const auto sampleAt = [&](qint64 timeMs, int seq, double value) {
+        return QJsonObject{{QStringLiteral("node_id"), node},
+                           {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+                           {QStringLiteral("seq"), seq},
+                           {QStringLiteral("metrics"), QJsonObject{{QStringLiteral("temperature_c"), value}}}};
+    };
+    QJsonArray history;
+    for (int i = 0; i < 60; ++i)
+        history.append(sampleAt(now - 300000 + i * 5000, i + 1, 40.0 + i % 10));
+    QCOMPARE(m_server.requestJson("POST", QStringLiteral("/telemetry/batch"), m_adminToken,
+                                  {{QStringLiteral("boot_epoch"), 1}, {QStringLiteral("samples"), history}}).status, 200);
+
+    App::Session session;
+    QVERIFY(logIn(session, QStringLiteral("desk-viewer"), QStringLiteral("desk-viewer-pass")));
+    App::TelemetryDashboard dashboard(&session);
+    dashboard.resize(1000, 700);
+    QSignalSpy nodes(&dashboard, &App::TelemetryDashboard::nodesLoaded);
+    QSignalSpy loaded(&dashboard, &App::TelemetryDashboard::dataLoaded);
+    dashboard.show();
+    QVERIFY(nodes.wait(10000));
+    dashboard.findChild<QComboBox *>()->setCurrentIndex(0);  // the last 10 minutes
+    dashboard.setLive(true);
+    dashboard.setMetricChecked(QStringLiteral("temperature_c"), true);
+    dashboard.setNodeChecked(node, true);
+    QLineSeries *line = dashboard.lineFor(node, QStringLiteral("temperature_c"));
+    QVERIFY(line);
+    QTRY_COMPARE_WITH_TIMEOUT(line->count(), 60, 10000);
+    QCOMPARE(dashboard.bucket(), QStringLiteral("raw"));
+    QCOMPARE(line->at(59).y(), 49.0);
+    QCOMPARE(qint64(line->at(0).x()), now - 300000);
+    // The sensor's limits are drawn across the chart.
+    QList<double> limits;
+    for (QLineSeries *threshold : dashboard.thresholdsFor(QStringLiteral("temperature_c")))
+        limits.append(threshold->at(0).y());
+    std::sort(limits.begin(), limits.end());
+    QCOMPARE(limits, (QList<double>{80.0, 100.0}));
+
+    // Live: a new sample appears without asking, at its time and value.
+    int seq = 61;
+    QElapsedTimer timer;
+    timer.start();
+    while (line->count() == 60 && timer.elapsed() < 15000) {
+        QCOMPARE(m_server.requestJson("POST", QStringLiteral("/telemetry"), m_adminToken,
+                                      sampleAt(QDateTime::currentMSecsSinceEpoch(), seq++, 93.5)).status, 201);
+        QTest::qWait(300);
+    }
+    QVERIFY(line->count() > 60);
+    QCOMPARE(line->at(line->count() - 1).y(), 93.5);
+    QVERIFY(dashboard.isLive());
+
+    // Zooming out to three days switches to hourly buckets with a min/max band.
+    loaded.clear();
+    dashboard.setRange(now - 3 * 86400000LL, now + 60000);
+    QVERIFY(!dashboard.isLive());
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(dashboard.bucket(), QStringLiteral("1h"));
+    QVERIFY(line->count() >= 1 && line->count() <= 2);
+    QAreaSeries *band = dashboard.bandFor(node, QStringLiteral("temperature_c"));
+    QVERIFY(band->isVisible());
+    double highest = 0;
+    for (const QPointF &point : band->upperSeries()->points())
+        highest = std::max(highest, point.y());
+    QCOMPARE(highest, 93.5);
+
+    // The wheel zooms in around the pointer: a shorter range, fetched again.
+    auto *view = dashboard.findChild<App::TelemetryChartView *>();
+    QVERIFY(view);
+    const qint64 spanBefore = dashboard.rangeToMs() - dashboard.rangeFromMs();
+    const QPointF middle = view->chart()->plotArea().center();
+    QWheelEvent wheel(middle, view->mapToGlobal(middle.toPoint()), QPoint(), QPoint(0, 480), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view->viewport(), &wheel);
+    QVERIFY(dashboard.rangeToMs() - dashboard.rangeFromMs() < spanBefore / 2);
+
+    // The export holds what is shown.
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 2, 10000);
+    dashboard.setRange(now - 3 * 86400000LL, now + 60000);
+    QVERIFY(loaded.wait(10000));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("shown.csv"));
+    QVERIFY(dashboard.exportCsv(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> rows = file.readAll().trimmed().split('\n');
+    QCOMPARE(rows.first(), QByteArray("node_id,node,metric,bucket,time,value,min,max"));
+    QCOMPARE(rows.size() - 1, line->count());
+    QVERIFY(rows.at(1).startsWith(node.toLatin1() + ",\"Dash pump\",temperature_c,1h,"));
 }
 
 QTEST_MAIN(tst_Desktop)
