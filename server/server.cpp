@@ -247,7 +247,7 @@ void Server::registerRoutes()
     m_editsApi = std::make_unique<EditsApi>();
     m_nodesApi = std::make_unique<NodesApi>();
     m_partitions = std::make_unique<TelemetryPartitions>();
-    m_telemetryApi = std::make_unique<TelemetryApi>(m_config.telemetry, m_partitions.get());
+    m_telemetryApi = std::make_unique<TelemetryApi>(m_config.telemetry, m_partitions.get(), m_metrics.get());
     m_authApi->registerRoutes(m_router);
     m_usersApi->registerRoutes(m_router);
     m_twinsApi->registerRoutes(m_router);

@@ -49,6 +49,13 @@ void Metrics::setGaugeSource(std::function<int()> dbInUse, std::function<int()> 
     m_webSockets = std::move(webSockets);
 }
 
+void Metrics::countTelemetry(qint64 stored, qint64 duplicates)
+{
+    QMutexLocker locker(&m_mutex);
+    m_telemetryStored += quint64(stored);
+    m_telemetryDuplicates += quint64(duplicates);
+}
+
 QByteArray Metrics::exposition() const
 {
     QMutexLocker locker(&m_mutex);
@@ -58,6 +65,12 @@ QByteArray Metrics::exposition() const
     out += "# HELP process_start_time_seconds Start time of the process since the epoch.\n"
            "# TYPE process_start_time_seconds gauge\n";
     out += "process_start_time_seconds " + QByteArray::number(m_startedAtS) + "\n";
+    out += "# HELP laces_telemetry_samples_stored_total Telemetry samples stored.\n"
+           "# TYPE laces_telemetry_samples_stored_total counter\n"
+           "laces_telemetry_samples_stored_total " + QByteArray::number(m_telemetryStored) + "\n";
+    out += "# HELP laces_telemetry_samples_duplicate_total Telemetry samples not stored again (retries).\n"
+           "# TYPE laces_telemetry_samples_duplicate_total counter\n"
+           "laces_telemetry_samples_duplicate_total " + QByteArray::number(m_telemetryDuplicates) + "\n";
 
     out += "# HELP laces_http_request_duration_seconds Time from a request's last byte to its answer.\n"
            "# TYPE laces_http_request_duration_seconds histogram\n";

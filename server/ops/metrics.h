@@ -16,6 +16,8 @@ public:
     Metrics();
 
     void observeRequest(const QByteArray &method, const QString &route, int status, double seconds);
+    // Telemetry samples stored, and those refused as already stored (retries).
+    void countTelemetry(qint64 stored, qint64 duplicates);
 
     // Gauges read at scrape time.
     void setGaugeSource(std::function<int()> dbInUse, std::function<int()> dbIdle,
@@ -42,6 +44,8 @@ private:
     std::function<int()> m_httpConnections;
     std::function<int()> m_webSockets;
     qint64 m_startedAtS = 0;
+    quint64 m_telemetryStored = 0;
+    quint64 m_telemetryDuplicates = 0;
 };
 
 } // namespace Laces::Server

@@ -3,6 +3,7 @@
 #include "common/jsonutil.h"
 #include "db/pgconnection.h"
 #include "http/requestcontext.h"
+#include "ops/metrics.h"
 #include "samplebatch.h"
 #include "telemetrymaintenance.h"
 #include "telemetrymetrics.h"
@@ -85,9 +86,10 @@ QString autoBucket(qint64 rangeMs)
 
 } // namespace
 
-TelemetryApi::TelemetryApi(TelemetrySettings settings, TelemetryPartitions *partitions)
+TelemetryApi::TelemetryApi(TelemetrySettings settings, TelemetryPartitions *partitions, Metrics *metrics)
     : m_settings(settings)
     , m_partitions(partitions)
+    , m_metrics(metrics)
     , m_ingest(partitions)
 {
 }
@@ -148,6 +150,7 @@ HttpResponse TelemetryApi::store(RequestContext &context, Core::Result<SampleBat
     auto outcome = m_ingest.ingest(context.db(), context.principal(), *batch);
     if (!outcome)
         return HttpResponse::fromError(outcome.error());
+    m_metrics->countTelemetry(outcome->stored, outcome->duplicates);
     QJsonObject acked;
     for (const auto &[node, seq] : std::as_const(outcome->acked))
         acked.insert(node.toString(QUuid::WithoutBraces), double(seq));

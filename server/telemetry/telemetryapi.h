@@ -5,6 +5,8 @@
 
 namespace Laces::Server {
 
+class Metrics;
+
 // Telemetry in and out:
 //   POST /telemetry          one JSON sample                           (telemetry.ingest)
 //   POST /telemetry/batch    JSON {"boot_epoch", "samples"} or text/csv (telemetry.ingest)
@@ -16,7 +18,7 @@ namespace Laces::Server {
 class TelemetryApi
 {
 public:
-    TelemetryApi(TelemetrySettings settings, TelemetryPartitions *partitions);
+    TelemetryApi(TelemetrySettings settings, TelemetryPartitions *partitions, Metrics *metrics);
 
     void registerRoutes(Router &router);
 
@@ -35,6 +37,7 @@ private:
 
     TelemetrySettings m_settings;
     TelemetryPartitions *m_partitions;
+    Metrics *m_metrics;
     TelemetryIngest m_ingest;
 };
 

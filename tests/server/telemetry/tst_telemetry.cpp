@@ -305,6 +305,11 @@ void tst_Telemetry::retriedBatchesAreStoredOnce()
     QCOMPARE(scalar("SELECT count(*) FROM telemetry_data WHERE node_id = '" + node.toLatin1() + "'"), 202);
     const QJsonArray rpm = all.value(QStringLiteral("values")).toObject().value(QStringLiteral("rpm")).toArray();
     QCOMPARE(rpm.at(200).toDouble(), 1.0);  // seq 201's first sample
+    // Operators see the retries in the metrics.
+    const QByteArray metrics = m_server.request("GET", QStringLiteral("/metrics")).body;
+    const qsizetype at = metrics.indexOf("\nlaces_telemetry_samples_duplicate_total ");
+    QVERIFY(at >= 0);
+    QVERIFY(metrics.mid(at + 41, metrics.indexOf('\n', at + 1) - at - 41).toLongLong() >= 601);
 }
 
 void tst_Telemetry::badSampleStoresNothing()
