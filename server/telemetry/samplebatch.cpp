@@ -65,7 +65,13 @@ Error sampleError(const Where &where, const QString &message, const QString &fie
 class Builder
 {
 public:
-    Builder(SampleBatch &batch, const SampleBatch::Limits &limits) : m_batch(batch), m_limits(limits) {}
+    // `metricField` leads a metric's name in error fields: ".metrics." in JSON, "." in CSV.
+    Builder(SampleBatch &batch, const SampleBatch::Limits &limits, QString metricField)
+        : m_batch(batch)
+        , m_limits(limits)
+        , m_metricField(std::move(metricField))
+    {
+    }
 
     int nodeIndex(const QUuid &node)
     {
@@ -105,7 +111,7 @@ public:
         if (!std::isfinite(value))
             return sampleError(where, QStringLiteral("'%1' must be a finite number")
                                           .arg(QString::fromLatin1(TelemetryMetrics::all().at(metric).name)),
-                               QStringLiteral(".metrics.") + QString::fromLatin1(TelemetryMetrics::all().at(metric).name));
+                               m_metricField + QString::fromLatin1(TelemetryMetrics::all().at(metric).name));
         const int sample = m_batch.size() - 1;
         m_batch.present[sample] |= 1u << metric;
         m_batch.values[qsizetype(sample) * TelemetryMetrics::count() + metric] = value;
@@ -126,6 +132,7 @@ public:
 private:
     SampleBatch &m_batch;
     const SampleBatch::Limits &m_limits;
+    QString m_metricField;
     QUuid m_lastNode;
     int m_lastIndex = -1;
 };
@@ -295,7 +302,7 @@ Core::Result<SampleBatch> SampleBatch::fromJsonBatch(const QByteArray &body, con
         return Error{Error::Code::TooLarge, QStringLiteral("a batch holds at most %1 samples; this one has %2")
                                                 .arg(limits.maxSamples).arg(array.size()),
                      QStringLiteral("samples")};
-    Builder builder(batch, limits);
+    Builder builder(batch, limits, QStringLiteral(".metrics."));
     for (int i = 0; i < array.size(); ++i) {
         if (auto error = addJsonSample(builder, array.at(i), Where{"samples", i, true}))
             return *error;
@@ -315,7 +322,7 @@ Core::Result<SampleBatch> SampleBatch::fromJsonSample(const QByteArray &body, co
     batch.bootEpoch = *bootEpoch;
     object->remove(QStringLiteral("boot_epoch"));
     batch.single = true;
-    Builder builder(batch, limits);
+    Builder builder(batch, limits, QStringLiteral(".metrics."));
     if (auto error = addJsonSample(builder, *object, Where{"sample"}))
         return *error;
     return batch;
@@ -362,7 +369,7 @@ Core::Result<SampleBatch> SampleBatch::fromCsv(const QByteArray &body, qint64 bo
             return Error::invalid(QStringLiteral("line 1: the header must name node_id, time and seq"),
                                   QStringLiteral("line 1"));
     }
-    Builder builder(batch, limits);
+    Builder builder(batch, limits, QStringLiteral("."));
     QByteArrayView lastNodeText;
     int lastNode = -1;
     for (int lineNumber = 2; !rest.isEmpty(); ++lineNumber) {

@@ -398,9 +398,9 @@ void tst_Telemetry::csvBatches()
     QVERIFY(refusedAt("node_id,time,rpm\n", QStringLiteral("line 1")));
     QVERIFY(refusedAt("node_id,time,seq,rpm\n" + row + node.toLatin1() + ",later,100,1\n", QStringLiteral("line 3.time")));
     QVERIFY(refusedAt("node_id,time,seq,rpm\n" + row + node.toLatin1() + ',' + QByteArray::number(start) + ",100,nan\n",
-                      QStringLiteral("line 3.metrics.rpm")));
+                      QStringLiteral("line 3.rpm")));
     QVERIFY(refusedAt("node_id,time,seq,rpm\n" + row + node.toLatin1() + ',' + QByteArray::number(start) + ",100,inf\n",
-                      QStringLiteral("line 3.metrics.rpm")));
+                      QStringLiteral("line 3.rpm")));
     QVERIFY(refusedAt("node_id,time,seq,rpm\n" + row + "1,2\n", QStringLiteral("line 3")));
     QCOMPARE(m_server.request("POST", QStringLiteral("/telemetry/batch"), m_operator, "<xml/>", {{"Content-Type", "application/xml"}}).status, 415);
 }
