@@ -7,6 +7,7 @@
 #include "db/embeddedpostgres.h"
 #include "db/migrator.h"
 #include "demo/demodata.h"
+#include "demo/demotelemetry.h"
 #include "http/httpserver.h"
 #include "http/idempotency.h"
 #include "http/requestcontext.h"
@@ -176,6 +177,29 @@ Core::Status Server::start()
     connect(m_telemetryMaintenance, &QTimer::timeout, this, maintain);
     m_telemetryMaintenance->start(m_config.telemetryMaintenanceMs);
     maintain();
+    if (m_config.demo) {
+        m_demoIngest = std::make_unique<TelemetryIngest>(m_partitions.get());
+        m_demoTelemetry = std::make_unique<DemoTelemetry>(m_demoIngest.get());
+        m_demoTicker = new QTimer(this);
+        connect(m_demoTicker, &QTimer::timeout, this, [this] {
+            m_workers.start([this] {
+                if (auto connection = m_pool->acquire())
+                    m_demoTelemetry->tick(**connection, QDateTime::currentMSecsSinceEpoch());
+            });
+        });
+        m_workers.start([this] {
+            auto connection = m_pool->acquire();
+            if (!connection)
+                return;
+            if (auto started = m_demoTelemetry->start(**connection, QDateTime::currentMSecsSinceEpoch()); !started)
+                qCWarning(lcServer).noquote() << "demo telemetry:" << started.error().message;
+            else
+                QMetaObject::invokeMethod(m_demoTicker, [this] {
+                    if (!m_stopped)
+                        m_demoTicker->start(1000);
+                });
+        });
+    }
     m_http->setWebSocketHandler(&WebSocketHub::isWebSocketPath,
                                 [hub = m_hub](QTcpSocket *socket) { hub->takeOver(socket); });
     m_metrics->setGaugeSource([pool = m_pool.get()] { return pool->inUse(); },
@@ -204,6 +228,8 @@ void Server::stop()
         m_leaseSweep->stop();
     if (m_telemetryMaintenance)
         m_telemetryMaintenance->stop();
+    if (m_demoTicker)
+        m_demoTicker->stop();
     m_workers.waitForDone();
     m_metrics->setGaugeSource({}, {}, {}, {});
     delete m_hub;

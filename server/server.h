@@ -17,6 +17,8 @@ class AuthApi;
 class EventBus;
 class AuthService;
 class EditsApi;
+class DemoTelemetry;
+class TelemetryIngest;
 class NodesApi;
 class TelemetryApi;
 class TelemetryPartitions;
@@ -89,6 +91,9 @@ private:
     EventBus *m_bus = nullptr;
     QTimer *m_leaseSweep = nullptr;   // ends expired edit locks and announces them
     QTimer *m_telemetryMaintenance = nullptr;
+    std::unique_ptr<TelemetryIngest> m_demoIngest;
+    std::unique_ptr<DemoTelemetry> m_demoTelemetry;   // --demo: the demo fleet reports
+    QTimer *m_demoTicker = nullptr;
     QThreadPool m_workers;
     qint64 m_databaseStartMs = 0;
     qint64 m_totalStartMs = 0;

@@ -59,6 +59,7 @@ private slots:
     void retentionDropsOldData();
     void fleetSummaryShowsHealth();
     void liveTelemetryIsDownsampled();
+    void demoFleetReports();
 
 private:
     QString createNode(const QString &name, const QJsonArray &sensors = {});
@@ -644,6 +645,47 @@ void tst_Telemetry::liveTelemetryIsDownsampled()
     QVERIFY(received <= int(seconds * 10) + 1);
     QCOMPARE(last.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("rpm")).toDouble(), 60.0);
     QVERIFY(!last.value(QStringLiteral("metrics")).toObject().contains(QStringLiteral("torque_nm")));
+}
+
+void tst_Telemetry::demoFleetReports()
+{
+    Tests::TestServer demo;
+    QVERIFY2(demo.start([](Server::ServerConfig &config) { config.demo = true; }), qPrintable(demo.errorString()));
+    const QByteArray token = demo.login(QStringLiteral("viewer"), QStringLiteral("demo-viewer"));
+    QVERIFY(!token.isEmpty());
+    // Six hours of history at once, then a sample a second from every online node.
+    QString pump;
+    const auto reporting = [&] {
+        int count = 0;
+        const QJsonObject summary = demo.request("GET", QStringLiteral("/fleet/summary"), token).json;
+        for (const QJsonValue &value : summary.value(QStringLiteral("nodes")).toArray()) {
+            const QJsonObject node = value.toObject();
+            if (node.value(QStringLiteral("latest")).isObject())
+                ++count;
+            if (node.value(QStringLiteral("name")).toString() == QLatin1String("Cooling pump STU-02"))
+                pump = node.value(QStringLiteral("id")).toString();
+        }
+        return count;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(reporting(), 18, 15000);  // the online ones
+    const auto samplesOf = [&] {
+        return demo.request("GET", QStringLiteral("/telemetry/%1?bucket=1h&metrics=temperature_c&from=%2")
+                                       .arg(pump).arg(QDateTime::currentMSecsSinceEpoch() - 7 * 3600000LL), token)
+            .json.value(QStringLiteral("series")).toObject().value(QStringLiteral("temperature_c")).toObject();
+    };
+    QJsonObject hours = samplesOf();
+    qint64 before = 0;
+    for (const QJsonValue &count : hours.value(QStringLiteral("count")).toArray())
+        before += count.toInteger();
+    QVERIFY(before >= 6 * 360);
+    // The warming pump: the last hour's mean is above the first's.
+    const QJsonArray means = hours.value(QStringLiteral("mean")).toArray();
+    QVERIFY(means.last().toDouble() > means.first().toDouble() + 5);
+    QTest::qWait(2500);
+    qint64 after = 0;
+    for (const QJsonValue &count : samplesOf().value(QStringLiteral("count")).toArray())
+        after += count.toInteger();
+    QVERIFY(after >= before + 2);
 }
 
 QTEST_GUILESS_MAIN(tst_Telemetry)

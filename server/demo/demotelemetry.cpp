@@ -1,0 +1,109 @@
+#include "demotelemetry.h"
+
+#include "db/pgconnection.h"
+#include "http/requestcontext.h"
+#include "telemetry/samplebatch.h"
+#include "telemetry/telemetrymetrics.h"
+#include "telemetry/telemetrystore.h"
+
+#include <QRandomGenerator>
+
+#include <cmath>
+
+namespace Laces::Server {
+
+Core::Status DemoTelemetry::start(PgConnection &db, qint64 nowMs)
+{
+    QMutexLocker lock(&m_mutex);
+    auto rows = db.exec(
+        "SELECT n.organization_id, n.id, n.status, n.name, s.metric, s.min_value, s.max_value, s.warn_above, "
+        "       EXISTS (SELECT 1 FROM telemetry_data d WHERE d.node_id = n.id AND d.time > now() - interval '6 hours') "
+        "FROM machine_nodes n JOIN organizations o ON o.id = n.organization_id "
+        "JOIN node_sensors s ON s.node_id = n.id WHERE o.slug = 'demo' ORDER BY n.name, s.metric");
+    if (!rows)
+        return rows.error();
+    bool reported = false;
+    for (int row = 0; row < rows->rowCount(); ++row) {
+        m_organization = QUuid::fromString(rows->text(row, 0));
+        const QUuid id = QUuid::fromString(rows->text(row, 1));
+        if (m_nodes.isEmpty() || m_nodes.last().id != id) {
+            Node node;
+            node.id = id;
+            node.online = rows->text(row, 2) == QLatin1String("online");
+            node.warming = rows->text(row, 3) == QLatin1String("Cooling pump STU-02");
+            m_nodes.append(node);
+        }
+        const int metric = TelemetryMetrics::indexOf(rows->text(row, 4));
+        if (metric < 0)
+            continue;
+        const double min = rows->real(row, 5);
+        const double warn = rows->isNull(row, 7) ? rows->real(row, 6) : rows->real(row, 7);
+        const double nominal = min + (warn - min) * 0.7;
+        m_nodes.last().sensors.append({metric, nominal, (warn - nominal) * 0.3});
+        reported = reported || rows->boolean(row, 8);
+    }
+    m_bootEpoch = nowMs / 1000;
+    m_startedMs = nowMs;
+    if (reported || m_nodes.isEmpty())
+        return Core::Ok{};
+    return send(db, nowMs - 6 * 3600000LL, nowMs, 10000);
+}
+
+Core::Status DemoTelemetry::tick(PgConnection &db, qint64 nowMs)
+{
+    if (!m_mutex.tryLock())
+        return Core::Ok{};
+    const Core::Status sent = send(db, nowMs, nowMs + 1, 1000);
+    m_mutex.unlock();
+    return sent;
+}
+
+double DemoTelemetry::valueAt(const Node &node, const Sensor &sensor, qint64 timeMs) const
+{
+    // A slow swing (ten minutes), a slower one (two hours) and noise; two decimals.
+    const double phase = double(node.id.data1 % 1000) / 1000.0 * 2 * M_PI;
+    const double t = double(timeMs) / 1000.0;
+    double value = sensor.nominal + sensor.swing * (0.6 * std::sin(2 * M_PI * t / 600 + phase)
+                                                    + 0.4 * std::sin(2 * M_PI * t / 7200 + 2 * phase))
+                   + sensor.swing * 0.2 * (QRandomGenerator::global()->generateDouble() - 0.5);
+    if (node.warming && sensor.metric == TelemetryMetrics::indexOf(u"temperature_c"))
+        value += double(timeMs - (m_startedMs - 6 * 3600000LL)) / 3600000.0 * 2.5;  // +2.5 °C an hour
+    return std::round(value * 100) / 100;
+}
+
+Core::Status DemoTelemetry::send(PgConnection &db, qint64 fromMs, qint64 toMs, qint64 stepMs)
+{
+    SampleBatch batch;
+    batch.bootEpoch = m_bootEpoch;
+    const int metrics = TelemetryMetrics::count();
+    for (const Node &node : std::as_const(m_nodes)) {
+        if (!node.online)
+            continue;
+        const int index = int(batch.nodes.size());
+        batch.nodes.append(node.id);
+        for (qint64 time = fromMs; time < toMs; time += stepMs) {
+            batch.nodeOf.append(index);
+            batch.timesMs.append(time);
+            batch.seqs.append(++m_seqs[node.id]);
+            quint32 present = 0;
+            batch.values.resize(batch.values.size() + metrics, 0.0);
+            for (const Sensor &sensor : node.sensors) {
+                present |= 1u << sensor.metric;
+                batch.values[batch.values.size() - metrics + sensor.metric] = valueAt(node, sensor, time);
+            }
+            batch.present.append(present);
+        }
+    }
+    if (batch.nodes.isEmpty())
+        return Core::Ok{};
+    Principal demo;
+    demo.organizationId = m_organization;
+    demo.role = QStringLiteral("edge");
+    demo.permissions = {QStringLiteral("telemetry.ingest")};
+    auto stored = m_ingest->ingest(db, demo, batch);
+    if (!stored)
+        return stored.error();
+    return Core::Ok{};
+}
+
+} // namespace Laces::Server

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "result.h"
+
+#include <QHash>
+#include <QList>
+#include <QMutex>
+#include <QString>
+#include <QUuid>
+
+namespace Laces::Server {
+
+class PgConnection;
+class TelemetryIngest;
+
+// Synthetic telemetry for the demo fleet (--demo), so that dashboards and the fleet map
+// have something to show: every online demo node reports each of its sensors' metrics
+// once a second, around 70 % of the sensor's warning level with a slow swing and noise;
+// the cooling pump STU-02 runs ever warmer. On start the last six hours are filled in at
+// one sample every ten seconds, unless the nodes already reported in that time. It goes
+// through the real ingest, as an edge device would.
+class DemoTelemetry
+{
+public:
+    explicit DemoTelemetry(TelemetryIngest *ingest) : m_ingest(ingest) {}
+
+    // Finds the demo nodes and fills in their recent history.
+    Core::Status start(PgConnection &db, qint64 nowMs);
+    // One sample per online demo node, at nowMs (skipped while another tick runs).
+    Core::Status tick(PgConnection &db, qint64 nowMs);
+
+private:
+    struct Sensor
+    {
+        int metric;
+        double nominal;
+        double swing;
+    };
+    struct Node
+    {
+        QUuid id;
+        bool online = false;
+        bool warming = false;
+        QList<Sensor> sensors;
+    };
+
+    Core::Status send(PgConnection &db, qint64 fromMs, qint64 toMs, qint64 stepMs);
+    double valueAt(const Node &node, const Sensor &sensor, qint64 timeMs) const;
+
+    TelemetryIngest *m_ingest;
+    QUuid m_organization;
+    QList<Node> m_nodes;
+    qint64 m_bootEpoch = 0;
+    QHash<QUuid, qint64> m_seqs;  // each node counts from 1 in this boot epoch
+    qint64 m_startedMs = 0;
+    QMutex m_mutex;
+};
+
+} // namespace Laces::Server
