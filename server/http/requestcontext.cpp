@@ -32,6 +32,18 @@ Core::Result<int> RequestContext::intQuery(const QString &name, int fallback, in
     return value;
 }
 
+Core::Result<QString> RequestContext::searchPattern() const
+{
+    const QString search = m_request.query.queryItemValue(QStringLiteral("search"), QUrl::FullyDecoded).trimmed();
+    if (search.size() > 200)
+        return Error::invalid(QStringLiteral("'search' is too long"), QStringLiteral("search"));
+    QString pattern = search;
+    pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+        .replace(QLatin1Char('%'), QLatin1String("\\%"))
+        .replace(QLatin1Char('_'), QLatin1String("\\_"));
+    return pattern;
+}
+
 Core::Result<QJsonObject> RequestContext::jsonBody() const
 {
     const QByteArray contentType = m_request.header("content-type").toLower();
@@ -41,8 +53,13 @@ Core::Result<QJsonObject> RequestContext::jsonBody() const
                      QStringLiteral("body")};
     if (m_request.body.trimmed().isEmpty())
         return Error::invalid(QStringLiteral("a JSON object body is required"), QStringLiteral("body"));
+    return parseJsonObject(m_request.body);
+}
+
+Core::Result<QJsonObject> parseJsonObject(const QByteArray &bytes)
+{
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(m_request.body, &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError)
         return Error::invalid(QStringLiteral("the body is not valid JSON: %1 at offset %2")
                                   .arg(parseError.errorString())

@@ -55,6 +55,10 @@ public:
     // A query parameter that must be an integer from 1 to `max`; `fallback` when absent.
     Core::Result<int> intQuery(const QString &name, int fallback, int max) const;
 
+    // The 'search' query parameter as an ILIKE pattern that matches it literally ("50%"
+    // finds "50%"): empty when absent, a 400 when longer than 200 characters.
+    Core::Result<QString> searchPattern() const;
+
     // The body as a JSON object, or a 400-class error naming what is wrong with it.
     Core::Result<QJsonObject> jsonBody() const;
 
@@ -64,5 +68,8 @@ private:
     std::optional<Principal> m_principal;
     PgConnection *m_db = nullptr;
 };
+
+// Bytes that must hold one JSON object, or a 400 (field "body") saying what is wrong.
+Core::Result<QJsonObject> parseJsonObject(const QByteArray &bytes);
 
 } // namespace Laces::Server

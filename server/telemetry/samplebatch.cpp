@@ -1,10 +1,10 @@
 #include "samplebatch.h"
 
+#include "http/requestcontext.h"
 #include "telemetrymetrics.h"
 
 #include <QDateTime>
 #include <QJsonArray>
-#include <QJsonDocument>
 
 #include <charconv>
 #include <cmath>
@@ -179,19 +179,6 @@ std::optional<Error> addJsonSample(Builder &builder, const QJsonValue &value, co
     return std::nullopt;
 }
 
-Core::Result<QJsonObject> parseObject(const QByteArray &body)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return Error::invalid(QStringLiteral("the body is not valid JSON: %1 at offset %2")
-                                  .arg(parseError.errorString())
-                                  .arg(parseError.offset),
-                              QStringLiteral("body"));
-    if (!document.isObject())
-        return Error::invalid(QStringLiteral("the body must be a JSON object"), QStringLiteral("body"));
-    return document.object();
-}
 
 Core::Result<qint64> bootEpochOf(const QJsonValue &value)
 {
@@ -282,7 +269,7 @@ QString formatRfc3339Ms(qint64 ms)
 
 Core::Result<SampleBatch> SampleBatch::fromJsonBatch(const QByteArray &body, const Limits &limits)
 {
-    auto object = parseObject(body);
+    auto object = parseJsonObject(body);
     if (!object)
         return object.error();
     for (auto it = object->begin(); it != object->end(); ++it) {
@@ -312,7 +299,7 @@ Core::Result<SampleBatch> SampleBatch::fromJsonBatch(const QByteArray &body, con
 
 Core::Result<SampleBatch> SampleBatch::fromJsonSample(const QByteArray &body, const Limits &limits)
 {
-    auto object = parseObject(body);
+    auto object = parseJsonObject(body);
     if (!object)
         return object.error();
     SampleBatch batch;

@@ -77,22 +77,17 @@ HttpResponse TwinsApi::list(RequestContext &context)
     if (!order.isEmpty() && order != QLatin1String("asc") && order != QLatin1String("desc"))
         return HttpResponse::fromError(Error::invalid(QStringLiteral("'order' must be asc or desc"),
                                                       QStringLiteral("order")));
-    const QString search = query.queryItemValue(QStringLiteral("search"), QUrl::FullyDecoded).trimmed();
-    if (search.size() > 200)
-        return HttpResponse::fromError(Error::invalid(QStringLiteral("'search' is too long"), QStringLiteral("search")));
+    const auto pattern = context.searchPattern();
+    if (!pattern)
+        return HttpResponse::fromError(pattern.error());
 
     const QByteArray orderBy = sortColumns.value(sort.isEmpty() ? QStringLiteral("name") : sort)
                                + (order == QLatin1String("desc") ? " DESC" : " ASC") + ", t.id";
-    // ILIKE with the pattern characters escaped, so "50%" searches for "50%".
-    QString pattern = search;
-    pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
-        .replace(QLatin1Char('%'), QLatin1String("\\%"))
-        .replace(QLatin1Char('_'), QLatin1String("\\_"));
     auto rows = context.db().exec(
         "SELECT " + QByteArray(twinJsonSql()) + ", count(*) OVER () FROM digital_twins t "
         "WHERE t.organization_id = $1 AND ($2 = '' OR t.name ILIKE '%' || $2 || '%') "
         "ORDER BY " + orderBy + " LIMIT $3 OFFSET $4",
-        {uuidParam(context.principal().organizationId), pgParam(pattern), pgParam(qint64(*perPage)),
+        {uuidParam(context.principal().organizationId), pgParam(*pattern), pgParam(qint64(*perPage)),
          pgParam(qint64(*page - 1) * *perPage)});
     if (!rows)
         return HttpResponse::fromError(rows.error());
@@ -101,7 +96,7 @@ HttpResponse TwinsApi::list(RequestContext &context)
         auto counted = context.db().exec(
             "SELECT count(*) FROM digital_twins t WHERE t.organization_id = $1 "
             "AND ($2 = '' OR t.name ILIKE '%' || $2 || '%')",
-            {uuidParam(context.principal().organizationId), pgParam(pattern)});
+            {uuidParam(context.principal().organizationId), pgParam(*pattern)});
         if (!counted)
             return HttpResponse::fromError(counted.error());
         total = counted->integer(0, 0);
