@@ -134,6 +134,28 @@ Core::Result<std::optional<QList<Sensor>>> checkNode(const QJsonObject &body)
     return std::optional<QList<Sensor>>(sensors);
 }
 
+// A node body, checked: its fields, and its sensors when it gives them.
+struct NodeInput
+{
+    QJsonObject body;
+    std::optional<QList<Sensor>> sensors;
+};
+
+Core::Result<NodeInput> readNode(const RequestContext &context, bool creating)
+{
+    auto body = context.jsonBody();
+    if (!body)
+        return body.error();
+    if (auto valid = validateObject(*body, nodeFields(creating)); !valid)
+        return valid.error();
+    if (!creating && body->isEmpty())
+        return Error::invalid(QStringLiteral("nothing to change"), QStringLiteral("body"));
+    auto sensors = checkNode(*body);
+    if (!sensors)
+        return sensors.error();
+    return NodeInput{*body, *sensors};
+}
+
 Core::Status replaceSensors(PgConnection &db, const QString &nodeId, const QList<Sensor> &sensors)
 {
     if (auto cleared = db.exec("DELETE FROM node_sensors WHERE node_id = $1", {pgParam(nodeId)}); !cleared)
@@ -174,6 +196,26 @@ Core::Result<QJsonObject> nodeById(PgConnection &db, const QString &id, const QU
     if (row->rowCount() == 0)
         return Error::notFound(QStringLiteral("no such node"));
     return jsonObjectAt(*row, 0);
+}
+
+// After a node's row is written: its sensors, the audit entry, COMMIT; the node as it is now.
+Core::Result<QJsonObject> finishNodeWrite(PgConnection &db, Transaction &transaction, const RequestContext &context,
+                                          const QString &id, const NodeInput &input, const QString &action)
+{
+    if (input.sensors) {
+        if (auto replaced = replaceSensors(db, id, *input.sensors); !replaced)
+            return replaced.error();
+    }
+    auto node = nodeById(db, id, context.principal().organizationId);
+    if (!node)
+        return node.error();
+    if (auto audited = recordAudit(db, context, action, QStringLiteral("node"), id,
+                                   {{QStringLiteral("fields"), QJsonArray::fromStringList(input.body.keys())}});
+        !audited)
+        return audited.error();
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return node;
 }
 
 const char *kKeyJson = "json_build_object('id', k.id, 'name', k.name, 'prefix', k.prefix, 'node_id', k.node_id, "
@@ -220,18 +262,14 @@ HttpResponse NodesApi::list(RequestContext &context)
     const QString twin = query.queryItemValue(QStringLiteral("twin_id"));
     if (!twin.isEmpty() && QUuid::fromString(twin).isNull())
         return HttpResponse::fromError(Error::invalid(QStringLiteral("'twin_id' must be a UUID"), QStringLiteral("twin_id")));
-    const QString search = query.queryItemValue(QStringLiteral("search"), QUrl::FullyDecoded).trimmed();
-    if (search.size() > 200)
-        return HttpResponse::fromError(Error::invalid(QStringLiteral("'search' is too long"), QStringLiteral("search")));
-    QString pattern = search;
-    pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
-        .replace(QLatin1Char('%'), QLatin1String("\\%"))
-        .replace(QLatin1Char('_'), QLatin1String("\\_"));
+    const auto pattern = context.searchPattern();
+    if (!pattern)
+        return HttpResponse::fromError(pattern.error());
     auto rows = context.db().exec(
         "SELECT " + QByteArray(nodeJsonSql()) + ", count(*) OVER () FROM machine_nodes n "
         "WHERE n.organization_id = $1 AND ($2 = '' OR n.name ILIKE '%' || $2 || '%' OR n.site ILIKE '%' || $2 || '%') "
         "AND ($3::uuid IS NULL OR n.twin_id = $3) ORDER BY lower(n.name), n.id LIMIT $4 OFFSET $5",
-        {uuidParam(context.principal().organizationId), pgParam(pattern), twin.isEmpty() ? pgNull() : pgParam(twin),
+        {uuidParam(context.principal().organizationId), pgParam(*pattern), twin.isEmpty() ? pgNull() : pgParam(twin),
          pgParam(qint64(*perPage)), pgParam(qint64(*page - 1) * *perPage)});
     if (!rows)
         return HttpResponse::fromError(rows.error());
@@ -243,45 +281,33 @@ HttpResponse NodesApi::list(RequestContext &context)
 
 HttpResponse NodesApi::create(RequestContext &context)
 {
-    auto body = context.jsonBody();
-    if (!body)
-        return HttpResponse::fromError(body.error());
-    if (auto valid = validateObject(*body, nodeFields(true)); !valid)
-        return HttpResponse::fromError(valid.error());
-    auto sensors = checkNode(*body);
-    if (!sensors)
-        return HttpResponse::fromError(sensors.error());
+    auto input = readNode(context, true);
+    if (!input)
+        return HttpResponse::fromError(input.error());
+    const QJsonObject &body = input->body;
     PgConnection &db = context.db();
     Transaction transaction(db);
-    if (auto ok = checkTwin(db, *body, context.principal().organizationId); !ok)
+    if (auto ok = checkTwin(db, body, context.principal().organizationId); !ok)
         return HttpResponse::fromError(ok.error());
-    const QJsonValue twin = body->value(QStringLiteral("twin_id"));
+    const QJsonValue twin = body.value(QStringLiteral("twin_id"));
     auto created = db.exec(
         "INSERT INTO machine_nodes (organization_id, name, node_type, latitude, longitude, site, status, twin_id, "
         "properties) VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, 'offline'), $8, $9::jsonb) RETURNING id",
         {uuidParam(context.principal().organizationId),
-         pgParam(body->value(QStringLiteral("name")).toString().trimmed()),
-         pgParam(body->value(QStringLiteral("type")).toString().trimmed()),
-         realParam(body->value(QStringLiteral("latitude")).toDouble()),
-         realParam(body->value(QStringLiteral("longitude")).toDouble()),
-         pgParam(body->value(QStringLiteral("site")).toString().trimmed()),
-         body->contains(QStringLiteral("status")) ? pgParam(body->value(QStringLiteral("status")).toString()) : pgNull(),
+         pgParam(body.value(QStringLiteral("name")).toString().trimmed()),
+         pgParam(body.value(QStringLiteral("type")).toString().trimmed()),
+         realParam(body.value(QStringLiteral("latitude")).toDouble()),
+         realParam(body.value(QStringLiteral("longitude")).toDouble()),
+         pgParam(body.value(QStringLiteral("site")).toString().trimmed()),
+         body.contains(QStringLiteral("status")) ? pgParam(body.value(QStringLiteral("status")).toString()) : pgNull(),
          twin.isString() ? pgParam(twin.toString()) : pgNull(),
-         jsonParam(body->value(QStringLiteral("properties")).toObject())});
+         jsonParam(body.value(QStringLiteral("properties")).toObject())});
     if (!created)
         return HttpResponse::fromError(created.error().code == Error::Code::Conflict ? nameTaken() : created.error());
     const QString id = created->text(0, 0);
-    if (*sensors) {
-        if (auto replaced = replaceSensors(db, id, **sensors); !replaced)
-            return HttpResponse::fromError(replaced.error());
-    }
-    auto node = nodeById(db, id, context.principal().organizationId);
+    auto node = finishNodeWrite(db, transaction, context, id, *input, QStringLiteral("node.create"));
     if (!node)
         return HttpResponse::fromError(node.error());
-    if (auto audited = recordAudit(db, context, QStringLiteral("node.create"), QStringLiteral("node"), id); !audited)
-        return HttpResponse::fromError(audited.error());
-    if (auto committed = transaction.commit(); !committed)
-        return HttpResponse::fromError(committed.error());
     HttpResponse response = HttpResponse::json(201, *node);
     response.setHeader("Location", "/nodes/" + id.toLatin1());
     return response;
@@ -297,25 +323,19 @@ HttpResponse NodesApi::get(RequestContext &context)
 
 HttpResponse NodesApi::update(RequestContext &context)
 {
-    auto body = context.jsonBody();
-    if (!body)
-        return HttpResponse::fromError(body.error());
-    if (auto valid = validateObject(*body, nodeFields(false)); !valid)
-        return HttpResponse::fromError(valid.error());
-    if (body->isEmpty())
-        return HttpResponse::fromError(Error::invalid(QStringLiteral("nothing to change"), QStringLiteral("body")));
-    auto sensors = checkNode(*body);
-    if (!sensors)
-        return HttpResponse::fromError(sensors.error());
+    auto input = readNode(context, false);
+    if (!input)
+        return HttpResponse::fromError(input.error());
+    const QJsonObject &body = input->body;
     PgConnection &db = context.db();
     Transaction transaction(db);
-    if (auto ok = checkTwin(db, *body, context.principal().organizationId); !ok)
+    if (auto ok = checkTwin(db, body, context.principal().organizationId); !ok)
         return HttpResponse::fromError(ok.error());
     const auto text = [&](const QString &field) {
-        return body->contains(field) ? pgParam(body->value(field).toString().trimmed()) : pgNull();
+        return body.contains(field) ? pgParam(body.value(field).toString().trimmed()) : pgNull();
     };
     const auto number = [&](const QString &field) {
-        return body->contains(field) ? realParam(body->value(field).toDouble()) : pgNull();
+        return body.contains(field) ? realParam(body.value(field).toDouble()) : pgNull();
     };
     const QString id = context.param(QStringLiteral("id"));
     auto updated = db.exec(
@@ -327,28 +347,18 @@ HttpResponse NodesApi::update(RequestContext &context)
         {pgParam(id), uuidParam(context.principal().organizationId), text(QStringLiteral("name")),
          text(QStringLiteral("type")), number(QStringLiteral("latitude")), number(QStringLiteral("longitude")),
          text(QStringLiteral("site")), text(QStringLiteral("status")),
-         body->contains(QStringLiteral("twin_id")) ? QByteArray("true") : QByteArray("false"),
-         body->value(QStringLiteral("twin_id")).isString() ? pgParam(body->value(QStringLiteral("twin_id")).toString())
-                                                           : pgNull(),
-         body->contains(QStringLiteral("properties")) ? jsonParam(body->value(QStringLiteral("properties")).toObject())
-                                                      : pgNull()});
+         body.contains(QStringLiteral("twin_id")) ? QByteArray("true") : QByteArray("false"),
+         body.value(QStringLiteral("twin_id")).isString() ? pgParam(body.value(QStringLiteral("twin_id")).toString())
+                                                          : pgNull(),
+         body.contains(QStringLiteral("properties")) ? jsonParam(body.value(QStringLiteral("properties")).toObject())
+                                                     : pgNull()});
     if (!updated)
         return HttpResponse::fromError(updated.error().code == Error::Code::Conflict ? nameTaken() : updated.error());
     if (updated->rowCount() == 0)
         return HttpResponse::fromError(Error::notFound(QStringLiteral("no such node")));
-    if (*sensors) {
-        if (auto replaced = replaceSensors(db, id, **sensors); !replaced)
-            return HttpResponse::fromError(replaced.error());
-    }
-    auto node = nodeById(db, id, context.principal().organizationId);
+    auto node = finishNodeWrite(db, transaction, context, id, *input, QStringLiteral("node.update"));
     if (!node)
         return HttpResponse::fromError(node.error());
-    if (auto audited = recordAudit(db, context, QStringLiteral("node.update"), QStringLiteral("node"), id,
-                                   {{QStringLiteral("fields"), QJsonArray::fromStringList(body->keys())}});
-        !audited)
-        return HttpResponse::fromError(audited.error());
-    if (auto committed = transaction.commit(); !committed)
-        return HttpResponse::fromError(committed.error());
     return HttpResponse::json(200, *node);
 }
 
