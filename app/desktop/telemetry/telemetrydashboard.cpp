@@ -71,6 +71,25 @@ QString bucketText(const QString &bucket)
     return {};
 }
 
+// The lists hold checkable items whose kIdRole is a node id or a metric name.
+void setItemChecked(QListWidget *list, const QString &id, bool checked)
+{
+    for (int i = 0; i < list->count(); ++i) {
+        if (list->item(i)->data(kIdRole).toString() == id)
+            list->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+QStringList checkedIds(const QListWidget *list)
+{
+    QStringList ids;
+    for (int i = 0; i < list->count(); ++i) {
+        if (list->item(i)->checkState() == Qt::Checked)
+            ids.append(list->item(i)->data(kIdRole).toString());
+    }
+    return ids;
+}
+
 QList<QPointF> pointsOf(const QList<qint64> &times, const QList<double> &values)
 {
     QList<QPointF> points;
@@ -245,38 +264,22 @@ void TelemetryDashboard::reloadNodes()
 
 void TelemetryDashboard::setNodeChecked(const QString &nodeId, bool checked)
 {
-    for (int i = 0; i < m_nodeList->count(); ++i) {
-        if (m_nodeList->item(i)->data(kIdRole).toString() == nodeId)
-            m_nodeList->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
-    }
+    setItemChecked(m_nodeList, nodeId, checked);
 }
 
 void TelemetryDashboard::setMetricChecked(const QString &metric, bool checked)
 {
-    for (int i = 0; i < m_metricList->count(); ++i) {
-        if (m_metricList->item(i)->data(kIdRole).toString() == metric)
-            m_metricList->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
-    }
+    setItemChecked(m_metricList, metric, checked);
 }
 
 QStringList TelemetryDashboard::checkedNodes() const
 {
-    QStringList nodes;
-    for (int i = 0; i < m_nodeList->count(); ++i) {
-        if (m_nodeList->item(i)->checkState() == Qt::Checked)
-            nodes.append(m_nodeList->item(i)->data(kIdRole).toString());
-    }
-    return nodes;
+    return checkedIds(m_nodeList);
 }
 
 QStringList TelemetryDashboard::checkedMetrics() const
 {
-    QStringList metrics;
-    for (int i = 0; i < m_metricList->count(); ++i) {
-        if (m_metricList->item(i)->checkState() == Qt::Checked)
-            metrics.append(m_metricList->item(i)->data(kIdRole).toString());
-    }
-    return metrics;
+    return checkedIds(m_metricList);
 }
 
 QString TelemetryDashboard::nodeName(const QString &nodeId) const
