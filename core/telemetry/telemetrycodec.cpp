@@ -15,6 +15,7 @@ namespace {
 
 constexpr quint8 kTimestampTag = 0x54;  // 'T'
 constexpr qint64 kMaxCount = 100'000'000;
+constexpr qsizetype kFrame = 256;  // decimal values per independently packed frame
 
 std::uint64_t bitsOf(double value)
 {
@@ -225,21 +226,34 @@ std::optional<QByteArray> encodeDecimal(const QList<double> &values)
     for (double value : values)
         integers.append(qint64(std::nearbyint(value * kPow10[*exponent])));
     out.writeVarint(zigzag(integers.first()));
-    if (values.size() == 1)
-        return out.bytes();
-    // Deltas, as offsets from their minimum, in the fewest bits that hold them all.
-    qint64 minimum = std::numeric_limits<qint64>::max();
-    qint64 maximum = std::numeric_limits<qint64>::min();
-    for (qsizetype i = 1; i < integers.size(); ++i) {
-        const qint64 delta = integers[i] - integers[i - 1];
-        minimum = std::min(minimum, delta);
-        maximum = std::max(maximum, delta);
+    // The rest in frames of kFrame, each packed on its own (so a burst of noise widens
+    // only its frame), either as values or as deltas from the previous value, whichever
+    // needs fewer bits, offset from the frame's minimum.
+    for (qsizetype start = 1; start < integers.size(); start += kFrame) {
+        const qsizetype end = std::min(integers.size(), start + kFrame);
+        const auto rangeOf = [&](bool deltas) {
+            qint64 minimum = std::numeric_limits<qint64>::max();
+            qint64 maximum = std::numeric_limits<qint64>::min();
+            for (qsizetype i = start; i < end; ++i) {
+                const qint64 entry = deltas ? integers[i] - integers[i - 1] : integers[i];
+                minimum = std::min(minimum, entry);
+                maximum = std::max(maximum, entry);
+            }
+            return std::pair(minimum, bitWidth(std::uint64_t(maximum) - std::uint64_t(minimum)));
+        };
+        const auto [valueBase, valueWidth] = rangeOf(false);
+        const auto [deltaBase, deltaWidth] = rangeOf(true);
+        const bool deltas = deltaWidth < valueWidth;
+        const qint64 base = deltas ? deltaBase : valueBase;
+        const int width = deltas ? deltaWidth : valueWidth;
+        out.writeBit(deltas);
+        out.writeVarint(zigzag(base));
+        out.write(std::uint64_t(width), 7);
+        for (qsizetype i = start; i < end; ++i) {
+            const qint64 entry = deltas ? integers[i] - integers[i - 1] : integers[i];
+            out.write(std::uint64_t(entry) - std::uint64_t(base), width);
+        }
     }
-    const int width = bitWidth(std::uint64_t(maximum) - std::uint64_t(minimum));
-    out.writeVarint(zigzag(minimum));
-    out.write(std::uint64_t(width), 7);
-    for (qsizetype i = 1; i < integers.size(); ++i)
-        out.write(std::uint64_t(integers[i] - integers[i - 1]) - std::uint64_t(minimum), width);
     return out.bytes();
 }
 
@@ -254,17 +268,23 @@ std::optional<QList<double>> decodeDecimal(BitReader &in, std::uint64_t count)
     if (exponent > kMaxExponent)
         return std::nullopt;
     qint64 integer = unzigzag(in.readVarint());
+    // Every frame takes at least 9 bits: a count beyond the bytes is not ours.
+    if (in.failed() || (count - 1) / kFrame > std::uint64_t(in.bitsLeft() / 9))
+        return std::nullopt;
     result.reserve(qsizetype(count));
     result.append(double(integer) / kPow10[exponent]);
-    if (count == 1)
-        return in.failed() ? std::nullopt : std::optional(result);
-    const qint64 minimum = unzigzag(in.readVarint());
-    const int width = int(in.read(7));
-    if (in.failed() || width > 64 || (width > 0 && (count - 1) > std::uint64_t(in.bitsLeft() / width)))
-        return std::nullopt;
-    for (std::uint64_t i = 1; i < count; ++i) {
-        integer = qint64(std::uint64_t(integer) + in.read(width) + std::uint64_t(minimum));
-        result.append(double(integer) / kPow10[exponent]);
+    for (std::uint64_t start = 1; start < count; start += kFrame) {
+        const std::uint64_t end = std::min<std::uint64_t>(count, start + kFrame);
+        const bool deltas = in.readBit();
+        const std::uint64_t base = std::uint64_t(unzigzag(in.readVarint()));
+        const int width = int(in.read(7));
+        if (in.failed() || width > 64 || (width > 0 && end - start > std::uint64_t(in.bitsLeft() / width)))
+            return std::nullopt;
+        for (std::uint64_t i = start; i < end; ++i) {
+            const std::uint64_t entry = in.read(width) + base;
+            integer = deltas ? qint64(std::uint64_t(integer) + entry) : qint64(entry);
+            result.append(double(integer) / kPow10[exponent]);
+        }
     }
     if (in.failed())
         return std::nullopt;

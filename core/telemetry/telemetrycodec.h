@@ -11,7 +11,8 @@
 //  - values (doubles), whichever of two codings is smaller for the block:
 //     Gorilla: each value XORed with the previous, leading/trailing zero runs elided;
 //     Decimal (as ALP does): when every value is an exact decimal with at most 15
-//       fraction digits, the scaled integers' deltas, frame-of-reference bit-packed.
+//       fraction digits, the scaled integers frame-of-reference bit-packed in frames of
+//       256, each frame as values or as deltas, whichever takes fewer bits.
 // Decoding returns exactly the encoded bits (NaN payloads and -0.0 included), or nothing
 // for bytes that are not a block this code wrote.
 namespace Laces::Core::TelemetryCodec {

@@ -93,6 +93,18 @@ void tst_TelemetryCodec::valuesRoundTrip_data()
                                                 std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max(),
                                                 -1.0, 1.0};
     QTest::newRow("decimals") << QList<double>{0.1, 0.2, 0.30000000000000004, 12.5, -7.25, 0.001};
+    // Frames of 256: a quiet stretch, a burst across a frame boundary, a ramp, extremes.
+    QList<double> burst;
+    for (int i = 0; i < 1500; ++i) {
+        double value = 20.5 + (i % 3) * 0.25;
+        if (i >= 200 && i < 300)
+            value = -9000.75 + i * 37.5;
+        if (i >= 700 && i < 1100)
+            value = 1000.0 + i;
+        burst.append(value);
+    }
+    burst.append({4.5e15, -4.5e15, 0.0});
+    QTest::newRow("decimal frames") << burst;
 }
 
 void tst_TelemetryCodec::valuesRoundTrip()
