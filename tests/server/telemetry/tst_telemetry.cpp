@@ -8,6 +8,8 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
@@ -51,6 +53,7 @@ private slots:
     void nodesAreManagedAndChecked();
     void apiKeysIngestForTheirNodeOnly();
     void retriedBatchesAreStoredOnce();
+    void concurrentRetriesAndRestartStoreOnce();
     void badSampleStoresNothing();
     void csvBatches();
     void partitionsAcrossDayBoundaryAndDefault();
@@ -311,6 +314,55 @@ void tst_Telemetry::retriedBatchesAreStoredOnce()
     const qsizetype at = metrics.indexOf("\nlaces_telemetry_samples_duplicate_total ");
     QVERIFY(at >= 0);
     QVERIFY(metrics.mid(at + 41, metrics.indexOf('\n', at + 1) - at - 41).toLongLong() >= 601);
+}
+
+void tst_Telemetry::concurrentRetriesAndRestartStoreOnce()
+{
+    // Two nodes in one batch, five copies of it in flight at once (overlapping halves too).
+    const QString a = createNode(QStringLiteral("Burst pump A"));
+    const QString b = createNode(QStringLiteral("Burst pump B"));
+    const qint64 start = QDateTime::currentMSecsSinceEpoch() - 300000;
+    QJsonArray samples;
+    for (int seq = 1; seq <= 150; ++seq) {
+        samples.append(sample(a, start + seq * 1000, seq, {{QStringLiteral("rpm"), double(seq)}}));
+        samples.append(sample(b, start + seq * 1000, seq, {{QStringLiteral("rpm"), double(-seq)}}));
+    }
+    QJsonArray firstHalf, secondHalf;
+    for (int i = 0; i < samples.size(); ++i)
+        (i < 200 ? firstHalf : secondHalf).append(samples.at(i));
+    const QList<QJsonArray> bodies{samples, secondHalf, samples, firstHalf, samples};
+    QNetworkAccessManager network;
+    QList<QNetworkReply *> replies;
+    for (const QJsonArray &body : bodies) {
+        QNetworkRequest request(QUrl(m_server.url().toString() + QStringLiteral("/telemetry/batch")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setRawHeader("Authorization", "Bearer " + m_operator);
+        replies.append(network.post(request, QJsonDocument(batch(body, 4)).toJson(QJsonDocument::Compact)));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(replies.begin(), replies.end(), [](QNetworkReply *r) { return r->isFinished(); }),
+                             30000);
+    qint64 stored = 0, duplicates = 0;
+    for (QNetworkReply *reply : std::as_const(replies)) {
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+        stored += answer.value(QStringLiteral("stored")).toInteger();
+        duplicates += answer.value(QStringLiteral("duplicates")).toInteger();
+        reply->deleteLater();
+    }
+    QCOMPARE(stored, 300);
+    QCOMPARE(duplicates, 300 * 3 + 200 + 100 - 300);  // everything posted, less what was stored
+    const QByteArray nodes = "'" + a.toLatin1() + "', '" + b.toLatin1() + "'";
+    QCOMPARE(scalar("SELECT count(*) FROM telemetry_data WHERE node_id IN (" + nodes + ")"), 300);
+    QCOMPARE(scalar("SELECT sum(count) FROM telemetry_rollup_1m WHERE node_id IN (" + nodes + ")"), 300);
+
+    // What is stored survives a restart: a retry afterwards stores nothing.
+    QVERIFY(m_server.restart());
+    m_db = std::make_unique<Server::PgConnection>(m_server.server().conninfo());
+    QVERIFY(m_db->open());
+    const Reply again = post(batch(samples, 4));
+    QCOMPARE(again.json.value(QStringLiteral("stored")).toInt(), 0);
+    QCOMPARE(again.json.value(QStringLiteral("acked")).toObject().value(a).toInt(), 150);
+    QCOMPARE(again.json.value(QStringLiteral("acked")).toObject().value(b).toInt(), 150);
 }
 
 void tst_Telemetry::badSampleStoresNothing()
