@@ -132,14 +132,26 @@ void ApiClient::downloadToFile(const QString &pathAndQuery, const QString &fileP
 void ApiClient::send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
                      QObject *context, JsonCallback callback, const Headers &headers)
 {
+    Headers all = headers;
+    if (body)
+        all.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    sendRequest(method, pathAndQuery, body ? QJsonDocument(*body).toJson(QJsonDocument::Compact) : QByteArray(), all,
+                context, std::move(callback));
+}
+
+void ApiClient::sendBytes(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
+                          const QByteArray &contentType, QObject *context, JsonCallback callback)
+{
+    sendRequest(method, pathAndQuery, body, {{QByteArrayLiteral("Content-Type"), contentType}}, context,
+                std::move(callback));
+}
+
+void ApiClient::sendRequest(const QByteArray &method, const QString &pathAndQuery, const QByteArray &payload,
+                            const Headers &headers, QObject *context, JsonCallback callback)
+{
     QNetworkRequest request = requestFor(pathAndQuery);
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
-    QByteArray payload;
-    if (body) {
-        payload = QJsonDocument(*body).toJson(QJsonDocument::Compact);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    }
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, payload);
     const bool authenticated = !m_token.isEmpty();
     QPointer<QObject> guard(context);

@@ -51,6 +51,9 @@ public:
     using Headers = QList<QPair<QByteArray, QByteArray>>;
     void send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
               QObject *context, JsonCallback callback, const Headers &headers = {});
+    // A body that is not JSON (e.g. CSV telemetry), with its content type.
+    void sendBytes(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
+                   const QByteArray &contentType, QObject *context, JsonCallback callback);
 
 signals:
     // The server answered 401 to an authenticated call: the session has ended.
@@ -58,6 +61,8 @@ signals:
 
 private:
     QNetworkRequest requestFor(const QString &pathAndQuery) const;
+    void sendRequest(const QByteArray &method, const QString &pathAndQuery, const QByteArray &payload,
+                     const Headers &headers, QObject *context, JsonCallback callback);
     void finish(QNetworkReply *reply, const QPointer<QObject> &guard, const JsonCallback &callback, bool authenticated,
                 const QByteArray &data);
 
