@@ -54,38 +54,6 @@
         <translation>Zwillinge nach Namen filtern.</translation>
     </message>
     <message>
-        <source>Commands:
-  status                          check that the server and its database answer
-  login                           log in and print an access token for LACES_TOKEN
-  whoami                          show the user the credentials belong to
-  twins [--search TEXT]           list the twins of your organization
-  import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
-         [--message TEXT] [--dry-run]
-  log TWIN                        the twin&apos;s versions, newest first
-  diff TWIN A B                   what changed from version A to version B
-  export TWIN [--version V] -o FILE   save a version&apos;s model file
-
-TWIN is a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
-Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
-Passwords are never taken from the command line.
-</source>
-        <translation>Befehle:
-  status                          prüfen, ob Server und Datenbank antworten
-  login                           anmelden und ein Zugriffstoken für LACES_TOKEN ausgeben
-  whoami                          den Benutzer der Anmeldedaten anzeigen
-  twins [--search TEXT]           die Zwillinge Ihrer Organisation auflisten
-  import DATEI --twin NAME|ID     eine Modelldatei als neue Version speichern (legt den Zwilling an)
-         [--message TEXT] [--dry-run]
-  log ZWILLING                    die Versionen des Zwillings, neueste zuerst
-  diff ZWILLING A B               was sich von Version A zu Version B geändert hat
-  export ZWILLING [--version V] -o DATEI   die Modelldatei einer Version speichern
-
-ZWILLING ist ein Name oder eine ID; eine Version ist eine ID, eine Nummer, eine Marke oder „latest“.
-Anmeldedaten kommen aus LACES_TOKEN oder, falls nicht gesetzt, aus einer Passwortabfrage für --user.
-Passwörter werden nie von der Kommandozeile übernommen.
-</translation>
-    </message>
-    <message>
         <source>Twin to import into (name or id).</source>
         <translation>Zwilling, in den importiert wird (Name oder ID).</translation>
     </message>
@@ -104,6 +72,52 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>File to write.</source>
         <translation>Zu schreibende Datei.</translation>
+    </message>
+    <message>
+        <source>Commands:
+  status                          check that the server and its database answer
+  login                           log in and print an access token for LACES_TOKEN
+  whoami                          show the user the credentials belong to
+  twins [--search TEXT]           list the twins of your organization
+  import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
+         [--message TEXT] [--dry-run]
+  log TWIN                        the twin&apos;s versions, newest first
+  diff TWIN A B                   what changed from version A to version B
+  export TWIN [--version V] -o FILE   save a version&apos;s model file
+  nodes [--search TEXT]           list the machine nodes of your organization
+  node-key NODE --name TEXT       issue an API key for NODE&apos;s edge device (shown once)
+  ingest FILE.csv [--boot-epoch N]    send telemetry in CSV (header node_id,time,seq,metrics…)
+
+TWIN and NODE are a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
+Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
+Passwords are never taken from the command line.
+</source>
+        <translation>Befehle:
+  status                          prüfen, ob Server und Datenbank antworten
+  login                           anmelden und ein Zugriffstoken für LACES_TOKEN ausgeben
+  whoami                          den Benutzer der Anmeldedaten anzeigen
+  twins [--search TEXT]           die Zwillinge Ihrer Organisation auflisten
+  import DATEI --twin NAME|ID     eine Modelldatei als neue Version speichern (legt den Zwilling an)
+         [--message TEXT] [--dry-run]
+  log ZWILLING                    die Versionen des Zwillings, neueste zuerst
+  diff ZWILLING A B               was sich von Version A zu Version B geändert hat
+  export ZWILLING [--version V] -o DATEI   die Modelldatei einer Version speichern
+  nodes [--search TEXT]           die Maschinen Ihrer Organisation auflisten
+  node-key MASCHINE --name TEXT   einen API-Schlüssel für das Edge-Gerät der Maschine ausgeben (nur einmal gezeigt)
+  ingest DATEI.csv [--boot-epoch N]   Telemetrie als CSV senden (Kopfzeile node_id,time,seq,Messgrößen…)
+
+ZWILLING und MASCHINE sind ein Name oder eine ID; eine Version ist eine ID, eine Nummer, eine Marke oder „latest“.
+Anmeldedaten kommen aus LACES_TOKEN oder, falls nicht gesetzt, aus einer Passwortabfrage für --user.
+Passwörter werden nie von der Kommandozeile übernommen.
+</translation>
+    </message>
+    <message>
+        <source>Name of the new API key.</source>
+        <translation>Name des neuen API-Schlüssels.</translation>
+    </message>
+    <message>
+        <source>Boot epoch of the samples&apos; sequence numbers (default 0).</source>
+        <translation>Boot-Epoche der Sequenznummern der Messwerte (Standard 0).</translation>
     </message>
 </context>
 <context>

@@ -54,38 +54,6 @@
         <translation>Filtrer les jumeaux par nom.</translation>
     </message>
     <message>
-        <source>Commands:
-  status                          check that the server and its database answer
-  login                           log in and print an access token for LACES_TOKEN
-  whoami                          show the user the credentials belong to
-  twins [--search TEXT]           list the twins of your organization
-  import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
-         [--message TEXT] [--dry-run]
-  log TWIN                        the twin&apos;s versions, newest first
-  diff TWIN A B                   what changed from version A to version B
-  export TWIN [--version V] -o FILE   save a version&apos;s model file
-
-TWIN is a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
-Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
-Passwords are never taken from the command line.
-</source>
-        <translation>Commandes :
-  status                          vérifier que le serveur et sa base de données répondent
-  login                           se connecter et afficher un jeton d’accès pour LACES_TOKEN
-  whoami                          afficher l’utilisateur des identifiants
-  twins [--search TEXTE]          lister les jumeaux de votre organisation
-  import FICHIER --twin NOM|ID    enregistrer un fichier de modèle comme nouvelle version (crée le jumeau)
-         [--message TEXTE] [--dry-run]
-  log JUMEAU                      les versions du jumeau, de la plus récente à la plus ancienne
-  diff JUMEAU A B                 ce qui a changé de la version A à la version B
-  export JUMEAU [--version V] -o FICHIER   enregistrer le fichier de modèle d’une version
-
-JUMEAU est un nom ou un identifiant ; une version est un identifiant, un numéro, une étiquette ou « latest ».
-Les identifiants viennent de LACES_TOKEN ou, à défaut, d’une demande de mot de passe pour --user.
-Les mots de passe ne sont jamais lus sur la ligne de commande.
-</translation>
-    </message>
-    <message>
         <source>Twin to import into (name or id).</source>
         <translation>Jumeau dans lequel importer (nom ou identifiant).</translation>
     </message>
@@ -104,6 +72,52 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>File to write.</source>
         <translation>Fichier à écrire.</translation>
+    </message>
+    <message>
+        <source>Commands:
+  status                          check that the server and its database answer
+  login                           log in and print an access token for LACES_TOKEN
+  whoami                          show the user the credentials belong to
+  twins [--search TEXT]           list the twins of your organization
+  import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
+         [--message TEXT] [--dry-run]
+  log TWIN                        the twin&apos;s versions, newest first
+  diff TWIN A B                   what changed from version A to version B
+  export TWIN [--version V] -o FILE   save a version&apos;s model file
+  nodes [--search TEXT]           list the machine nodes of your organization
+  node-key NODE --name TEXT       issue an API key for NODE&apos;s edge device (shown once)
+  ingest FILE.csv [--boot-epoch N]    send telemetry in CSV (header node_id,time,seq,metrics…)
+
+TWIN and NODE are a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
+Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
+Passwords are never taken from the command line.
+</source>
+        <translation>Commandes :
+  status                          vérifier que le serveur et sa base de données répondent
+  login                           se connecter et afficher un jeton d’accès pour LACES_TOKEN
+  whoami                          afficher l’utilisateur des identifiants
+  twins [--search TEXTE]          lister les jumeaux de votre organisation
+  import FICHIER --twin NOM|ID    enregistrer un fichier de modèle comme nouvelle version (crée le jumeau)
+         [--message TEXTE] [--dry-run]
+  log JUMEAU                      les versions du jumeau, de la plus récente à la plus ancienne
+  diff JUMEAU A B                 ce qui a changé de la version A à la version B
+  export JUMEAU [--version V] -o FICHIER   enregistrer le fichier de modèle d’une version
+  nodes [--search TEXTE]          lister les machines de votre organisation
+  node-key MACHINE --name TEXTE   créer une clé d’API pour l’équipement en périphérie de la machine (affichée une seule fois)
+  ingest FICHIER.csv [--boot-epoch N]   envoyer de la télémétrie en CSV (en-tête node_id,time,seq,grandeurs…)
+
+JUMEAU et MACHINE sont un nom ou un identifiant ; une version est un identifiant, un numéro, une étiquette ou « latest ».
+Les identifiants viennent de LACES_TOKEN ou, à défaut, d’une demande de mot de passe pour --user.
+Les mots de passe ne sont jamais lus sur la ligne de commande.
+</translation>
+    </message>
+    <message>
+        <source>Name of the new API key.</source>
+        <translation>Nom de la nouvelle clé d’API.</translation>
+    </message>
+    <message>
+        <source>Boot epoch of the samples&apos; sequence numbers (default 0).</source>
+        <translation>Époque de démarrage des numéros de séquence des mesures (0 par défaut).</translation>
     </message>
 </context>
 <context>
@@ -553,7 +567,7 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     </message>
     <message>
         <source>Cannot write %1: %2</source>
-        <translation>Impossible d'écrire %1 : %2</translation>
+        <translation>Impossible d&apos;écrire %1 : %2</translation>
     </message>
 </context>
 <context>

@@ -8,8 +8,10 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QEventLoop>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QUrlQuery>
 #include <QUuid>
 
@@ -33,8 +35,11 @@ QString usage()
         "  log TWIN                        the twin's versions, newest first\n"
         "  diff TWIN A B                   what changed from version A to version B\n"
         "  export TWIN [--version V] -o FILE   save a version's model file\n"
+        "  nodes [--search TEXT]           list the machine nodes of your organization\n"
+        "  node-key NODE --name TEXT       issue an API key for NODE's edge device (shown once)\n"
+        "  ingest FILE.csv [--boot-epoch N]    send telemetry in CSV (header node_id,time,seq,metrics…)\n"
         "\n"
-        "TWIN is a name or an id; a version is an id, a number, a tag or 'latest'.\n"
+        "TWIN and NODE are a name or an id; a version is an id, a number, a tag or 'latest'.\n"
         "Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.\n"
         "Passwords are never taken from the command line.\n");
 }
@@ -182,8 +187,15 @@ int Cli::run(const QStringList &arguments)
     const QCommandLineOption outputOption(QStringList{QStringLiteral("o"), QStringLiteral("output")},
                                           QCoreApplication::translate("Laces::App::Cli", "File to write."),
                                           QStringLiteral("file"));
+    const QCommandLineOption nameOption(QStringLiteral("name"),
+                                        QCoreApplication::translate("Laces::App::Cli", "Name of the new API key."),
+                                        QStringLiteral("text"));
+    const QCommandLineOption bootEpochOption(
+        QStringLiteral("boot-epoch"),
+        QCoreApplication::translate("Laces::App::Cli", "Boot epoch of the samples' sequence numbers (default 0)."),
+        QStringLiteral("n"));
     parser.addOptions({serverOption, userOption, searchOption, twinOption, messageOption, dryRunOption,
-                       versionRefOption, outputOption});
+                       versionRefOption, outputOption, nameOption, bootEpochOption});
     // --version alone is the program's version; `export --version V` names a twin version.
     const QStringList &args = arguments;
     const bool exporting = args.contains(QStringLiteral("export"));
@@ -206,7 +218,9 @@ int Cli::run(const QStringList &arguments)
     static const QMap<QString, int> argumentCounts{{QStringLiteral("status"), 0}, {QStringLiteral("login"), 0},
                                                    {QStringLiteral("whoami"), 0}, {QStringLiteral("twins"), 0},
                                                    {QStringLiteral("import"), 1}, {QStringLiteral("log"), 1},
-                                                   {QStringLiteral("diff"), 3}, {QStringLiteral("export"), 1}};
+                                                   {QStringLiteral("diff"), 3}, {QStringLiteral("export"), 1},
+                                                   {QStringLiteral("nodes"), 0}, {QStringLiteral("node-key"), 1},
+                                                   {QStringLiteral("ingest"), 1}};
     if (!argumentCounts.contains(command))
         return usageError(QStringLiteral("unknown command '%1'").arg(command));
     if (positional.size() - 1 != argumentCounts.value(command))
@@ -236,6 +250,16 @@ int Cli::run(const QStringList &arguments)
     }
     if (command == QLatin1String("export") && !parser.isSet(outputOption))
         return usageError(QStringLiteral("export needs -o FILE"));
+    if (command == QLatin1String("node-key") && parser.value(nameOption).trimmed().isEmpty())
+        return usageError(QStringLiteral("node-key needs --name TEXT"));
+    bool bootEpochOk = true;
+    const qint64 bootEpoch = parser.isSet(bootEpochOption) ? parser.value(bootEpochOption).toLongLong(&bootEpochOk) : 0;
+    if (!bootEpochOk)
+        return usageError(QStringLiteral("--boot-epoch must be an integer"));
+    if (command == QLatin1String("ingest") && !QFileInfo(positional.at(1)).isFile()) {
+        m_err << "laces-cli: cannot read " << positional.at(1) << ": no such file" << Qt::endl;
+        return LocalFile;
+    }
 
     if (const int authenticated = authenticate(parser.value(userOption), command == QLatin1String("login"));
         authenticated != Ok || command == QLatin1String("login"))
@@ -251,6 +275,12 @@ int Cli::run(const QStringList &arguments)
         return log(positional.at(1));
     if (command == QLatin1String("diff"))
         return diff(positional.at(1), positional.at(2), positional.at(3));
+    if (command == QLatin1String("nodes"))
+        return nodes(parser.value(searchOption));
+    if (command == QLatin1String("node-key"))
+        return nodeKey(positional.at(1), parser.value(nameOption).trimmed());
+    if (command == QLatin1String("ingest"))
+        return ingest(positional.at(1), bootEpoch);
     return exportModel(positional.at(1), parser.value(versionRefOption), parser.value(outputOption));
 }
 
@@ -293,6 +323,113 @@ int Cli::twins(const QString &search)
               << "  (" << twin.value(QStringLiteral("component_count")).toInt() << " components)\n";
     }
     m_out << twins.result.value(QStringLiteral("total")).toInt() << " twin(s)" << Qt::endl;
+    return Ok;
+}
+
+int Cli::nodes(const QString &search)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("500"));
+    if (!search.isEmpty())
+        query.addQueryItem(QStringLiteral("search"), search);
+    const Outcome nodes = call([&](auto done) {
+        m_client.send("GET", QStringLiteral("/nodes?") + query.toString(QUrl::FullyEncoded), nullptr, &m_client, done);
+    });
+    if (nodes.error)
+        return fail(*nodes.error);
+    for (const QJsonValue &item : nodes.result.value(QStringLiteral("items")).toArray()) {
+        const QJsonObject node = item.toObject();
+        m_out << node.value(QStringLiteral("id")).toString() << "  " << node.value(QStringLiteral("name")).toString() << "  ("
+              << node.value(QStringLiteral("type")).toString() << ", " << node.value(QStringLiteral("status")).toString()
+              << ", " << node.value(QStringLiteral("site")).toString() << ")\n";
+    }
+    m_out << nodes.result.value(QStringLiteral("total")).toInt() << " node(s)" << Qt::endl;
+    return Ok;
+}
+
+int Cli::nodeKey(const QString &nodeRef, const QString &name)
+{
+    QString nodeId = nodeRef;
+    if (QUuid::fromString(nodeRef).isNull()) {
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("search"), nodeRef);
+        query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("500"));
+        const Outcome found = call([&](auto done) {
+            m_client.send("GET", QStringLiteral("/nodes?") + query.toString(QUrl::FullyEncoded), nullptr, &m_client, done);
+        });
+        if (found.error)
+            return fail(*found.error);
+        nodeId.clear();
+        for (const QJsonValue &item : found.result.value(QStringLiteral("items")).toArray()) {
+            if (item.toObject().value(QStringLiteral("name")).toString().compare(nodeRef, Qt::CaseInsensitive) == 0)
+                nodeId = item.toObject().value(QStringLiteral("id")).toString();
+        }
+        if (nodeId.isEmpty()) {
+            m_err << "laces-cli: no node named '" << nodeRef << "'" << Qt::endl;
+            return Refused;
+        }
+    }
+    const QJsonObject body{{QStringLiteral("name"), name}};
+    const Outcome created = call([&](auto done) {
+        m_client.send("POST", QStringLiteral("/nodes/%1/api-keys").arg(nodeId), &body, &m_client, done);
+    });
+    if (created.error)
+        return fail(*created.error);
+    // The key alone on standard output, for scripts; the rest is for people.
+    m_out << created.result.value(QStringLiteral("key")).toString() << Qt::endl;
+    m_err << "API key '" << name << "' (prefix " << created.result.value(QStringLiteral("prefix")).toString()
+          << ") for node " << nodeId << ". It is shown only this once." << Qt::endl;
+    return Ok;
+}
+
+int Cli::ingest(const QString &path, qint64 bootEpoch)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_err << "laces-cli: cannot read " << path << ": " << file.errorString() << Qt::endl;
+        return LocalFile;
+    }
+    const QByteArray header = file.readLine();
+    if (!header.contains("node_id")) {
+        m_err << "laces-cli: " << path << ": the first line must name the columns (node_id,time,seq,…)" << Qt::endl;
+        return Refused;
+    }
+    // Batches of whole lines; the server names a bad line within its batch, which is
+    // turned back into the file's line.
+    constexpr int kLinesPerBatch = 10000;
+    qint64 stored = 0, duplicates = 0;
+    int firstLine = 2;
+    while (!file.atEnd()) {
+        QByteArray batch = header;
+        int lines = 0;
+        while (lines < kLinesPerBatch && !file.atEnd()) {
+            batch += file.readLine();
+            ++lines;
+        }
+        if (!batch.endsWith('\n'))
+            batch += '\n';
+        const Outcome sent = call([&](auto done) {
+            m_client.sendBytes("POST", QStringLiteral("/telemetry/batch?boot_epoch=%1").arg(bootEpoch), batch,
+                               "text/csv", &m_client, done);
+        });
+        if (sent.error) {
+            ApiError error = *sent.error;
+            static const QRegularExpression line(QStringLiteral("^line (\\d+)"));
+            const auto match = line.match(error.message);
+            if (match.hasMatch()) {
+                const int inFile = firstLine + match.captured(1).toInt() - 2;
+                error.message.replace(0, match.capturedLength(), QStringLiteral("%1 line %2").arg(path).arg(inFile));
+            }
+            if (stored > 0)
+                m_err << "laces-cli: " << stored << " sample(s) before it were stored; sending the file again stores only the rest"
+                      << Qt::endl;
+            return fail(error);
+        }
+        stored += sent.result.value(QStringLiteral("stored")).toInteger();
+        duplicates += sent.result.value(QStringLiteral("duplicates")).toInteger();
+        firstLine += lines;
+    }
+    m_out << "stored " << stored << " sample(s), " << duplicates << " already stored" << Qt::endl;
     return Ok;
 }
 

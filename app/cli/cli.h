@@ -42,6 +42,9 @@ private:
     int log(const QString &twin);
     int diff(const QString &twin, const QString &from, const QString &to);
     int exportModel(const QString &twin, const QString &version, const QString &outputPath);
+    int nodes(const QString &search);
+    int nodeKey(const QString &node, const QString &name);
+    int ingest(const QString &path, qint64 bootEpoch);
 
     // A twin by id or exact name (case-insensitive); nothing if it does not exist.
     std::optional<QJsonObject> findTwin(const QString &nameOrId, int *exitCode);

@@ -2,6 +2,8 @@
 #include "testserver.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
+#include <QJsonArray>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -28,6 +30,7 @@ private slots:
     void importRefusesMalformedFile();
     void dryRunNeedsNoServer();
     void exportToUnwritablePath();
+    void nodesKeysAndIngest();
 
 private:
     struct Run
@@ -228,6 +231,69 @@ void tst_Cli::exportToUnwritablePath()
     const Run result = run({QStringLiteral("export"), QStringLiteral("Engine CLI"), QStringLiteral("-o"),
                             QStringLiteral("/nonexistent-dir/out.glb")}, {}, m_token);
     QCOMPARE(result.exitCode, 5);
+}
+
+void tst_Cli::nodesKeysAndIngest()
+{
+    const Tests::Reply created = m_server.requestJson(
+        "POST", QStringLiteral("/nodes"), m_token,
+        {{QStringLiteral("name"), QStringLiteral("Press line 1")}, {QStringLiteral("type"), QStringLiteral("press")},
+         {QStringLiteral("latitude"), 50.1}, {QStringLiteral("longitude"), 8.7}, {QStringLiteral("site"), QStringLiteral("Frankfurt")}});
+    QCOMPARE(created.status, 201);
+    const QString node = created.json.value(QStringLiteral("id")).toString();
+    const Run listed = run({QStringLiteral("nodes")}, {}, m_token);
+    QCOMPARE(listed.exitCode, 0);
+    QVERIFY2(listed.out.contains(node.toLatin1() + "  Press line 1  (press, offline, Frankfurt)"), listed.out.constData());
+
+    // A key for the edge device: alone on standard output, and it works.
+    QCOMPARE(run({QStringLiteral("node-key"), QStringLiteral("Press line 1")}, {}, m_token).exitCode, 2);
+    QCOMPARE(run({QStringLiteral("node-key"), QStringLiteral("No such press"), QStringLiteral("--name"), QStringLiteral("x")}, {},
+                 m_token).exitCode, 1);
+    const Run key = run({QStringLiteral("node-key"), QStringLiteral("press LINE 1"), QStringLiteral("--name"), QStringLiteral("edge box")},
+                        {}, m_token);
+    QCOMPARE(key.exitCode, 0);
+    const QByteArray apiKey = key.out.trimmed();
+    QVERIFY2(apiKey.startsWith("lk_") && !apiKey.contains('\n'), key.out.constData());
+    QVERIFY(key.err.contains("shown only this once"));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QCOMPARE(m_server.requestJson("POST", QStringLiteral("/telemetry"), apiKey,
+                                  {{QStringLiteral("node_id"), node},
+                                   {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(now, Qt::UTC).toString(Qt::ISODateWithMs)},
+                                   {QStringLiteral("seq"), 1}, {QStringLiteral("metrics"), QJsonObject{{QStringLiteral("rpm"), 12.0}}}})
+                 .status, 201);
+
+    // A CSV file of 25,000 samples goes in batches; sending it again stores nothing.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("press.csv"));
+    QByteArray csv = "node_id,time,seq,rpm,pressure_bar\n";
+    for (int i = 0; i < 25000; ++i)
+        csv += node.toLatin1() + ',' + QByteArray::number(now - 3000000 + i * 100) + ',' + QByteArray::number(i + 2) + ','
+               + QByteArray::number(900 + i % 50) + ',' + QByteArray::number(1.5 + (i % 7) * 0.125) + '\n';
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(csv);
+    file.close();
+    const Run ingested = run({QStringLiteral("ingest"), path, QStringLiteral("--boot-epoch"), QStringLiteral("0")}, {}, m_token);
+    QCOMPARE(ingested.exitCode, 0);
+    QVERIFY2(ingested.out.contains("stored 25000 sample(s), 0 already stored"), ingested.out.constData());
+    const Run again = run({QStringLiteral("ingest"), path}, {}, m_token);
+    QVERIFY2(again.out.contains("stored 0 sample(s), 25000 already stored"), again.out.constData());
+    QCOMPARE(m_server.request("GET", QStringLiteral("/telemetry/%1?bucket=1h&metrics=rpm&from=%2&to=%3")
+                                         .arg(node).arg(now - 4000000).arg(now + 1000), m_token)
+                 .json.value(QStringLiteral("series")).toObject().value(QStringLiteral("rpm")).toObject()
+                 .value(QStringLiteral("count")).toArray().size() >= 1, true);
+
+    // A bad line is named as the file's line, even in a later batch.
+    QByteArray bad = csv;
+    bad.replace(node.toLatin1() + ',' + QByteArray::number(now - 3000000 + 12344 * 100), node.toLatin1() + ",yesterday");
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(bad);
+    file.close();
+    const Run refused = run({QStringLiteral("ingest"), path, QStringLiteral("--boot-epoch"), QStringLiteral("9")}, {}, m_token);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains("press.csv line 12346"), refused.err.constData());
+    QVERIFY(refused.err.contains("10000 sample(s) before it were stored"));
+    QCOMPARE(run({QStringLiteral("ingest"), dir.filePath(QStringLiteral("missing.csv"))}, {}, m_token).exitCode, 5);
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
