@@ -6,7 +6,12 @@
 #include "telemetry/telemetrymetrics.h"
 #include "telemetry/telemetrystore.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSet>
 
 #include <cmath>
 
@@ -22,6 +27,15 @@ Core::Status DemoTelemetry::start(PgConnection &db, qint64 nowMs)
         "JOIN node_sensors s ON s.node_id = n.id WHERE o.slug = 'demo' ORDER BY n.name, s.metric");
     if (!rows)
         return rows.error();
+    // Which machines run is the demo's definition, not their status now (the housekeeping
+    // marks silent ones offline, a restart later finds them so).
+    QFile fleetFile(QStringLiteral(":/laces/demo/fleet.json"));
+    fleetFile.open(QIODevice::ReadOnly);
+    QSet<QString> running;
+    for (const QJsonValue &node : QJsonDocument::fromJson(fleetFile.readAll()).object().value(QStringLiteral("nodes")).toArray()) {
+        if (node.toObject().value(QStringLiteral("status")).toString() == QLatin1String("online"))
+            running.insert(node.toObject().value(QStringLiteral("name")).toString());
+    }
     bool reported = false;
     for (int row = 0; row < rows->rowCount(); ++row) {
         m_organization = QUuid::fromString(rows->text(row, 0));
@@ -29,7 +43,7 @@ Core::Status DemoTelemetry::start(PgConnection &db, qint64 nowMs)
         if (m_nodes.isEmpty() || m_nodes.last().id != id) {
             Node node;
             node.id = id;
-            node.online = rows->text(row, 2) == QLatin1String("online");
+            node.online = running.contains(rows->text(row, 3));
             node.warming = rows->text(row, 3) == QLatin1String("Cooling pump STU-02");
             m_nodes.append(node);
         }

@@ -14,7 +14,7 @@ class PgConnection;
 class TelemetryIngest;
 
 // Synthetic telemetry for the demo fleet (--demo), so that dashboards and the fleet map
-// have something to show: every online demo node reports each of its sensors' metrics
+// have something to show: every demo node that fleet.json calls online reports each of its sensors' metrics
 // once a second, around 70 % of the sensor's warning level with a slow swing and noise;
 // the cooling pump STU-02 runs ever warmer. On start the last six hours are filled in at
 // one sample every ten seconds, unless the nodes already reported in that time. It goes

@@ -278,8 +278,9 @@ Core::Result<TelemetryMaintenanceReport> runTelemetryMaintenance(PgConnection &d
             return deleted.error();
         report.rollupRowsDeleted += deleted->affectedRows();
     }
+    // Nodes that reported and went quiet; one that never reported keeps the status it was given.
     auto offline = db.exec("UPDATE machine_nodes SET status = 'offline' WHERE status = 'online' "
-                           "AND (last_seen_at IS NULL OR last_seen_at < " + at(nowMs - 5 * 60000) + ")");
+                           "AND last_seen_at < " + at(nowMs - 5 * 60000));
     if (!offline)
         return offline.error();
     report.nodesMarkedOffline = int(offline->affectedRows());

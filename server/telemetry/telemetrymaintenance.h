@@ -16,7 +16,7 @@ struct TelemetrySettings;
 //    (merging rows that arrived late for a day compressed before) and drops its partition;
 //  - drops what is older than the retention: raw partitions and chunks, minute and hour
 //    rollups each by their own age;
-//  - marks online nodes silent for five minutes offline.
+//  - marks online nodes that reported but have been silent for five minutes offline.
 // Compression and dropping hold an advisory lock, so two instances never do both at once.
 struct TelemetryMaintenanceReport
 {

@@ -611,9 +611,13 @@ void tst_Telemetry::retentionDropsOldData()
     // Older than the raw retention (30 days) is refused at the door.
     QCOMPARE(post(batch({sample(node, now - 31 * kDayMs, 3, {{QStringLiteral("rpm"), 1.0}})})).errorField(), QStringLiteral("samples[0].time"));
 
+    QCOMPARE(m_server.request("GET", QStringLiteral("/nodes/") + node, m_admin).json.value(QStringLiteral("status")).toString(),
+             QStringLiteral("online"));  // it reported
     // 28 days on, the old sample's day is past the retention; the recent one is not.
     auto report = m_server.server().runTelemetryMaintenance(now + 28 * kDayMs);
     QVERIFY(report);
+    QCOMPARE(m_server.request("GET", QStringLiteral("/nodes/") + node, m_admin).json.value(QStringLiteral("status")).toString(),
+             QStringLiteral("offline"));  // and has been silent since
     QVERIFY(report->partitionsDropped + report->chunksDeleted > 0);
     QCOMPARE(scalar("SELECT count(*) FROM telemetry_data WHERE node_id = '" + node.toLatin1() + "' AND time < now() - interval '2 days'"), 0);
     QCOMPARE(scalar("SELECT count(*) FROM telemetry_chunks WHERE node_id = '" + node.toLatin1() + "' AND hour < now() - interval '2 days'"), 0);
