@@ -129,6 +129,15 @@ Core::Status compressTelemetryDay(PgConnection &db, TelemetryPartitions &partiti
     Transaction transaction(db);
     if (auto locked = db.exec("SELECT pg_advisory_xact_lock(hashtext('laces.telemetry.partitions'))"); !locked)
         return locked.error();
+    // Writers of this day wait until the day is compressed (an ingest waiting for the
+    // partition then fails and is retried, storing into a new partition): a sample stored
+    // while the day is read would otherwise be dropped with the partition.
+    auto exists = db.exec("SELECT to_regclass($1) IS NOT NULL", {table});
+    if (!exists)
+        return exists.error();
+    const QByteArray lockTables = exists->boolean(0, 0) ? table + ", telemetry_data_default" : "telemetry_data_default";
+    if (auto locked = db.exec("LOCK TABLE " + lockTables + " IN EXCLUSIVE MODE"); !locked)
+        return locked.error();
     auto size = db.exec("SELECT CASE WHEN to_regclass($1) IS NULL THEN 0 ELSE pg_total_relation_size($1) END",
                         {table});
     if (!size)
@@ -176,8 +185,12 @@ Core::Status compressTelemetryDay(PgConnection &db, TelemetryPartitions &partiti
                 return stored.error();
         }
     }
-    if (auto dropped = db.exec("DROP TABLE IF EXISTS " + table); !dropped)
-        return dropped.error();
+    // Emptied, not dropped: dropping also locks the parent table, which writers of other
+    // days hold while they wait for this partition (a deadlock). It goes below.
+    if (exists->boolean(0, 0)) {
+        if (auto emptied = db.exec("TRUNCATE " + table); !emptied)
+            return emptied.error();
+    }
     if (auto cleared = db.exec("DELETE FROM telemetry_data_default WHERE time >= " + at(dayStartMs) + " AND time < "
                                + at(dayStartMs + kDayMs));
         !cleared)
@@ -192,7 +205,28 @@ Core::Status compressTelemetryDay(PgConnection &db, TelemetryPartitions &partiti
         return recorded.error();
     if (auto committed = transaction.commit(); !committed)
         return committed;
-    partitions.forget(day);
+    if (exists->boolean(0, 0)) {
+        // The parent first (as every writer locks it), then the partition, if nothing
+        // arrived for the day meanwhile (that waits for the next run).
+        Transaction dropping(db);
+        const QByteArray steps[] = {"SELECT pg_advisory_xact_lock(hashtext('laces.telemetry.partitions'))",
+                                    "LOCK TABLE telemetry_data IN SHARE ROW EXCLUSIVE MODE"};
+        for (const QByteArray &step : steps) {
+            if (auto done = db.exec(step); !done)
+                return done.error();
+        }
+        auto empty = db.exec("SELECT NOT EXISTS (SELECT 1 FROM " + table + ")");
+        if (!empty)
+            return empty.error();
+        if (empty->boolean(0, 0)) {
+            if (auto dropped = db.exec("DROP TABLE " + table); !dropped)
+                return dropped.error();
+        }
+        if (auto committed = dropping.commit(); !committed)
+            return committed;
+        if (empty->boolean(0, 0))
+            partitions.forget(day);
+    }
     if (report) {
         ++report->daysCompressed;
         report->rowsCompressed += rows;
@@ -243,21 +277,32 @@ Core::Result<TelemetryMaintenanceReport> runTelemetryMaintenance(PgConnection &d
         }
     }
 
-    // Retention.
+    // Retention: partitions are dropped in a short transaction of their own (dropping locks
+    // the whole table), the rest is deleted in another.
+    {
+        Transaction dropping(db);
+        if (auto locked = db.exec("SELECT pg_advisory_xact_lock(hashtext('laces.telemetry.partitions'))"); !locked)
+            return locked.error();
+        auto current = partitionDays(db);
+        if (!current)
+            return current.error();
+        QList<qint64> dropped;
+        for (qint64 day : std::as_const(*current)) {
+            if (day >= oldestRawDay)
+                continue;
+            if (auto gone = db.exec("DROP TABLE " + TelemetryPartitions::tableName(day)); !gone)
+                return gone.error();
+            dropped.append(day);
+        }
+        if (auto committed = dropping.commit(); !committed)
+            return committed.error();
+        for (qint64 day : std::as_const(dropped))
+            partitions.forget(day);
+        report.partitionsDropped = int(dropped.size());
+    }
     Transaction transaction(db);
     if (auto locked = db.exec("SELECT pg_advisory_xact_lock(hashtext('laces.telemetry.partitions'))"); !locked)
         return locked.error();
-    auto current = partitionDays(db);
-    if (!current)
-        return current.error();
-    for (qint64 day : std::as_const(*current)) {
-        if (day >= oldestRawDay)
-            continue;
-        if (auto dropped = db.exec("DROP TABLE " + TelemetryPartitions::tableName(day)); !dropped)
-            return dropped.error();
-        partitions.forget(day);
-        ++report.partitionsDropped;
-    }
     const QByteArray rawCutoff = at(oldestRawDay * kDayMs);
     if (auto cleared = db.exec("DELETE FROM telemetry_data_default WHERE time < " + rawCutoff); !cleared)
         return cleared.error();

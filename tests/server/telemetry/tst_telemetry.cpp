@@ -16,6 +16,8 @@
 #include <QWebSocket>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 using namespace Laces;
 using Tests::Reply;
@@ -59,6 +61,7 @@ private slots:
     void partitionsAcrossDayBoundaryAndDefault();
     void lateDataUpdatesRollups();
     void compressedStorageReadsTheSame();
+    void lateSamplesDuringCompressionAreKept();
     void retentionDropsOldData();
     void fleetSummaryShowsHealth();
     void liveTelemetryIsDownsampled();
@@ -599,6 +602,52 @@ void tst_Telemetry::compressedStorageReadsTheSame()
     QCOMPARE(scalar("SELECT count(*) FROM telemetry_data WHERE node_id = '" + nodeId + "'"), 0);
     QCOMPARE(readAllRaw(node, start, end, 5000), withLate);
     QCOMPARE(scalar("SELECT sum(row_count) FROM telemetry_chunks WHERE node_id = '" + nodeId + "'"), sent + 99);
+}
+
+void tst_Telemetry::lateSamplesDuringCompressionAreKept()
+{
+    // A day nine days ago with 20,000 samples is compressed while an edge device keeps
+    // uploading a backlog for that same day. Every sample it was told is stored must be
+    // there afterwards, once. (A refused batch is retried, as the edge does.)
+    const QString node = createNode(QStringLiteral("Backlog pump"));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 day = now - now % kDayMs - 9 * kDayMs;
+    for (int batch = 0; batch < 4; ++batch) {  // the test server takes 5,000 a batch
+        QByteArray csv = "node_id,time,seq,rpm\n";
+        for (int i = batch * 5000; i < (batch + 1) * 5000; ++i)
+            csv += node.toLatin1() + ',' + QByteArray::number(day + i * 1000) + ',' + QByteArray::number(i + 1) + ",1\n";
+        QCOMPARE(m_server.request("POST", QStringLiteral("/telemetry/batch"), m_operator, csv, {{"Content-Type", "text/csv"}})
+                     .json.value(QStringLiteral("stored")).toInt(), 5000);
+    }
+    std::atomic<bool> done{false};
+    bool compressed = false;
+    std::thread maintenance([&] {
+        compressed = m_server.server().runTelemetryMaintenance(now).ok();
+        done = true;
+    });
+    int seq = 20001, refused = 0;
+    while (!done || seq < 20101) {
+        QByteArray late = "node_id,time,seq,rpm\n";
+        for (int i = 0; i < 10; ++i, ++seq)
+            late += node.toLatin1() + ',' + QByteArray::number(day + 40000000 + seq) + ',' + QByteArray::number(seq) + ",2\n";
+        for (int attempt = 0; attempt < 20; ++attempt) {
+            const Reply reply = m_server.request("POST", QStringLiteral("/telemetry/batch"), m_operator, late,
+                                                 {{"Content-Type", "text/csv"}});
+            if (reply.status == 200)
+                break;
+            ++refused;
+            QTest::qWait(50);
+        }
+    }
+    maintenance.join();
+    QVERIFY(compressed);
+    qInfo("%d late samples sent during compression, %d batch(es) refused and retried", seq - 20001, refused);
+    const QJsonObject all = readAllRaw(node, day, day + kDayMs, 20000);
+    QCOMPARE(all.value(QStringLiteral("time")).toArray().size(), seq - 1);
+    QVERIFY(m_server.server().runTelemetryMaintenance(now));  // the late ones into chunks too
+    const QJsonObject after = readAllRaw(node, day, day + kDayMs, 20000);
+    QCOMPARE(after, all);
+    QCOMPARE(scalar("SELECT sum(row_count) FROM telemetry_chunks WHERE node_id = '" + node.toLatin1() + "'"), seq - 1);
 }
 
 void tst_Telemetry::retentionDropsOldData()
