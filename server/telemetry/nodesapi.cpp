@@ -366,6 +366,9 @@ HttpResponse NodesApi::remove(RequestContext &context)
 {
     PgConnection &db = context.db();
     Transaction transaction(db);
+    // Its telemetry is deleted below: not while the housekeeping rewrites it.
+    if (auto locked = db.exec("SELECT pg_advisory_xact_lock(hashtext('laces.telemetry.partitions'))"); !locked)
+        return HttpResponse::fromError(locked.error());
     const QString id = context.param(QStringLiteral("id"));
     auto deleted = db.exec("DELETE FROM machine_nodes WHERE id = $1 AND organization_id = $2 RETURNING name",
                            {pgParam(id), uuidParam(context.principal().organizationId)});

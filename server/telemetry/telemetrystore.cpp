@@ -252,20 +252,6 @@ Core::Result<TelemetryIngest::Outcome> TelemetryIngest::ingest(PgConnection &db,
             return Error::forbidden(QStringLiteral("%1: this API key may only ingest for node %2")
                                         .arg(batch.label(sample), principal.nodeId.toString(QUuid::WithoutBraces)));
     }
-    auto known = db.exec("SELECT id FROM machine_nodes WHERE organization_id = $1 AND id = ANY($2::uuid[])",
-                         {uuidParam(principal.organizationId), uuidArrayParam(batch.nodes)});
-    if (!known)
-        return known.error();
-    QSet<QUuid> found;
-    for (int row = 0; row < known->rowCount(); ++row)
-        found.insert(QUuid::fromString(known->text(row, 0)));
-    for (int sample = 0; sample < batch.size(); ++sample) {
-        const QUuid &node = batch.nodes.at(batch.nodeOf.at(sample));
-        if (!found.contains(node))
-            return Error::invalid(QStringLiteral("%1: unknown node %2").arg(batch.label(sample), node.toString(QUuid::WithoutBraces)),
-                                  batch.label(sample) + QStringLiteral(".node_id"));
-    }
-
     QSet<qint64> days;
     for (qint64 time : batch.timesMs)
         days.insert(time >= 0 ? time / kDayMs : (time - kDayMs + 1) / kDayMs);
@@ -277,6 +263,22 @@ Core::Result<TelemetryIngest::Outcome> TelemetryIngest::ingest(PgConnection &db,
     Transaction transaction(db);
     if (!transaction.began())
         return transaction.began().error();
+    // The nodes must be the organization's; their rows stay locked (in one order) so that
+    // a node is not deleted under its samples, and last_seen_at can be set below.
+    auto known = db.exec("SELECT id FROM machine_nodes WHERE organization_id = $1 AND id = ANY($2::uuid[]) "
+                         "ORDER BY id FOR NO KEY UPDATE",
+                         {uuidParam(principal.organizationId), uuidArrayParam(nodes)});
+    if (!known)
+        return known.error();
+    QSet<QUuid> found;
+    for (int row = 0; row < known->rowCount(); ++row)
+        found.insert(QUuid::fromString(known->text(row, 0)));
+    for (int sample = 0; sample < batch.size(); ++sample) {
+        const QUuid &node = batch.nodes.at(batch.nodeOf.at(sample));
+        if (!found.contains(node))
+            return Error::invalid(QStringLiteral("%1: unknown node %2").arg(batch.label(sample), node.toString(QUuid::WithoutBraces)),
+                                  batch.label(sample) + QStringLiteral(".node_id"));
+    }
     const QByteArray epoch = pgParam(batch.bootEpoch);
     // Node order, so concurrent batches lock their state rows in one order.
     if (auto inserted = db.exec("INSERT INTO telemetry_ingest_state (node_id, boot_epoch, acked_seq) "
@@ -403,6 +405,8 @@ Core::Result<TelemetryIngest::Outcome> TelemetryIngest::ingest(PgConnection &db,
             {uuidParam(nodeId), epoch, "{" + ranges.join(',') + "}"});
         if (!updated)
             return updated.error();
+        if (updated->rowCount() != 1)
+            return Error::internal(QStringLiteral("the ingest state of node %1 went missing").arg(nodeId.toString(QUuid::WithoutBraces)));
         outcome.acked.append({nodeId, updated->integer(0, 0)});
 
         // The node's newest sample, for live dashboards on every instance.
