@@ -196,11 +196,11 @@ Status PgConnection::execScript(const QByteArray &sql)
     return Core::Ok{};
 }
 
-Transaction::Transaction(PgConnection &connection)
+Transaction::Transaction(PgConnection &connection, const char *begin)
     : m_connection(connection)
     , m_began(Core::Ok{})
 {
-    auto begun = m_connection.exec("BEGIN");
+    auto begun = m_connection.exec(begin);
     if (!begun)
         m_began = begun.error();
 }

@@ -71,7 +71,8 @@ private:
 class Transaction
 {
 public:
-    explicit Transaction(PgConnection &connection);
+    // `begin` may ask for more, e.g. "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY".
+    explicit Transaction(PgConnection &connection, const char *begin = "BEGIN");
     ~Transaction();
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;

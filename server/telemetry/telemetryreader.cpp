@@ -116,6 +116,11 @@ Core::Result<RawPage> readRaw(PgConnection &db, const QUuid &node, qint64 fromMs
         select += ", " + QByteArray(TelemetryMetrics::all().at(metric).name);
     const Position start = after.value_or(Position{fromMs - 1, std::numeric_limits<qint64>::max(),
                                                    std::numeric_limits<qint64>::max()});
+    // Rows and chunks from one snapshot: a compression committing in between would
+    // otherwise show its samples twice (or not at all).
+    Transaction snapshot(db, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    if (!snapshot.began())
+        return snapshot.began().error();
     auto raw = db.exec(select + " FROM telemetry_data WHERE node_id = $1 AND time >= " + atMs(2) + " AND time < "
                            + atMs(3) + " AND (time, boot_epoch, seq) > (" + atMs(4) + ", $5, $6) "
                            "ORDER BY time, boot_epoch, seq LIMIT $7",
