@@ -33,8 +33,10 @@ QByteArray fingerprint(const RequestContext &context)
 
 bool Idempotency::applies(const RequestContext &context)
 {
+    // Uploads are idempotent by content already, and edge devices' telemetry by sequence
+    // number (their API keys have no user to keep keys for).
     return context.request().method == "POST" && context.hasPrincipal() && !keyOf(context).isEmpty()
-           && !context.request().bodyFile;  // uploads are idempotent by content already
+           && !context.request().bodyFile && context.principal().nodeId.isNull();
 }
 
 std::optional<HttpResponse> Idempotency::begin(PgConnection &db, const RequestContext &context)
