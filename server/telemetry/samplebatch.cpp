@@ -40,6 +40,8 @@ bool digits(QByteArrayView text, qsizetype at, int count, int &out)
     return true;
 }
 
+constexpr qint64 kMaxSeq = 1'000'000'000'000'000;
+
 // Names a sample in an error ("samples[3]", "line 5", "sample"); formatted only then.
 struct Where
 {
@@ -96,8 +98,8 @@ public:
         if (timeMs < m_limits.oldestMs)
             return sampleError(where, QStringLiteral("'time' %1 is older than the raw retention allows")
                                           .arg(formatRfc3339Ms(timeMs)), QStringLiteral(".time"));
-        if (seq < 0)
-            return sampleError(where, QStringLiteral("'seq' must not be negative"), QStringLiteral(".seq"));
+        if (seq < 0 || seq > kMaxSeq)
+            return sampleError(where, QStringLiteral("'seq' must be from 0 to %1").arg(kMaxSeq), QStringLiteral(".seq"));
         m_batch.nodeOf.append(node);
         m_batch.timesMs.append(timeMs);
         m_batch.seqs.append(seq);
@@ -414,7 +416,7 @@ Core::Result<SampleBatch> SampleBatch::fromCsv(const QByteArray &body, qint64 bo
             case BootColumn:
                 if (!parseNumber(field, boot))
                     return sampleError(where, QStringLiteral("'boot_epoch' must be an integer"), QStringLiteral(".boot_epoch"));
-                if (boot != bootEpoch && lineNumber > 2)
+                if (boot != bootEpoch && batch.size() > 0)
                     return sampleError(where, QStringLiteral("a batch carries one boot_epoch"), QStringLiteral(".boot_epoch"));
                 bootEpoch = batch.bootEpoch = boot;
                 break;

@@ -43,13 +43,17 @@ Core::Result<qint64> timeQuery(const QUrlQuery &query, const QString &name, qint
     if (text.isEmpty())
         return fallback;
     bool isNumber = false;
-    const qint64 ms = text.toLongLong(&isNumber);
-    if (isNumber)
+    qint64 ms = text.toLongLong(&isNumber);
+    if (!isNumber) {
+        const auto parsed = parseRfc3339Ms(text.toLatin1());
+        isNumber = parsed.has_value();
+        ms = parsed.value_or(0);
+    }
+    // Years 1970 to 9999, so that range arithmetic never overflows.
+    if (isNumber && ms >= 0 && ms <= 253402300799999)
         return ms;
-    if (const auto parsed = parseRfc3339Ms(text.toLatin1()))
-        return *parsed;
     return Error::invalid(QStringLiteral("'%1' must be an RFC 3339 time (2026-11-27T10:00:00Z) or milliseconds since "
-                                         "the epoch").arg(name), name);
+                                         "the epoch, from 1970 to 9999").arg(name), name);
 }
 
 Core::Result<QList<int>> metricsQuery(const QUrlQuery &query)
