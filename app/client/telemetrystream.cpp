@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QUuid>
 
 namespace Laces::App {
 
@@ -44,8 +45,10 @@ void TelemetryStream::start()
     m_hub->open();
 }
 
-void TelemetryStream::follow(const QString &nodeId)
+void TelemetryStream::follow(const QString &id)
 {
+    // As the server writes ids: lower case, no braces.
+    const QString nodeId = QUuid::fromString(id).toString(QUuid::WithoutBraces);
     if (m_nodes.contains(nodeId))
         return;
     m_nodes.append(nodeId);
@@ -53,8 +56,9 @@ void TelemetryStream::follow(const QString &nodeId)
         subscribe(nodeId);
 }
 
-void TelemetryStream::unfollow(const QString &nodeId)
+void TelemetryStream::unfollow(const QString &id)
 {
+    const QString nodeId = QUuid::fromString(id).toString(QUuid::WithoutBraces);
     if (!m_nodes.removeOne(nodeId))
         return;
     if (m_hub->isWelcomed())

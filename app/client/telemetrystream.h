@@ -20,8 +20,8 @@ public:
     TelemetryStream(const QUrl &serverUrl, QByteArray token, QObject *parent = nullptr);
 
     void start();
-    void follow(const QString &nodeId);
-    void unfollow(const QString &nodeId);
+    void follow(const QString &id);
+    void unfollow(const QString &id);
     QStringList followed() const { return m_nodes; }
 
 signals:

@@ -87,6 +87,7 @@ double DemoTelemetry::valueAt(const Node &node, const Sensor &sensor, qint64 tim
 
 Core::Status DemoTelemetry::send(PgConnection &db, qint64 fromMs, qint64 toMs, qint64 stepMs)
 {
+    const QHash<QUuid, qint64> seqsBefore = m_seqs;
     SampleBatch batch;
     batch.bootEpoch = m_bootEpoch;
     const int metrics = TelemetryMetrics::count();
@@ -115,8 +116,10 @@ Core::Status DemoTelemetry::send(PgConnection &db, qint64 fromMs, qint64 toMs, q
     demo.role = QStringLiteral("edge");
     demo.permissions = {QStringLiteral("telemetry.ingest")};
     auto stored = m_ingest->ingest(db, demo, batch);
-    if (!stored)
+    if (!stored) {
+        m_seqs = seqsBefore;  // not stored: the numbers are used again, leaving no gap
         return stored.error();
+    }
     return Core::Ok{};
 }
 
