@@ -519,9 +519,16 @@ void WebSocketHub::queueTelemetry(const QJsonObject &event)
 void WebSocketHub::flushTelemetry()
 {
     QList<QPair<QPointer<QWebSocket>, QJsonArray>> sends;
+    bool held = false;
     for (auto it = m_clients.begin(); it != m_clients.end(); ++it) {
         if (it->telemetryOut.isEmpty())
             continue;
+        // A subscriber that is not reading keeps only the newest sample per node until it
+        // catches up, as with cursors.
+        if (it.key()->bytesToWrite() > kCursorBacklogBytes) {
+            held = true;
+            continue;
+        }
         QJsonArray samples;
         for (const QJsonObject &sample : std::as_const(it->telemetryOut))
             samples.append(sample);
@@ -532,6 +539,8 @@ void WebSocketHub::flushTelemetry()
         if (socket)
             sendJson(socket, {{QStringLiteral("type"), QStringLiteral("telemetry")}, {QStringLiteral("samples"), samples}});
     }
+    if (held && !m_telemetryFlush->isActive())
+        m_telemetryFlush->start();
 }
 
 void WebSocketHub::deliverHere(const QJsonObject &event)
