@@ -529,6 +529,22 @@ void TelemetryDashboard::onSample(const QString &nodeId, qint64 timeMs, const QH
             line.maxes.append(value);
         }
         line.line->append(double(timeMs), value);
+        // Hours of live samples must not pile up: what slid out of the window (and one
+        // window more, for a look back) goes.
+        qsizetype stale = 0;
+        while (stale < line.times.size() && line.times.at(stale) < timeMs - 2 * m_spanMs)
+            ++stale;
+        if (stale > 0) {
+            line.times.remove(0, stale);
+            line.values.remove(0, stale);
+            if (!line.mins.isEmpty()) {
+                line.mins.remove(0, stale);
+                line.maxes.remove(0, stale);
+            }
+            line.line->removePoints(0, int(stale));
+            line.upper->replace(line.mins.isEmpty() ? QList<QPointF>() : pointsOf(line.times, line.maxes));
+            line.lower->replace(line.mins.isEmpty() ? QList<QPointF>() : pointsOf(line.times, line.mins));
+        }
         fitValueAxis(chart);
     }
     if (timeMs > m_toMs) {
