@@ -8,6 +8,7 @@
 #include "telemetrymaintenance.h"
 #include "telemetrymetrics.h"
 #include "telemetryreader.h"
+#include "telemetrytime.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -81,9 +82,9 @@ QString autoBucket(qint64 rangeMs)
 {
     if (rangeMs <= 20 * 60000)
         return QStringLiteral("raw");
-    if (rangeMs <= 16 * 3600000LL)
+    if (rangeMs <= 16 * TelemetryTime::kHourMs)
         return QStringLiteral("1m");
-    if (rangeMs <= 40 * 86400000LL)
+    if (rangeMs <= 40 * TelemetryTime::kDayMs)
         return QStringLiteral("1h");
     return QStringLiteral("1d");
 }
@@ -113,6 +114,13 @@ void TelemetryApi::registerRoutes(Router &router)
                [this](RequestContext &c) { return maintain(c); });
 }
 
+SampleBatch::Limits TelemetryApi::limitsNow(int maxSamples) const
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return {now, 5 * TelemetryTime::kMinuteMs, now - qint64(m_settings.rawRetentionDays) * TelemetryTime::kDayMs,
+            maxSamples};
+}
+
 HttpResponse TelemetryApi::ingestOne(RequestContext &context)
 {
     const QByteArray contentType = context.request().header("content-type").toLower();
@@ -120,17 +128,13 @@ HttpResponse TelemetryApi::ingestOne(RequestContext &context)
         return HttpResponse::fromError(Error{Error::Code::UnsupportedMediaType,
                                              QStringLiteral("a sample is JSON (Content-Type: application/json)"),
                                              QStringLiteral("body")});
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    SampleBatch::Limits limits{now, 5 * 60000, now - qint64(m_settings.rawRetentionDays) * 86400000, 1};
-    return store(context, SampleBatch::fromJsonSample(context.request().body, limits), true);
+    return store(context, SampleBatch::fromJsonSample(context.request().body, limitsNow(1)), true);
 }
 
 HttpResponse TelemetryApi::ingestBatch(RequestContext &context)
 {
     const QByteArray contentType = context.request().header("content-type").toLower();
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    SampleBatch::Limits limits{now, 5 * 60000, now - qint64(m_settings.rawRetentionDays) * 86400000,
-                               m_settings.maxBatchSamples};
+    const SampleBatch::Limits limits = limitsNow(m_settings.maxBatchSamples);
     if (contentType.startsWith("text/csv")) {
         const QString epochText = context.request().query.queryItemValue(QStringLiteral("boot_epoch"));
         bool ok = true;
@@ -182,7 +186,7 @@ HttpResponse TelemetryApi::query(RequestContext &context)
     const auto to = timeQuery(query, QStringLiteral("to"), now);
     if (!to)
         return HttpResponse::fromError(to.error());
-    const auto from = timeQuery(query, QStringLiteral("from"), *to - 3600000);
+    const auto from = timeQuery(query, QStringLiteral("from"), *to - TelemetryTime::kHourMs);
     if (!from)
         return HttpResponse::fromError(from.error());
     if (*from >= *to)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/router.h"
+#include "samplebatch.h"
 #include "telemetrystore.h"
 
 namespace Laces::Server {
@@ -28,9 +29,11 @@ public:
     static constexpr int kMaxBuckets = 20000;  // per metric and request
 
 private:
+    // Samples now acceptable: up to 5 minutes ahead, back to the raw retention.
+    SampleBatch::Limits limitsNow(int maxSamples) const;
     HttpResponse ingestOne(RequestContext &context);
     HttpResponse ingestBatch(RequestContext &context);
-    HttpResponse store(RequestContext &context, Core::Result<struct SampleBatch> batch, bool single);
+    HttpResponse store(RequestContext &context, Core::Result<SampleBatch> batch, bool single);
     HttpResponse query(RequestContext &context);
     HttpResponse fleetSummary(RequestContext &context);
     HttpResponse maintain(RequestContext &context);

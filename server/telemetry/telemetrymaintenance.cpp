@@ -6,6 +6,7 @@
 #include "telemetrymetrics.h"
 #include "telemetryreader.h"
 #include "telemetrystore.h"
+#include "telemetrytime.h"
 
 #include <QDate>
 #include <QLoggingCategory>
@@ -22,17 +23,13 @@ using Core::TelemetryColumns;
 
 namespace {
 
-constexpr qint64 kDayMs = 86400000;
-constexpr qint64 kHourMs = 3600000;
-
-qint64 dayOf(qint64 ms)
-{
-    return ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs;
-}
+using TelemetryTime::dayOf;
+using TelemetryTime::kDayMs;
+using TelemetryTime::kHourMs;
 
 QByteArray at(qint64 ms)
 {
-    return "(timestamptz 'epoch' + " + QByteArray::number(ms) + " * interval '1 millisecond')";
+    return TelemetryTime::sqlTime(ms);
 }
 
 // Days that have a partition, from the catalog.
@@ -122,9 +119,7 @@ Core::Status compressTelemetryDay(PgConnection &db, TelemetryPartitions &partiti
     const qint64 dayStartMs = day * kDayMs;
     QList<int> allMetrics(TelemetryMetrics::count());
     std::iota(allMetrics.begin(), allMetrics.end(), 0);
-    QByteArray columns = "(extract(epoch FROM time) * 1000)::bigint, boot_epoch, seq";
-    for (const TelemetryMetrics::Metric &metric : TelemetryMetrics::all())
-        columns += ", " + QByteArray(metric.name);
+    const QByteArray select = TelemetryReader::rawSelectSql(allMetrics);
 
     Transaction transaction(db);
     if (auto locked = db.exec("SELECT pg_advisory_xact_lock(hashtext('laces.telemetry.partitions'))"); !locked)
@@ -150,7 +145,7 @@ Core::Status compressTelemetryDay(PgConnection &db, TelemetryPartitions &partiti
     for (int n = 0; n < nodes->rowCount(); ++n) {
         const QByteArray node = nodes->bytes(n, 0);
         for (qint64 hour = dayStartMs; hour < dayStartMs + kDayMs; hour += kHourMs) {
-            auto raw = db.exec("SELECT " + columns + " FROM telemetry_data WHERE node_id = $1 AND time >= " + at(hour)
+            auto raw = db.exec(select + " FROM telemetry_data WHERE node_id = $1 AND time >= " + at(hour)
                                    + " AND time < " + at(hour + kHourMs) + " ORDER BY time, boot_epoch, seq",
                                {node});
             if (!raw)
@@ -263,7 +258,7 @@ Core::Result<TelemetryMaintenanceReport> runTelemetryMaintenance(PgConnection &d
             if (day <= lastToCompress && day >= oldestRawDay)
                 days.insert(day);
         }
-        auto stray = db.exec("SELECT DISTINCT (extract(epoch FROM time) * 1000)::bigint / 86400000 FROM telemetry_data_default "
+        auto stray = db.exec("SELECT DISTINCT (extract(epoch FROM time) * 1000)::bigint / " + QByteArray::number(kDayMs) + " FROM telemetry_data_default "
                              "WHERE time < " + at((lastToCompress + 1) * kDayMs) + " AND time >= " + at(oldestRawDay * kDayMs));
         if (!stray)
             return stray.error();

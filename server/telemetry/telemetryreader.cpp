@@ -3,6 +3,7 @@
 #include "common/jsonutil.h"
 #include "db/pgconnection.h"
 #include "telemetrymetrics.h"
+#include "telemetrytime.h"
 
 #include <algorithm>
 #include <charconv>
@@ -19,10 +20,10 @@ QByteArray timeParam(qint64 ms)
     return QByteArray::number(ms);
 }
 
-// "timestamptz 'epoch' + $n * interval '1 ms'": exact, unlike to_timestamp(double).
+// The time in bigint parameter $n.
 QByteArray atMs(int param)
 {
-    return "(timestamptz 'epoch' + $" + QByteArray::number(param) + "::bigint * interval '1 millisecond')";
+    return TelemetryTime::sqlTime("$" + QByteArray::number(param) + "::bigint");
 }
 
 double number(const QByteArray &text)
@@ -83,11 +84,19 @@ Position positionOf(const TelemetryColumns &columns, int row)
 qint64 bucketMs(Bucket bucket)
 {
     switch (bucket) {
-    case Bucket::Minute: return 60000;
-    case Bucket::Hour: return 3600000;
-    case Bucket::Day: return 86400000;
+    case Bucket::Minute: return TelemetryTime::kMinuteMs;
+    case Bucket::Hour: return TelemetryTime::kHourMs;
+    case Bucket::Day: return TelemetryTime::kDayMs;
     }
-    return 60000;
+    return TelemetryTime::kMinuteMs;
+}
+
+QByteArray rawSelectSql(const QList<int> &metrics)
+{
+    QByteArray select = "SELECT (extract(epoch FROM time) * 1000)::bigint, boot_epoch, seq";
+    for (int metric : metrics)
+        select += ", " + QByteArray(TelemetryMetrics::all().at(metric).name);
+    return select;
 }
 
 TelemetryColumns columnsOf(const PgResult &rows, const QList<int> &metrics)
@@ -111,9 +120,7 @@ TelemetryColumns columnsOf(const PgResult &rows, const QList<int> &metrics)
 Core::Result<RawPage> readRaw(PgConnection &db, const QUuid &node, qint64 fromMs, qint64 toMs,
                               const QList<int> &metrics, std::optional<Position> after, int limit)
 {
-    QByteArray select = "SELECT (extract(epoch FROM time) * 1000)::bigint, boot_epoch, seq";
-    for (int metric : metrics)
-        select += ", " + QByteArray(TelemetryMetrics::all().at(metric).name);
+    const QByteArray select = rawSelectSql(metrics);
     const Position start = after.value_or(Position{fromMs - 1, std::numeric_limits<qint64>::max(),
                                                    std::numeric_limits<qint64>::max()});
     // Rows and chunks from one snapshot: a compression committing in between would
@@ -133,7 +140,7 @@ Core::Result<RawPage> readRaw(PgConnection &db, const QUuid &node, qint64 fromMs
 
     // Compressed hours, in order, until they alone fill the page.
     TelemetryColumns fromChunks = emptyColumns(metrics);
-    qint64 hourFrom = std::max(fromMs, start.timeMs) - 3600000;
+    qint64 hourFrom = std::max(fromMs, start.timeMs) - TelemetryTime::kHourMs;
     for (bool more = true; more;) {
         auto chunks = db.exec("SELECT (extract(epoch FROM hour) * 1000)::bigint, payload FROM telemetry_chunks "
                               "WHERE node_id = $1 AND hour > " + atMs(2) + " AND hour < " + atMs(3)
@@ -192,7 +199,7 @@ Core::Result<QList<Series>> readBuckets(PgConnection &db, const QUuid &organizat
     for (int metric : metrics)
         names.append(QString::fromLatin1(TelemetryMetrics::all().at(metric).name));
     const qint64 size = bucketMs(bucket);
-    const qint64 alignedFrom = fromMs - ((fromMs % size) + size) % size;
+    const qint64 alignedFrom = TelemetryTime::floorTo(fromMs, size);
     const QByteArray visible = " AND EXISTS (SELECT 1 FROM machine_nodes n WHERE n.id = $1 AND n.organization_id = $5)";
     const QByteArray sql =
         bucket == Bucket::Day

@@ -55,6 +55,10 @@ struct Series
 Core::Result<QList<Series>> readBuckets(PgConnection &db, const QUuid &organization, const QUuid &node, qint64 fromMs, qint64 toMs,
                                         const QList<int> &metrics, Bucket bucket);
 
+// "SELECT <time ms>, boot_epoch, seq, <metrics…>" over telemetry_data: the columns that
+// columnsOf() reads.
+QByteArray rawSelectSql(const QList<int> &metrics);
+
 // The chunk columns for a raw-table result (as the compression job writes them).
 Core::TelemetryColumns columnsOf(const PgResult &rows, const QList<int> &metrics);
 

@@ -5,6 +5,7 @@
 #include "http/requestcontext.h"
 #include "samplebatch.h"
 #include "telemetrymetrics.h"
+#include "telemetrytime.h"
 #include "ws/eventbus.h"
 
 #include <QDate>
@@ -21,7 +22,6 @@ using Core::Error;
 
 namespace {
 
-constexpr qint64 kDayMs = 86400000;
 constexpr qint64 kPostgresEpochMs = 946684800000;  // 2000-01-01T00:00:00Z
 
 // Binary COPY (https://www.postgresql.org/docs/15/sql-copy.html#id-1.9.3.55.9.4).
@@ -146,7 +146,7 @@ Core::Status upsertRollups(PgConnection &db, const char *table, const std::map<R
     const QByteArray name(table);
     auto upserted = db.exec(
         "INSERT INTO " + name + " AS r (node_id, metric, bucket, count, min, max, sum, sum_squares) "
-        "SELECT n, m, timestamptz 'epoch' + b * interval '1 millisecond', c, lo, hi, s, sq "
+        "SELECT n, m, " + TelemetryTime::sqlTime("b") + ", c, lo, hi, s, sq "
         "FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[], "
         "            $8::float8[]) AS u(n, m, b, c, lo, hi, s, sq) "
         "ON CONFLICT (node_id, metric, bucket) DO UPDATE SET count = r.count + excluded.count, "
@@ -254,7 +254,7 @@ Core::Result<TelemetryIngest::Outcome> TelemetryIngest::ingest(PgConnection &db,
     }
     QSet<qint64> days;
     for (qint64 time : batch.timesMs)
-        days.insert(time >= 0 ? time / kDayMs : (time - kDayMs + 1) / kDayMs);
+        days.insert(TelemetryTime::dayOf(time));
     if (auto ensured = m_partitions->ensureDays(db, days); !ensured)
         return ensured.error();
 
@@ -348,8 +348,8 @@ Core::Result<TelemetryIngest::Outcome> TelemetryIngest::ingest(PgConnection &db,
             copy.int64((timeMs - kPostgresEpochMs) * 1000);
             copy.int64(batch.bootEpoch);
             copy.int64(batch.seqs.at(sample));
-            const qint64 minute = timeMs - ((timeMs % 60000) + 60000) % 60000;
-            const qint64 hour = timeMs - ((timeMs % 3600000) + 3600000) % 3600000;
+            const qint64 minute = TelemetryTime::floorTo(timeMs, TelemetryTime::kMinuteMs);
+            const qint64 hour = TelemetryTime::floorTo(timeMs, TelemetryTime::kHourMs);
             for (int metric = 0; metric < metricCount; ++metric) {
                 if (!batch.has(sample, metric)) {
                     copy.null();
