@@ -155,13 +155,16 @@ HttpResponse LocksApi::release(RequestContext &context)
 {
     PgConnection &db = context.db();
     const bool force = context.principal().can(QStringLiteral("locks.manage"));
+    // $1 lock, $2 organization, $3 caller, $4 whether the caller may force a release.
+    const QList<QByteArray> lockParams{uuidParam(context.uuidParam(QStringLiteral("id"))),
+                                       uuidParam(context.principal().organizationId),
+                                       uuidParam(context.principal().userId), force ? QByteArray("true") : QByteArray("false")};
     auto released = db.exec(
         "UPDATE edit_locks AS l SET released_at = clock_timestamp(), "
         "       release_reason = CASE WHEN l.holder_id = $3 THEN 'released' ELSE 'forced' END "
         "FROM digital_twins t WHERE l.id = $1 AND t.id = l.twin_id AND t.organization_id = $2 "
         "  AND l.released_at IS NULL AND l.expires_at > clock_timestamp() AND (l.holder_id = $3 OR $4::boolean) RETURNING l.holder_id = $3, l.twin_id",
-        {uuidParam(context.uuidParam(QStringLiteral("id"))), uuidParam(context.principal().organizationId),
-         uuidParam(context.principal().userId), force ? QByteArray("true") : QByteArray("false")});
+        lockParams);
     if (!released)
         return HttpResponse::fromError(released.error());
     if (released->rowCount() == 0) {
@@ -173,8 +176,7 @@ HttpResponse LocksApi::release(RequestContext &context)
             "FROM digital_twins t WHERE l.id = $1 AND t.id = l.twin_id AND t.organization_id = $2 "
             "  AND (l.released_at IS NULL OR l.release_reason IN ('expired', 'forced')) "
             "  AND (l.holder_id = $3 OR $4::boolean) RETURNING 1",
-            {uuidParam(context.uuidParam(QStringLiteral("id"))), uuidParam(context.principal().organizationId),
-             uuidParam(context.principal().userId), force ? QByteArray("true") : QByteArray("false")});
+            lockParams);
         if (!expired)
             return HttpResponse::fromError(expired.error());
         if (expired->rowCount() == 1)
