@@ -6,6 +6,7 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTimer>
+#include <QWebSocket>
 
 namespace Laces::Tests {
 
@@ -123,6 +124,30 @@ QJsonObject nextMessageOfType(QSignalSpy &spy, const QString &type, int timeoutM
         spy.wait(200);
     }
     return {};
+}
+
+std::unique_ptr<QWebSocket> openHubSocket(quint16 port, const QByteArray &token, const QString &twinId)
+{
+    auto socket = std::make_unique<QWebSocket>();
+    QSignalSpy connected(socket.get(), &QWebSocket::connected);
+    QSignalSpy messages(socket.get(), &QWebSocket::textMessageReceived);
+    socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port)));
+    if (!connected.wait(5000))
+        return socket;
+    socket->sendTextMessage(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(token)));
+    // The first answer is the welcome, or an error before the server closes.
+    if ((messages.isEmpty() && !messages.wait(5000))
+        || !messages.takeFirst().at(0).toString().contains(QLatin1String("\"welcome\""))) {
+        socket->abort();
+        return socket;
+    }
+    if (twinId.isEmpty())
+        return socket;
+    socket->sendTextMessage(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(twinId));
+    if (nextMessageOfType(messages, QStringLiteral("subscribed"), 5000).isEmpty()
+        || nextMessageOfType(messages, QStringLiteral("presence_snapshot"), 5000).isEmpty())
+        socket->abort();
+    return socket;
 }
 
 Reply TestServer::request(const QByteArray &method, const QString &path, const QByteArray &token,

@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 
 class QSignalSpy;
+class QWebSocket;
 
 #include <memory>
 
@@ -28,6 +29,10 @@ struct Reply
 // QWebSocket::textMessageReceived holds or receives within `timeoutMs` (others are
 // consumed); empty when none came.
 QJsonObject nextMessageOfType(QSignalSpy &spy, const QString &type, int timeoutMs = 8000);
+// A WebSocket to the hub at 127.0.0.1:`port` (a server or a proxy), authenticated with
+// `token`, and subscribed to `twinId` when one is given (its presence_snapshot taken too).
+// Closed when it is not welcomed or not subscribed, which callers see in its state.
+std::unique_ptr<QWebSocket> openHubSocket(quint16 port, const QByteArray &token, const QString &twinId = {});
 
 // A request to any server at `base` (a proxy, another instance), as TestServer::request.
 Reply requestAt(QNetworkAccessManager &network, const QUrl &base, const QByteArray &method, const QString &path,

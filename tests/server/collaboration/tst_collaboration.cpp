@@ -74,26 +74,7 @@ void tst_Collaboration::initTestCase()
 
 std::unique_ptr<QWebSocket> tst_Collaboration::connectTo(quint16 port, const QByteArray &token, bool subscribe)
 {
-    auto socket = std::make_unique<QWebSocket>();
-    QSignalSpy connected(socket.get(), &QWebSocket::connected);
-    QSignalSpy messages(socket.get(), &QWebSocket::textMessageReceived);
-    socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port)));
-    if (!connected.wait(5000))
-        return socket;
-    socket->sendTextMessage(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(token)));
-    // Not welcomed: the socket is closed, which callers see in its state.
-    if ((messages.isEmpty() && !messages.wait(5000)) || !messages.first().at(0).toString().contains(QLatin1String("\"welcome\""))) {
-        socket->abort();
-        return socket;
-    }
-    if (!subscribe)
-        return socket;
-    socket->sendTextMessage(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(m_twin));
-    QElapsedTimer timer;
-    timer.start();
-    while (messages.size() < 2 && timer.elapsed() < 5000)
-        messages.wait(100);
-    return socket;
+    return Tests::openHubSocket(port, token, subscribe ? m_twin : QString());
 }
 
 QJsonObject tst_Collaboration::nextPresence(QSignalSpy &spy, const QString &event)

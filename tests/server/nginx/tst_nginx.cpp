@@ -138,21 +138,7 @@ void tst_Nginx::restThroughTheProxy()
 
 std::unique_ptr<QWebSocket> tst_Nginx::connectThroughProxy(const QByteArray &token)
 {
-    auto socket = std::make_unique<QWebSocket>();
-    QSignalSpy connected(socket.get(), &QWebSocket::connected);
-    QSignalSpy heard(socket.get(), &QWebSocket::textMessageReceived);
-    socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_port)));
-    if (!connected.wait(5000))
-        return socket;
-    socket->sendTextMessage(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(token)));
-    if (next(heard, QStringLiteral("welcome")).isEmpty()) {
-        socket->abort();
-        return socket;
-    }
-    socket->sendTextMessage(QStringLiteral(R"({"type":"subscribe","twin_id":"%1"})").arg(m_twin));
-    if (next(heard, QStringLiteral("subscribed")).isEmpty())
-        socket->abort();
-    return socket;
+    return Tests::openHubSocket(m_port, token, m_twin);
 }
 
 QJsonObject tst_Nginx::next(QSignalSpy &spy, const QString &type)

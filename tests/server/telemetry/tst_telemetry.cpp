@@ -715,13 +715,10 @@ void tst_Telemetry::fleetSummaryShowsHealth()
 void tst_Telemetry::liveTelemetryIsDownsampled()
 {
     const QString node = createNode(QStringLiteral("Live pump"));
-    QWebSocket socket;
-    QSignalSpy connected(&socket, &QWebSocket::connected);
+    const auto hub = Tests::openHubSocket(m_server.server().port(), m_viewer);
+    QWebSocket &socket = *hub;
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
     QSignalSpy messages(&socket, &QWebSocket::textMessageReceived);
-    socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_server.server().port())));
-    QVERIFY(connected.wait(5000));
-    socket.sendTextMessage(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(m_viewer)));
-    QVERIFY(!Tests::nextMessageOfType(messages, QStringLiteral("welcome")).isEmpty());
     socket.sendTextMessage(QStringLiteral(R"({"type":"subscribe_telemetry","node_id":"%1","metrics":["rpm"]})").arg(node));
     QCOMPARE(Tests::nextMessageOfType(messages, QStringLiteral("telemetry_subscribed")).value(QStringLiteral("node_id")).toString(), node);
     // A node of another organization is not found.
