@@ -4,6 +4,8 @@
 # when a display exists, opens the desktop app connected to it. Without a display the
 # server stays in the foreground; stop it with Ctrl+C.
 #   LACES_PORT (default 8000) and LACES_DATA_DIR choose the port and the data directory.
+# The demo keeps its data apart from an installed laces-server service (/var/lib/laces):
+# by default in /var/lib/laces-demo as root, else in ~/.local/share/laces-demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +14,16 @@ cd "$(dirname "$0")/.."
 
 port="${LACES_PORT:-8000}"
 url="http://127.0.0.1:${port}"
-server=(build/server/laces-server --demo --port "$port")
+if [ -z "${LACES_DATA_DIR:-}" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        LACES_DATA_DIR=/var/lib/laces-demo
+    else
+        LACES_DATA_DIR="${XDG_DATA_HOME:-$HOME/.local/share}/laces-demo"
+    fi
+fi
+export LACES_DATA_DIR
+echo "run: demo data in ${LACES_DATA_DIR} (set LACES_DATA_DIR to choose another directory)."
+server=(build/server/laces-server --demo --port "$port" --data-dir "$LACES_DATA_DIR")
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
     echo "run: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app is not"
