@@ -179,17 +179,42 @@ Status EmbeddedPostgres::prepareDirectories()
         return Core::Ok{};
     }
 
-    const passwd *user = ::getpwnam("postgres");
+    // The account the cluster runs as: the owner of an existing cluster, else the owner
+    // of a data directory that belongs to another account (a packaged service's
+    // /var/lib/laces belongs to 'laces'), else the postgres system user.
+    struct stat clusterInfo {};
+    struct stat dataInfo {};
+    const bool clusterExists = QFileInfo::exists(QDir(cluster).filePath(QStringLiteral("PG_VERSION")));
+    uid_t ownerUid = 0;
+    QString ownedPath;
+    if (clusterExists && ::stat(QFile::encodeName(cluster).constData(), &clusterInfo) == 0 && clusterInfo.st_uid != 0) {
+        ownerUid = clusterInfo.st_uid;
+        ownedPath = cluster;
+    } else if (::stat(QFile::encodeName(m_options.dataDir).constData(), &dataInfo) == 0 && dataInfo.st_uid != 0) {
+        ownerUid = dataInfo.st_uid;
+        ownedPath = m_options.dataDir;
+    }
+    const passwd *user = ownerUid != 0 ? ::getpwuid(ownerUid) : ::getpwnam("postgres");
+    if (!user && ownerUid != 0)
+        return Error::unavailable(QStringLiteral("%1 belongs to user id %2, which has no account on this system, so "
+                                                 "the database cluster cannot run as it; give the directory to an "
+                                                 "existing account (chown -R postgres: %1) or choose another --data-dir")
+                                      .arg(ownedPath)
+                                      .arg(ownerUid));
     if (!user)
         return Error::unavailable(QStringLiteral("running as root needs the 'postgres' system user "
                                                  "for the database cluster; install the postgresql package"));
     m_clusterUid = user->pw_uid;
     m_clusterGid = user->pw_gid;
+    m_clusterAccount = QString::fromLocal8Bit(user->pw_name);
+    if (ownerUid != 0)
+        qCInfo(lcPg).noquote() << "running the database cluster as" << m_clusterAccount << "(the owner of"
+                               << ownedPath + QLatin1Char(')');
     if (::chown(QFile::encodeName(cluster).constData(), m_clusterUid, m_clusterGid) != 0
         || ::chmod(QFile::encodeName(cluster).constData(), 0700) != 0)
-        return Error::unavailable(QStringLiteral("cannot hand %1 to the postgres user: %2")
-                                      .arg(cluster, QString::fromLocal8Bit(strerror(errno))));
-    // The postgres user must be able to reach the cluster directory.
+        return Error::unavailable(QStringLiteral("cannot hand %1 to the %2 user: %3")
+                                      .arg(cluster, m_clusterAccount, QString::fromLocal8Bit(strerror(errno))));
+    // The cluster's account must be able to reach the cluster directory.
     for (QString dir = m_options.dataDir; !dir.isEmpty() && dir != QStringLiteral("/");
          dir = QFileInfo(dir).path()) {
         struct stat info {};
@@ -204,10 +229,10 @@ Status EmbeddedPostgres::prepareDirectories()
             ::chmod(QFile::encodeName(dir).constData(), (info.st_mode & 07777) | S_IXOTH);
             continue;
         }
-        return Error::unavailable(QStringLiteral("the postgres user cannot enter %1, so it cannot reach "
-                                                 "the database cluster in %2; choose a --data-dir "
+        return Error::unavailable(QStringLiteral("the %1 user cannot enter %2, so it cannot reach "
+                                                 "the database cluster in %3; choose a --data-dir "
                                                  "outside it (for example under /var/lib)")
-                                      .arg(dir, cluster));
+                                      .arg(m_clusterAccount, dir, cluster));
     }
     return Core::Ok{};
 }
@@ -329,6 +354,15 @@ Status EmbeddedPostgres::startPostmaster()
     m_postmaster->start(QDir(m_binDir).filePath(QStringLiteral("postgres")), arguments);
     if (!m_postmaster->waitForStarted(10000))
         return Error::unavailable(QStringLiteral("cannot start postgres: %1").arg(m_postmaster->errorString()));
+    // Root writes the log on the cluster's behalf; in a directory that belongs to the
+    // cluster's account, the file does too, so that account can run the server later.
+    struct stat dataInfo {};
+    if (m_asRoot && ::stat(QFile::encodeName(m_options.dataDir).constData(), &dataInfo) == 0
+        && dataInfo.st_uid == m_clusterUid) {
+        const QString log = QDir(m_options.dataDir).filePath(QStringLiteral("postgres.log"));
+        if (::chown(QFile::encodeName(log).constData(), m_clusterUid, m_clusterGid) != 0)
+            qCWarning(lcPg).noquote() << "cannot hand" << log << "to" << m_clusterAccount << ":" << strerror(errno);
+    }
     return Core::Ok{};
 }
 

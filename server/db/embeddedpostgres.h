@@ -14,7 +14,9 @@ namespace Laces::Server {
 // initdb on first start, reuse afterwards, recovery from a stale postmaster.pid or an
 // orphaned postmaster left by a killed server, a Unix socket inside the cluster directory
 // only (no TCP), and a fast shutdown on stop(). As root the cluster runs as the
-// `postgres` system user, since PostgreSQL refuses to run as root.
+// `postgres` system user, since PostgreSQL refuses to run as root, or as the account that
+// owns the data directory (or the cluster already in it) when that is not root: root
+// starting a packaged service's directory runs its cluster as the service's account.
 class EmbeddedPostgres : public QObject
 {
     Q_OBJECT
@@ -60,6 +62,7 @@ private:
     bool m_asRoot = false;
     uint m_clusterUid = 0;
     uint m_clusterGid = 0;
+    QString m_clusterAccount;   // as root: the account the cluster runs as
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<QProcess> m_postmaster;
 };

@@ -12,7 +12,9 @@
 #include <QTest>
 
 #include <csignal>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Laces::Server;
 
@@ -28,6 +30,7 @@ private slots:
     void secondServerOnSameDirRefused();
     void serverKilledWithSigkillRestarts();
     void sigtermStopsClusterCleanly();
+    void rootRunsClusterAsDataDirectoryOwner();
 
 private:
     static EmbeddedPostgres::Options options(const QString &dir);
@@ -228,6 +231,57 @@ void tst_EmbeddedPostgres::sigtermStopsClusterCleanly()
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("laces-server.lock"))));
     log += QString::fromLocal8Bit(server->readAll());
     QVERIFY2(log.contains(QLatin1String("stopped the embedded PostgreSQL cluster")), qPrintable(log));
+}
+
+namespace {
+// The real user id a process runs as, from /proc (-1 when it is gone).
+long processUid(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("Uid:"))
+            return line.mid(4).simplified().split(' ').value(0).toLong();
+    }
+    return -1;
+}
+} // namespace
+
+void tst_EmbeddedPostgres::rootRunsClusterAsDataDirectoryOwner()
+{
+    // A packaged service's /var/lib/laces belongs to its own account ('laces'); root
+    // starting the server there runs the cluster as that account instead of refusing.
+    if (::geteuid() != 0)
+        QSKIP("only root can start a cluster as another account");
+    const passwd *nobody = ::getpwnam("nobody");
+    if (!nobody)
+        QSKIP("this system has no 'nobody' account");
+    const uid_t uid = nobody->pw_uid;
+    const gid_t gid = nobody->pw_gid;
+    QTemporaryDir dir(QStringLiteral("/tmp/laces-pg-XXXXXX"));
+    QCOMPARE(::chown(QFile::encodeName(dir.path()).constData(), uid, gid), 0);
+    QCOMPARE(::chmod(QFile::encodeName(dir.path()).constData(), 0750), 0);
+    for (int round = 0; round < 2; ++round) {  // created, then reused
+        EmbeddedPostgres cluster(options(dir.path()));
+        const auto started = cluster.start();
+        QVERIFY2(started, started ? "" : qPrintable(started.error().message));
+        QCOMPARE(cluster.createdNow(), round == 0);
+        QCOMPARE(processUid(cluster.postmasterPid()), long(uid));
+        struct stat info {};
+        QCOMPARE(::stat(QFile::encodeName(dir.filePath(QStringLiteral("postgres"))).constData(), &info), 0);
+        QCOMPARE(info.st_uid, uid);
+        QCOMPARE(::stat(QFile::encodeName(dir.filePath(QStringLiteral("postgres.log"))).constData(), &info), 0);
+        QCOMPARE(info.st_uid, uid);
+        QByteArray user;
+        QVERIFY(exec(cluster, "SELECT current_database()", &user));
+        QCOMPARE(user, QByteArray("laces"));
+        cluster.stop();
+    }
+    // The directory's mode was left as it was (only a root-owned one is opened up).
+    struct stat info {};
+    QCOMPARE(::stat(QFile::encodeName(dir.path()).constData(), &info), 0);
+    QCOMPARE(info.st_mode & 0777, 0750u);
 }
 
 QTEST_GUILESS_MAIN(tst_EmbeddedPostgres)
