@@ -1,5 +1,7 @@
 #include "requestcontext.h"
 
+#include "json/repeatedkeys.h"
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 
@@ -67,6 +69,9 @@ Core::Result<QJsonObject> parseJsonObject(const QByteArray &bytes)
                               QStringLiteral("body"));
     if (!document.isObject())
         return Error::invalid(QStringLiteral("the body must be a JSON object"), QStringLiteral("body"));
+    if (const auto repeated = Core::firstRepeatedKey(bytes))
+        return Error::invalid(QStringLiteral("'%1' is given more than once; give each field once").arg(*repeated),
+                              *repeated);
     return document.object();
 }
 

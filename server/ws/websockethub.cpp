@@ -3,6 +3,7 @@
 #include "db/pgconnection.h"
 #include "eventbus.h"
 #include "http/requestcontext.h"
+#include "json/repeatedkeys.h"
 #include "twins/twinlookup.h"
 
 #include <QDateTime>
@@ -182,9 +183,15 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
     if (client == m_clients.end())
         return;
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    const QByteArray bytes = text.toUtf8();
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
         sendError(socket, QStringLiteral("invalid_json"), QStringLiteral("messages must be JSON objects"));
+        return;
+    }
+    if (const auto repeated = Core::firstRepeatedKey(bytes)) {
+        sendError(socket, QStringLiteral("invalid_json"),
+                  QStringLiteral("'%1' is given more than once; give each field once").arg(*repeated));
         return;
     }
     const QJsonObject message = document.object();

@@ -415,6 +415,13 @@ void tst_Telemetry::badSampleStoresNothing()
     const Reply infinite = m_server.request("POST", QStringLiteral("/telemetry/batch"), m_operator, text,
                                             {{"Content-Type", "application/json"}});
     QCOMPARE(infinite.status, 400);
+    // A metric given twice in one sample: which value was measured? Refused, named.
+    text = QJsonDocument(batch(samples())).toJson(QJsonDocument::Compact);
+    text.replace("\"rpm\":1006", "\"rpm\":1006,\"rpm\":6");
+    const Reply repeated = m_server.request("POST", QStringLiteral("/telemetry/batch"), m_operator, text,
+                                            {{"Content-Type", "application/json"}});
+    QCOMPARE(repeated.status, 400);
+    QCOMPARE(repeated.errorField(), QStringLiteral("samples[6].metrics.rpm"));
     // Over the batch limit: 413.
     QJsonArray many;
     for (int i = 0; i < 5001; ++i)

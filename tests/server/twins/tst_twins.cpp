@@ -119,6 +119,10 @@ void tst_Twins::badInput_data()
     QTest::newRow("name too long") << QByteArray("POST") << "/twins" << QByteArray(R"({"name":")" + QByteArray(201, 'n') + "\"}") << 400 << "name";
     QTest::newRow("properties not object") << QByteArray("POST") << "/twins" << QByteArray(R"({"name":"a","properties":[1]})") << 400 << "properties";
     QTest::newRow("unknown field") << QByteArray("POST") << "/twins" << QByteArray(R"({"name":"a","colour":"red"})") << 400 << "colour";
+    // A repeated name is ambiguous (a JSON parser keeps one of them silently): refused.
+    QTest::newRow("repeated field") << QByteArray("POST") << "/twins" << QByteArray(R"({"name": "a", "name": "b"})") << 400 << "name";
+    QTest::newRow("repeated nested field") << QByteArray("POST") << "/twins" << QByteArray(R"({"name":"a","properties":{"rpm":1,"r\u0070m":2}})") << 400 << "properties.rpm";
+    QTest::newRow("repeated field on patch") << QByteArray("PATCH") << "/twins/@fixture" << QByteArray(R"({"description":"x","description":"y"})") << 400 << "description";
     QTest::newRow("invalid json") << QByteArray("POST") << "/twins" << QByteArray(R"({"name":)") << 400 << "body";
     QTest::newRow("empty patch") << QByteArray("PATCH") << "/twins/@fixture" << QByteArray("{}") << 400 << "body";
     QTest::newRow("patch wrong type") << QByteArray("PATCH") << "/twins/@fixture" << QByteArray(R"({"description":false})") << 400 << "description";

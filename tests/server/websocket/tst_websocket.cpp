@@ -104,6 +104,11 @@ void tst_WebSocket::badMessagesGetErrorsAndHubKeepsServing()
     QCOMPARE(nextMessage(*socket, messages).value(QStringLiteral("type")).toString(), QStringLiteral("welcome"));
     socket->sendTextMessage(QStringLiteral("{not json"));
     QCOMPARE(nextMessage(*socket, messages).value(QStringLiteral("code")).toString(), QStringLiteral("invalid_json"));
+    // {"type": "subscribe", "type": "ping"}: which one was meant? Refused, naming it.
+    socket->sendTextMessage(QStringLiteral(R"({"type":"ping","type":"subscribe"})"));
+    const QJsonObject repeated = nextMessage(*socket, messages);
+    QCOMPARE(repeated.value(QStringLiteral("code")).toString(), QStringLiteral("invalid_json"));
+    QVERIFY(repeated.value(QStringLiteral("message")).toString().contains(QLatin1String("'type'")));
     socket->sendTextMessage(QStringLiteral(R"({"type":"teleport"})"));
     QCOMPARE(nextMessage(*socket, messages).value(QStringLiteral("code")).toString(), QStringLiteral("unknown_type"));
     socket->sendTextMessage(QStringLiteral(R"({"type":"ping"})"));
