@@ -1,5 +1,5 @@
 #include "logging.h"
-#include "ops/shutdownsignals.h"
+#include "process/shutdownsignals.h"
 #include "server.h"
 #include "serverconfig.h"
 #include "version.h"
@@ -33,8 +33,8 @@ int main(int argc, char *argv[])
     }
 
     Laces::Server::Server server(*config);
-    Laces::Server::ShutdownSignals shutdownSignals;
-    QObject::connect(&shutdownSignals, &Laces::Server::ShutdownSignals::shutdownRequested, &app, [](int signalNumber) {
+    Laces::Core::ShutdownSignals shutdownSignals;
+    QObject::connect(&shutdownSignals, &Laces::Core::ShutdownSignals::shutdownRequested, &app, [](int signalNumber) {
         qInfo("shutting down on signal %d", signalNumber);
         QCoreApplication::quit();
     });

@@ -313,6 +313,10 @@ Passwörter werden nie von der Kommandozeile übernommen.
             <numerusform>Zu viele Fehlversuche; bitte in %n Sekunden erneut versuchen.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>The local server is ready.</source>
+        <translation>Der lokale Server ist bereit.</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::MainWindow</name>
@@ -767,6 +771,10 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>User name to offer in the login dialog.</source>
         <translation>Benutzername, der im Anmeldedialog vorgeschlagen wird.</translation>
+    </message>
+    <message>
+        <source>Start a local server (embedded database) and log in to it.</source>
+        <translation>Einen lokalen Server (eingebettete Datenbank) starten und sich dort anmelden.</translation>
     </message>
 </context>
 </TS>

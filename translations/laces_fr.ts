@@ -313,6 +313,10 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
             <numerusform>Trop d’échecs ; réessayez dans %n secondes.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>The local server is ready.</source>
+        <translation>Le serveur local est prêt.</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::MainWindow</name>
@@ -767,6 +771,10 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>User name to offer in the login dialog.</source>
         <translation>Nom d’utilisateur proposé dans la boîte de connexion.</translation>
+    </message>
+    <message>
+        <source>Start a local server (embedded database) and log in to it.</source>
+        <translation>Démarrer un serveur local (base de données intégrée) et s’y connecter.</translation>
     </message>
 </context>
 </TS>

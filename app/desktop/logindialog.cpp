@@ -29,6 +29,7 @@ LoginDialog::LoginDialog(Session *session, LocalServer *localServer, QWidget *pa
     QSettings settings;
     m_server->setText(settings.value(QStringLiteral("login/server"), QStringLiteral("http://127.0.0.1:8000")).toString());
     m_username->setText(settings.value(QStringLiteral("login/username")).toString());
+    m_startLocal->setObjectName(QStringLiteral("startLocal"));
     m_server->setObjectName(QStringLiteral("server"));
     m_username->setObjectName(QStringLiteral("username"));
     m_password->setObjectName(QStringLiteral("password"));
@@ -49,15 +50,27 @@ LoginDialog::LoginDialog(Session *session, LocalServer *localServer, QWidget *pa
 
     connect(m_buttons, &QDialogButtonBox::accepted, this, &LoginDialog::logIn);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_startLocal, &QCheckBox::toggled, m_server, &QWidget::setDisabled);
+    connect(m_startLocal, &QCheckBox::toggled, this, [this](bool checked) {
+        m_server->setDisabled(checked);
+        if (checked && isVisible())
+            startLocalServer();
+    });
     connect(m_localServer, &LocalServer::ready, this, [this](const QUrl &url) {
-        m_server->setText(url.toString());
-        logIn();
+        m_localUrl = url;
+        if (m_startLocal->isChecked())
+            m_server->setText(url.toString());
+        setBusy(false, m_loginPending ? QString() : tr("The local server is ready."));
+        if (m_loginPending) {
+            m_loginPending = false;
+            logIn();
+        }
     });
     connect(m_localServer, &LocalServer::failed, this, [this](const QString &message) {
+        m_loginPending = false;
         setBusy(false);
         showError(message);
     });
+    m_startLocal->setChecked(settings.value(QStringLiteral("login/start_local"), false).toBool());
     if (m_username->text().isEmpty())
         m_username->setFocus();
     else
@@ -66,7 +79,34 @@ LoginDialog::LoginDialog(Session *session, LocalServer *localServer, QWidget *pa
 
 void LoginDialog::setServerUrl(const QString &url)
 {
+    m_startLocal->setChecked(false);
     m_server->setText(url);
+}
+
+void LoginDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    if (m_startLocal->isChecked())
+        startLocalServer();
+}
+
+void LoginDialog::setStartLocalServer(bool start)
+{
+    m_startLocal->setChecked(start);
+}
+
+bool LoginDialog::startsLocalServer() const
+{
+    return m_startLocal->isChecked();
+}
+
+void LoginDialog::startLocalServer()
+{
+    if (m_localServer->isRunning())
+        return;
+    m_localUrl = QUrl();
+    setBusy(m_loginPending, tr("Starting a local server…"));
+    m_localServer->start(true);
 }
 
 void LoginDialog::setUsername(const QString &username)
@@ -101,10 +141,16 @@ void LoginDialog::showError(const QString &message)
 
 void LoginDialog::logIn()
 {
-    if (m_startLocal->isChecked() && !m_localServer->isRunning()) {
-        setBusy(true, tr("Starting a local server…"));
-        m_localServer->start(true);
-        return;
+    if (m_startLocal->isChecked()) {
+        if (!m_localServer->isRunning() || !m_localUrl.isValid()) {
+            m_loginPending = true;
+            if (m_localServer->isRunning())
+                setBusy(true, tr("Starting a local server…"));
+            else
+                startLocalServer();
+            return;
+        }
+        m_server->setText(m_localUrl.toString());
     }
     const QUrl url(serverUrl(), QUrl::StrictMode);
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
@@ -141,6 +187,7 @@ void LoginDialog::logIn()
                           QSettings settings;
                           if (!m_startLocal->isChecked())
                               settings.setValue(QStringLiteral("login/server"), serverUrl());
+                          settings.setValue(QStringLiteral("login/start_local"), m_startLocal->isChecked());
                           settings.setValue(QStringLiteral("login/username"), m_username->text().trimmed());
                           m_password->clear();
                           m_session->begin(me);

@@ -1,4 +1,5 @@
 #include "localserver.h"
+#include "process/shutdownsignals.h"
 #include "logindialog.h"
 #include "mainwindow.h"
 #include "session.h"
@@ -11,6 +12,8 @@
 #include <QLocale>
 #include <QSettings>
 #include <QTranslator>
+
+#include <csignal>
 
 int main(int argc, char *argv[])
 {
@@ -42,14 +45,25 @@ int main(int argc, char *argv[])
     const QCommandLineOption userOption(QStringLiteral("user"),
                                         QApplication::translate("main", "User name to offer in the login dialog."),
                                         QStringLiteral("name"));
-    parser.addOptions({serverOption, userOption});
+    const QCommandLineOption localOption(QStringLiteral("local"),
+                                         QApplication::translate("main", "Start a local server (embedded database) "
+                                                                         "and log in to it."));
+    parser.addOptions({serverOption, userOption, localOption});
     parser.process(app);
+
+    // Ended by a signal (a logout, kill, Ctrl+C in the terminal), the app quits as from
+    // File → Quit: dialogs close, and the local server it started stops with it.
+    Laces::Core::ShutdownSignals shutdownSignals({SIGINT, SIGTERM, SIGHUP});
+    QObject::connect(&shutdownSignals, &Laces::Core::ShutdownSignals::shutdownRequested, &app,
+                     [] { QCoreApplication::exit(0); });
 
     Laces::App::Session session;
     Laces::App::LocalServer localServer;
     Laces::App::LoginDialog login(&session, &localServer);
     if (parser.isSet(serverOption))
         login.setServerUrl(parser.value(serverOption));
+    if (parser.isSet(localOption))
+        login.setStartLocalServer(true);
     if (parser.isSet(userOption))
         login.setUsername(parser.value(userOption));
     if (login.exec() != QDialog::Accepted)

@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QPushButton>
 #include <QSettings>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -35,6 +36,7 @@ private slots:
     void adminCreatesTwin();
     void revokedSessionEndsDesktopSession();
     void telemetryDashboardShowsHistoryAndLiveSeries();
+    void localServerStartsEarlyAndIsRemembered();
 
 private:
     bool logIn(App::Session &session, const QString &user, const QString &password);
@@ -254,6 +256,45 @@ void tst_Desktop::telemetryDashboardShowsHistoryAndLiveSeries()
     QCOMPARE(rows.first(), QByteArray("node_id,node,metric,bucket,time,value,min,max"));
     QCOMPARE(rows.size() - 1, line->count());
     QVERIFY(rows.at(1).startsWith(node.toLatin1() + ",\"Dash pump\",temperature_c,1h,"));
+}
+
+void tst_Desktop::localServerStartsEarlyAndIsRemembered()
+{
+    QTemporaryDir data(QStringLiteral("/tmp/laces-local-XXXXXX"));
+    qputenv("LACES_DATA_DIR", QFile::encodeName(data.path()));
+    qputenv("LACES_SERVER_BINARY", LACES_SERVER_BINARY);
+    auto unset = qScopeGuard([] {
+        qunsetenv("LACES_DATA_DIR");
+        qunsetenv("LACES_SERVER_BINARY");
+    });
+    QSettings().remove(QStringLiteral("login/start_local"));
+    App::Session session;
+    {
+        App::LocalServer localServer;
+        App::LoginDialog dialog(&session, &localServer);
+        QVERIFY(!dialog.startsLocalServer());
+        dialog.setStartLocalServer(true);
+        dialog.setUsername(QStringLiteral("engineer"));
+        QSignalSpy ready(&localServer, &App::LocalServer::ready);
+        QSignalSpy failed(&localServer, &App::LocalServer::failed);
+        dialog.show();
+        // Ticked when the dialog opens: the server starts before "Log in" is pressed.
+        QVERIFY(localServer.isRunning());
+        QVERIFY2(ready.wait(120000), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        dialog.submit(QStringLiteral("demo-engineer"));
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+        QCOMPARE(session.role(), QStringLiteral("engineer"));
+        QCOMPARE(dialog.serverUrl(), ready.first().first().toUrl().toString());
+    }
+    // Remembered for the next start, like the server address; an address given
+    // explicitly (run.sh's --server) still wins.
+    App::LocalServer localServer;
+    App::LoginDialog next(&session, &localServer);
+    QVERIFY(next.startsLocalServer());
+    next.setServerUrl(m_server.url().toString());
+    QVERIFY(!next.startsLocalServer());
+    next.show();
+    QVERIFY(!localServer.isRunning());
 }
 
 QTEST_MAIN(tst_Desktop)

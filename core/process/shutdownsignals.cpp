@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace Laces::Server {
+namespace Laces::Core {
 
 namespace {
 int g_pipe[2] = {-1, -1};
@@ -19,9 +19,14 @@ void onSignal(int signalNumber)
 } // namespace
 
 ShutdownSignals::ShutdownSignals(QObject *parent)
+    : ShutdownSignals({SIGINT, SIGTERM}, parent)
+{
+}
+
+ShutdownSignals::ShutdownSignals(const QList<int> &signalNumbers, QObject *parent)
     : QObject(parent)
 {
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_pipe) != 0)
+    if (g_pipe[0] < 0 && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_pipe) != 0)
         return;
     m_notifier = new QSocketNotifier(g_pipe[0], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
@@ -33,8 +38,8 @@ ShutdownSignals::ShutdownSignals(QObject *parent)
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &action, nullptr);
-    ::sigaction(SIGTERM, &action, nullptr);
+    for (const int signalNumber : signalNumbers)
+        ::sigaction(signalNumber, &action, nullptr);
 }
 
-} // namespace Laces::Server
+} // namespace Laces::Core
