@@ -1,5 +1,7 @@
 #include "material.h"
 
+#include "paris.h"
+
 #include <QRegularExpression>
 
 #include <cmath>
@@ -9,8 +11,14 @@ namespace Laces::Core::Ageing {
 
 namespace {
 
+// The fatigue limit (amplitude): at the knee, or at 10^8 cycles for alloys without one.
+double fatigueLimitMPa(double sigmaF, double b, double knee)
+{
+    return sigmaF * std::pow(2.0 * (knee > 0 ? knee : 1e8), b);
+}
+
 Material make(const char *slug, const char *name, double c, double m, double kIc, double deltaKTh, double sigmaF,
-              double b, double knee, double ea, double beta, double ratedRange, QRgb grey)
+              double b, double knee, double ea, double beta, QRgb grey)
 {
     Material material;
     material.preset = QLatin1String(slug);
@@ -24,7 +32,14 @@ Material make(const char *slug, const char *name, double c, double m, double kIc
     material.kneeCycles = knee;
     material.activationEnergyEv = ea;
     material.weibullBeta = beta;
-    material.ratedStressRangeMPa = ratedRange;
+    // a_0: El Haddad, Topper & Smith's intrinsic crack length (Eng. Fract. Mech. 11, 1979),
+    // (1/π)·(ΔK_th/(Y·Δσ_e)) ² with Δσ_e twice the fatigue limit: the crack model then agrees
+    // with the S–N curve, a crack at a_0 growing only above the fatigue limit.
+    const double limitRange = 2.0 * fatigueLimitMPa(sigmaF, b, knee);
+    material.initialCrackM = thresholdCrackLength(deltaKTh, material.geometryY, limitRange);
+    // A component that names no rated stress range runs at half the fatigue-limit range at
+    // rated load: safe there, ageing only under overload.
+    material.ratedStressRangeMPa = std::round(limitRange / 2.0);
     material.grey = grey;
     return material;
 }
@@ -56,27 +71,26 @@ Material make(const char *slug, const char *name, double c, double m, double kIc
 //   temperature, where the Paris constants were measured).
 // - Weibull β 2.5: typical of fatigue wear-out (2–4, Abernethy, The New Weibull Handbook),
 //   assumed.
-// - Rated stress range (default when a component names none): the edge crack a_0 = 0.25 mm
-//   stays below ΔK_th up to about 120 % of rated load (Δσ·1.2 < ΔK_th/(1.12·√(π·a_0))).
+// - a_0 and the default rated stress range follow from the columns above (make()).
 // - Greys: display colours of the bare metal.
 const QList<Material> &presetTable()
 {
     static const QList<Material> table{
         make("ferrite-pearlite-steel", "Ferrite–pearlite steel", 6.9e-12, 3.0, 60, 6.0, 1020, -0.138, 1e7, 0.05,
-             2.5, 120, qRgb(138, 141, 145)),
-        make("martensitic-steel", "Martensitic steel", 1.35e-10, 2.25, 70, 6.0, 1845, -0.085, 1e7, 0.05, 2.5, 160,
+             2.5, qRgb(138, 141, 145)),
+        make("martensitic-steel", "Martensitic steel", 1.35e-10, 2.25, 70, 6.0, 1845, -0.085, 1e7, 0.05, 2.5,
              qRgb(112, 117, 123)),
         make("austenitic-stainless-steel", "Austenitic stainless steel", 5.6e-12, 3.25, 100, 6.0, 1000, -0.114, 1e7,
-             0.05, 2.5, 150, qRgb(184, 188, 194)),
-        make("aisi-4340", "AISI 4340 steel", 5.11e-13, 3.24, 50, 6.0, 1758, -0.0977, 1e7, 0.05, 2.5, 160,
+             0.05, 2.5, qRgb(184, 188, 194)),
+        make("aisi-4340", "AISI 4340 steel", 5.11e-13, 3.24, 50, 6.0, 1758, -0.0977, 1e7, 0.05, 2.5,
              qRgb(125, 130, 136)),
-        make("aluminium-2024-t3", "Aluminium 2024-T3", 1.42e-11, 3.59, 44, 2.0, 1015, -0.110, 0, 0.10, 2.5, 50,
+        make("aluminium-2024-t3", "Aluminium 2024-T3", 1.42e-11, 3.59, 44, 2.0, 1015, -0.110, 0, 0.10, 2.5,
              qRgb(200, 204, 208)),
-        make("aluminium-7075-t6", "Aluminium 7075-T6", 2.71e-11, 3.70, 26.5, 2.0, 1466, -0.143, 0, 0.10, 2.5, 50,
+        make("aluminium-7075-t6", "Aluminium 7075-T6", 2.71e-11, 3.70, 26.5, 2.0, 1466, -0.143, 0, 0.10, 2.5,
              qRgb(191, 196, 201)),
-        make("aluminium-7050-t7451", "Aluminium 7050-T7451", 1.593e-11, 3.668, 30, 2.0, 1100, -0.12, 0, 0.10, 2.5, 50,
+        make("aluminium-7050-t7451", "Aluminium 7050-T7451", 1.593e-11, 3.668, 30, 2.0, 1100, -0.12, 0, 0.10, 2.5,
              qRgb(195, 199, 204)),
-        make("ti-6al-4v", "Ti-6Al-4V", 6.9e-12, 3.0, 55, 4.0, 2030, -0.104, 1e7, 0.05, 2.5, 105,
+        make("ti-6al-4v", "Ti-6Al-4V", 6.9e-12, 3.0, 55, 4.0, 2030, -0.104, 1e7, 0.05, 2.5,
              qRgb(154, 152, 147)),
     };
     return table;

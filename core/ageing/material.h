@@ -23,7 +23,7 @@ struct Material
     double kIcMPaSqrtM = 0;             // fracture toughness
     double deltaKThMPaSqrtM = 0;        // no growth below this ΔK (R = 0)
     double geometryY = 1.12;            // ΔK = Y·Δσ·√(π·a); 1.12 is an edge crack in a wide plate
-    double initialCrackM = 2.5e-4;      // a_0: a flaw below usual NDT detection (0.25 mm)
+    double initialCrackM = 2e-5;        // a_0 (presets: El Haddad's intrinsic crack length)
     double sigmaFMPa = 0;               // Basquin σ_a = σ'_f·(2N)^b
     double basquinB = 0;                // negative
     double kneeCycles = 0;              // Haibach knee N_D (slope k' = 2k − 1 beyond); 0: none

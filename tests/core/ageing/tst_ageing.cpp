@@ -528,7 +528,7 @@ void tst_Ageing::monotonicity()
     // For every preset: turning one knob up never delays failure, and for a part whose crack
     // grows it brings failure strictly earlier.
     for (const Material &material : materialPresets()) {
-        const double rated = material.ratedStressRangeMPa * 1.6;  // past threshold at a_0: the crack grows
+        const double rated = material.ratedStressRangeMPa * 2.4;  // past threshold at a_0: the crack grows
         double previous = std::numeric_limits<double>::infinity();
         for (int step = 0; step < 5; ++step) {
             OperatingPoint point{1500, 1.0, 40};
@@ -638,7 +638,7 @@ void tst_Ageing::measuredConstantMatchesConstantProfile()
 void tst_Ageing::monteCarloDeterministic()
 {
     Material material = *materialPreset(QStringLiteral("aisi-4340"));
-    SimulationInputs inputs = constantRun(material, material.ratedStressRangeMPa * 1.6, {1500, 1.0, 40}, 30);
+    SimulationInputs inputs = constantRun(material, material.ratedStressRangeMPa * 2.4, {1500, 1.0, 40}, 30);
     inputs.monteCarloSamples = 400;
     inputs.seed = 7;
     const ComponentResult a = AgeingSimulator::run(inputs).components.at(0);
@@ -677,6 +677,13 @@ void tst_Ageing::materialsAndOverrides()
     QCOMPARE(steel.kIcMPaSqrtM, 50.0);
     QCOMPARE(steel.sigmaFMPa, 1758.0);
     QCOMPARE(steel.basquinB, -0.0977);
+    // a_0 is El Haddad's intrinsic crack length: ΔK at a_0 under twice the fatigue limit
+    // (σ'_f·(2·10^7)^b = 340.2 MPa for 4340) is ΔK_th, so the crack starts to grow exactly
+    // where the S–N curve's fatigue limit is.
+    const double limit = SnCurve{1758, -0.0977, 1e7}.kneeAmplitudeMPa();
+    QCOMPARE_REL(limit, 340.2, 1e-4);
+    QCOMPARE_REL(stressIntensityRange(steel.geometryY, 2 * limit, steel.initialCrackM), 6.0, 1e-12);
+    QCOMPARE(steel.ratedStressRangeMPa, std::round(limit));
 
     auto changed = withOverrides(steel, {{QStringLiteral("k_ic"), 55}, {QStringLiteral("beta"), 3}}, QStringLiteral("materials.rod"));
     QVERIFY(changed);
