@@ -19,6 +19,7 @@
 #include "locks/locksapi.h"
 #include "ops/metrics.h"
 #include "ops/opsapi.h"
+#include "simulations/simulationsapi.h"
 #include "twins/twinsapi.h"
 #include "users/usersapi.h"
 #include "versions/versionsapi.h"
@@ -283,6 +284,11 @@ void Server::registerRoutes()
     m_editsApi->registerRoutes(m_router);
     m_nodesApi->registerRoutes(m_router);
     m_telemetryApi->registerRoutes(m_router);
+    SimulationsApi::Settings simulations;
+    simulations.concurrentRuns = m_config.simulationSlots;
+    simulations.rawRetentionDays = m_config.telemetry.rawRetentionDays;
+    m_simulationsApi = std::make_unique<SimulationsApi>(simulations);
+    m_simulationsApi->registerRoutes(m_router);
 }
 
 Core::Result<TelemetryMaintenanceReport> Server::runTelemetryMaintenance(qint64 nowMs)

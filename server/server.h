@@ -25,6 +25,7 @@ class TelemetryPartitions;
 struct TelemetryMaintenanceReport;
 class LocksApi;
 class OpsApi;
+class SimulationsApi;
 class TwinsApi;
 class UsersApi;
 class VersionsApi;
@@ -85,6 +86,7 @@ private:
     std::unique_ptr<NodesApi> m_nodesApi;
     std::unique_ptr<TelemetryPartitions> m_partitions;
     std::unique_ptr<TelemetryApi> m_telemetryApi;
+    std::unique_ptr<SimulationsApi> m_simulationsApi;
     Router m_router;
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;

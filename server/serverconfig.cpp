@@ -57,6 +57,9 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
                                                                  "(env LACES_ROLLUP_RETENTION_DAYS; default 1825); "
                                                                  "minute rollups are kept 90 days."),
          QStringLiteral("days")},
+        {QStringLiteral("simulation-slots"), QStringLiteral("Ageing simulations computed at once; more answer 503 "
+                                                            "(env LACES_SIMULATION_SLOTS; default 2)."),
+         QStringLiteral("n")},
         {QStringLiteral("compress-after-days"), QStringLiteral("Raw telemetry days older than this are compressed, "
                                                                "0 never (env LACES_COMPRESS_AFTER_DAYS; default 7)."),
          QStringLiteral("days")},
@@ -157,6 +160,10 @@ Core::Result<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &pa
     if (!compress)
         return compress.error();
     config.telemetry.compressAfterDays = int(*compress);
+    auto runSlots = integerOf(parser, QStringLiteral("simulation-slots"), "LACES_SIMULATION_SLOTS", config.simulationSlots, 1, 64);
+    if (!runSlots)
+        return runSlots.error();
+    config.simulationSlots = int(*runSlots);
     return config;
 }
 

@@ -36,6 +36,7 @@ struct ServerConfig
     int loginFailuresPerAddress = 30;
     TelemetrySettings telemetry;
     int telemetryMaintenanceMs = 3600000;  // partitions, compression, retention: hourly and at start
+    int simulationSlots = 2;       // ageing simulations computing at once (the rest answer 503)
 
     static QString defaultDataDir();
     static void addOptions(QCommandLineParser &parser);

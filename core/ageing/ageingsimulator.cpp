@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <random>
 
 namespace Laces::Core::Ageing {
@@ -359,6 +360,113 @@ size_t pieceAt(const std::vector<Piece> &pieces, size_t index, double t)
 }
 
 } // namespace
+
+namespace {
+
+// The component fields of a properties or overrides object (the rest is material).
+struct ComponentFields
+{
+    std::optional<double> ratedStressRangeMPa, cyclesPerRev, temperatureOffsetC;
+};
+
+Core::Result<ComponentFields> componentFields(const QJsonObject &object, const QString &prefix)
+{
+    ComponentFields fields;
+    const auto named = [&](const QString &name) { return prefix.isEmpty() ? name : prefix + QLatin1Char('.') + name; };
+    struct Rule
+    {
+        const char *name;
+        std::optional<double> ComponentFields::*target;
+        double min, max;
+        bool positive;
+    };
+    static const Rule rules[] = {
+        {"rated_stress_range_mpa", &ComponentFields::ratedStressRangeMPa, 0, 100000, true},
+        {"cycles_per_rev", &ComponentFields::cyclesPerRev, 0, 1000, false},
+        {"temperature_offset_c", &ComponentFields::temperatureOffsetC, -500, 1000, false},
+    };
+    for (const Rule &rule : rules) {
+        const QString key = QLatin1String(rule.name);
+        if (!object.contains(key))
+            continue;
+        const QJsonValue value = object.value(key);
+        const double number = value.toDouble();
+        const bool ok = value.isDouble() && std::isfinite(number) && number <= rule.max
+                        && (rule.positive ? number > rule.min : number >= rule.min);
+        if (!ok)
+            return Error::invalid(QStringLiteral("'%1' must be a number %2 %3 and at most %4")
+                                      .arg(named(key), rule.positive ? QStringLiteral("above") : QStringLiteral("from"))
+                                      .arg(rule.min)
+                                      .arg(rule.max),
+                                  named(key));
+        fields.*rule.target = number;
+    }
+    return fields;
+}
+
+void apply(ComponentSpec &spec, const ComponentFields &fields)
+{
+    if (fields.ratedStressRangeMPa)
+        spec.ratedStressRangeMPa = *fields.ratedStressRangeMPa;
+    if (fields.cyclesPerRev)
+        spec.cyclesPerRev = *fields.cyclesPerRev;
+    if (fields.temperatureOffsetC)
+        spec.temperatureOffsetC = *fields.temperatureOffsetC;
+}
+
+} // namespace
+
+Core::Result<ComponentSpec> componentFromProperties(const QString &name, const QJsonObject &properties)
+{
+    ComponentSpec spec;
+    spec.name = name;
+    const QJsonValue material = properties.value(QStringLiteral("material"));
+    QJsonObject overrides;
+    if (material.isString())
+        overrides.insert(QStringLiteral("preset"), material);
+    else if (material.isObject())
+        overrides = material.toObject();
+    else if (!material.isUndefined() && !material.isNull())
+        return Error::invalid(QStringLiteral("'material' must name a preset or be an object {\"preset\", field: value}"),
+                              QStringLiteral("material"));
+    const Material base = *materialPreset(overrides.contains(QStringLiteral("preset"))
+                                              ? QStringLiteral("aisi-4340")
+                                              : defaultPresetFor(name));
+    auto resolved = withOverrides(base, overrides, QStringLiteral("material"));
+    if (!resolved)
+        return resolved.error();
+    spec.material = *resolved;
+    spec.ratedStressRangeMPa = spec.material.ratedStressRangeMPa;
+    auto fields = componentFields(properties, {});
+    if (!fields)
+        return fields.error();
+    apply(spec, *fields);
+    return spec;
+}
+
+Core::Result<ComponentSpec> withRunOverrides(ComponentSpec spec, const QJsonObject &overrides,
+                                             const QString &fieldPrefix)
+{
+    QJsonObject materialFields = overrides;
+    for (const char *key : {"cycles_per_rev", "temperature_offset_c"})
+        materialFields.remove(QLatin1String(key));
+    const bool ratedGiven = overrides.contains(QStringLiteral("rated_stress_range_mpa"));
+    const double rated = spec.ratedStressRangeMPa;
+    const bool presetChanged = overrides.contains(QStringLiteral("preset"));
+    auto material = withOverrides(spec.material, materialFields, fieldPrefix);
+    if (!material)
+        return material.error();
+    auto fields = componentFields(overrides, fieldPrefix);
+    if (!fields)
+        return fields.error();
+    spec.material = *material;
+    // A new preset brings its own rated range unless the run or the component names one.
+    spec.ratedStressRangeMPa = presetChanged ? spec.material.ratedStressRangeMPa : rated;
+    if (ratedGiven)
+        spec.ratedStressRangeMPa = spec.material.ratedStressRangeMPa;
+    apply(spec, *fields);
+    return spec;
+}
 
 std::vector<double> Timeline::times() const
 {

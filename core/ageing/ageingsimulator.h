@@ -3,6 +3,7 @@
 #include "material.h"
 #include "operatingprofile.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -24,6 +25,16 @@ struct ComponentSpec
     // start, which is when a component without this entered service.
     double lifeStartH = -std::numeric_limits<double>::infinity();
 };
+
+// A component as its properties describe it: `material` naming a preset ("aisi-4340") or
+// an object {"preset"?, field: value…} (else the default for its name, see
+// defaultPresetFor), `rated_stress_range_mpa` (else the material's), `cycles_per_rev` (1)
+// and `temperature_offset_c` (0). Errors name the property.
+Core::Result<ComponentSpec> componentFromProperties(const QString &name, const QJsonObject &properties);
+// The same fields from a run's `materials.<name>` object, over what the properties said;
+// errors name `fieldPrefix`.field.
+Core::Result<ComponentSpec> withRunOverrides(ComponentSpec spec, const QJsonObject &overrides,
+                                             const QString &fieldPrefix);
 
 // The run's clock: 0 is its start ("now", or the end of the measured history); the past
 // is negative. Points fall every `pastStepH` from `startH` to 0, then every `stepH` to
