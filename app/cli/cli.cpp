@@ -15,7 +15,10 @@
 #include <QUrlQuery>
 #include <QUuid>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <unistd.h>
 
 namespace Laces::App {
@@ -38,6 +41,12 @@ QString usage()
         "  nodes [--search TEXT]           list the machine nodes of your organization\n"
         "  node-key NODE --name TEXT       issue an API key for NODE's edge device (shown once)\n"
         "  ingest FILE.csv [--boot-epoch N]    send telemetry in CSV (header node_id,time,seq,metrics…)\n"
+        "  simulate TWIN [--years Y] [--step hour|day|week] [--start T]\n"
+        "         [--rpm N --load F [--temperature C]] [--from-node NODE [--from T] [--to T]]\n"
+        "         [--component NAME]… [--monte-carlo N [--seed S]] [-o run.json]\n"
+        "                                  age the twin's components: median and B10 failure dates,\n"
+        "                                  worst first (without --rpm/--load: from the measured\n"
+        "                                  history of the twin's linked node, or of NODE)\n"
         "\n"
         "TWIN and NODE are a name or an id; a version is an id, a number, a tag or 'latest'.\n"
         "Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.\n"
@@ -194,8 +203,24 @@ int Cli::run(const QStringList &arguments)
         QStringLiteral("boot-epoch"),
         QCoreApplication::translate("Laces::App::Cli", "Boot epoch of the samples' sequence numbers (default 0)."),
         QStringLiteral("n"));
+    const auto option = [](const char *name, const char *help, const char *value) {
+        return QCommandLineOption(QLatin1String(name), QCoreApplication::translate("Laces::App::Cli", help),
+                                  QLatin1String(value));
+    };
     parser.addOptions({serverOption, userOption, searchOption, twinOption, messageOption, dryRunOption,
-                       versionRefOption, outputOption, nameOption, bootEpochOption});
+                       versionRefOption, outputOption, nameOption, bootEpochOption,
+                       option("years", "Simulation horizon in years (default 5).", "years"),
+                       option("step", "Time step: hour, day or week (default day).", "step"),
+                       option("start", "Start of the simulation, RFC 3339 (default now).", "time"),
+                       option("rpm", "Speed from the start on.", "rpm"),
+                       option("load", "Load as a fraction of rated load (0–2).", "fraction"),
+                       option("temperature", "Temperature in °C (default 20).", "celsius"),
+                       option("from-node", "Machine node whose measured history to use.", "node"),
+                       option("from", "Start of the measured history, RFC 3339.", "time"),
+                       option("to", "End of the measured history, RFC 3339 (the simulation's start).", "time"),
+                       option("component", "Simulate this component (repeatable; default all).", "name"),
+                       option("monte-carlo", "Monte Carlo samples of the material scatter.", "n"),
+                       option("seed", "Seed of the Monte Carlo samples (default 0).", "n")});
     // --version alone is the program's version; `export --version V` names a twin version.
     const QStringList &args = arguments;
     const bool exporting = args.contains(QStringLiteral("export"));
@@ -220,7 +245,7 @@ int Cli::run(const QStringList &arguments)
                                                    {QStringLiteral("import"), 1}, {QStringLiteral("log"), 1},
                                                    {QStringLiteral("diff"), 3}, {QStringLiteral("export"), 1},
                                                    {QStringLiteral("nodes"), 0}, {QStringLiteral("node-key"), 1},
-                                                   {QStringLiteral("ingest"), 1}};
+                                                   {QStringLiteral("ingest"), 1}, {QStringLiteral("simulate"), 1}};
     if (!argumentCounts.contains(command))
         return usageError(QStringLiteral("unknown command '%1'").arg(command));
     if (positional.size() - 1 != argumentCounts.value(command))
@@ -281,6 +306,8 @@ int Cli::run(const QStringList &arguments)
         return nodeKey(positional.at(1), parser.value(nameOption).trimmed());
     if (command == QLatin1String("ingest"))
         return ingest(positional.at(1), bootEpoch);
+    if (command == QLatin1String("simulate"))
+        return simulate(positional.at(1), parser);
     return exportModel(positional.at(1), parser.value(versionRefOption), parser.value(outputOption));
 }
 
@@ -347,28 +374,37 @@ int Cli::nodes(const QString &search)
     return Ok;
 }
 
+std::optional<QString> Cli::requireNode(const QString &nodeRef, int *exitCode)
+{
+    *exitCode = Ok;
+    if (!QUuid::fromString(nodeRef).isNull())
+        return nodeRef;
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("search"), nodeRef);
+    query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("500"));
+    const Outcome found = call([&](auto done) {
+        m_client.send("GET", QStringLiteral("/nodes?") + query.toString(QUrl::FullyEncoded), nullptr, &m_client, done);
+    });
+    if (found.error) {
+        *exitCode = fail(*found.error);
+        return std::nullopt;
+    }
+    for (const QJsonValue &item : found.result.value(QStringLiteral("items")).toArray()) {
+        if (item.toObject().value(QStringLiteral("name")).toString().compare(nodeRef, Qt::CaseInsensitive) == 0)
+            return item.toObject().value(QStringLiteral("id")).toString();
+    }
+    m_err << "laces-cli: no node named '" << nodeRef << "'" << Qt::endl;
+    *exitCode = Refused;
+    return std::nullopt;
+}
+
 int Cli::nodeKey(const QString &nodeRef, const QString &name)
 {
-    QString nodeId = nodeRef;
-    if (QUuid::fromString(nodeRef).isNull()) {
-        QUrlQuery query;
-        query.addQueryItem(QStringLiteral("search"), nodeRef);
-        query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("500"));
-        const Outcome found = call([&](auto done) {
-            m_client.send("GET", QStringLiteral("/nodes?") + query.toString(QUrl::FullyEncoded), nullptr, &m_client, done);
-        });
-        if (found.error)
-            return fail(*found.error);
-        nodeId.clear();
-        for (const QJsonValue &item : found.result.value(QStringLiteral("items")).toArray()) {
-            if (item.toObject().value(QStringLiteral("name")).toString().compare(nodeRef, Qt::CaseInsensitive) == 0)
-                nodeId = item.toObject().value(QStringLiteral("id")).toString();
-        }
-        if (nodeId.isEmpty()) {
-            m_err << "laces-cli: no node named '" << nodeRef << "'" << Qt::endl;
-            return Refused;
-        }
-    }
+    int exitCode = Ok;
+    const std::optional<QString> node = requireNode(nodeRef, &exitCode);
+    if (!node)
+        return exitCode;
+    const QString nodeId = *node;
     const QJsonObject body{{QStringLiteral("name"), name}};
     const Outcome created = call([&](auto done) {
         m_client.send("POST", QStringLiteral("/nodes/%1/api-keys").arg(nodeId), &body, &m_client, done);
@@ -716,6 +752,163 @@ int Cli::exportModel(const QString &twinName, const QString &reference, const QS
         return fail(*saved.error);
     m_out << "wrote " << outputPath << " (" << QFileInfo(outputPath).size() << " bytes, version "
           << version->value(QStringLiteral("number")).toInt() << ")" << Qt::endl;
+    return Ok;
+}
+
+int Cli::simulate(const QString &twinName, const QCommandLineParser &parser)
+{
+    // Numbers are checked here for their form; the server checks their ranges and names
+    // the field, which is said back as the option it came from.
+    QJsonObject body;
+    QJsonObject point;
+    const auto number = [&](const char *option, const char *field, QJsonObject &into) -> bool {
+        if (!parser.isSet(QLatin1String(option)))
+            return true;
+        bool ok = false;
+        const double value = parser.value(QLatin1String(option)).toDouble(&ok);
+        if (!ok || !std::isfinite(value)) {
+            usageError(QStringLiteral("--%1 must be a number, not '%2'").arg(QLatin1String(option), parser.value(QLatin1String(option))));
+            return false;
+        }
+        into.insert(QLatin1String(field), value);
+        return true;
+    };
+    if (!number("years", "horizon_years", body) || !number("rpm", "rpm", point) || !number("load", "load", point)
+        || !number("temperature", "temperature_c", point))
+        return Usage;
+    if (parser.isSet(QStringLiteral("step")))
+        body.insert(QStringLiteral("step"), parser.value(QStringLiteral("step")));
+    if (parser.isSet(QStringLiteral("start")))
+        body.insert(QStringLiteral("start"), parser.value(QStringLiteral("start")));
+    if (point.contains(QStringLiteral("rpm")) != point.contains(QStringLiteral("load")))
+        return usageError(QStringLiteral("--rpm and --load go together (--temperature is optional)"));
+    if (!point.isEmpty() && !point.contains(QStringLiteral("rpm")))
+        return usageError(QStringLiteral("--temperature needs --rpm and --load"));
+    if ((parser.isSet(QStringLiteral("from")) || parser.isSet(QStringLiteral("to"))) && !parser.isSet(QStringLiteral("from-node")))
+        return usageError(QStringLiteral("--from and --to need --from-node"));
+    if (parser.isSet(QStringLiteral("seed")) && !parser.isSet(QStringLiteral("monte-carlo")))
+        return usageError(QStringLiteral("--seed needs --monte-carlo"));
+    QJsonObject monteCarlo;
+    for (const char *option : {"monte-carlo", "seed"}) {
+        if (!parser.isSet(QLatin1String(option)))
+            continue;
+        bool ok = false;
+        const qint64 value = parser.value(QLatin1String(option)).toLongLong(&ok);
+        if (!ok)
+            return usageError(QStringLiteral("--%1 must be a whole number").arg(QLatin1String(option)));
+        monteCarlo.insert(QByteArrayView(option) == "seed" ? QStringLiteral("seed") : QStringLiteral("samples"), double(value));
+    }
+    if (!monteCarlo.isEmpty())
+        body.insert(QStringLiteral("monte_carlo"), monteCarlo);
+    const QStringList components = parser.values(QStringLiteral("component"));
+    if (!components.isEmpty())
+        body.insert(QStringLiteral("components"), QJsonArray::fromStringList(components));
+
+    int exitCode = Ok;
+    const std::optional<QJsonObject> twin = requireTwin(twinName, &exitCode);
+    if (!twin)
+        return exitCode;
+    if (parser.isSet(QStringLiteral("from-node"))) {
+        const std::optional<QString> node = requireNode(parser.value(QStringLiteral("from-node")), &exitCode);
+        if (!node)
+            return exitCode;
+        QJsonObject profile{{QStringLiteral("from_node"), *node}};
+        for (const char *option : {"from", "to"}) {
+            if (parser.isSet(QLatin1String(option)))
+                profile.insert(QLatin1String(option), parser.value(QLatin1String(option)));
+        }
+        if (!point.isEmpty())
+            profile.insert(QStringLiteral("future"), point);
+        body.insert(QStringLiteral("profile"), profile);
+    } else if (!point.isEmpty()) {
+        body.insert(QStringLiteral("profile"), point);
+    }
+
+    const QString twinId = twin->value(QStringLiteral("id")).toString();
+    const Outcome run = call([&](auto done) {
+        m_client.send("POST", QStringLiteral("/twins/%1/simulations").arg(twinId), &body, &m_client, done);
+    });
+    if (run.error) {
+        ApiError error = *run.error;
+        static const QHash<QString, QString> options{
+            {QStringLiteral("horizon_years"), QStringLiteral("--years")},  {QStringLiteral("step"), QStringLiteral("--step")},
+            {QStringLiteral("start"), QStringLiteral("--start")},           {QStringLiteral("profile.rpm"), QStringLiteral("--rpm")},
+            {QStringLiteral("profile.load"), QStringLiteral("--load")},     {QStringLiteral("profile.temperature_c"), QStringLiteral("--temperature")},
+            {QStringLiteral("profile.future.rpm"), QStringLiteral("--rpm")}, {QStringLiteral("profile.future.load"), QStringLiteral("--load")},
+            {QStringLiteral("profile.future.temperature_c"), QStringLiteral("--temperature")},
+            {QStringLiteral("profile.from"), QStringLiteral("--from")},     {QStringLiteral("profile.to"), QStringLiteral("--to")},
+            {QStringLiteral("profile"), QStringLiteral("--rpm/--load or --from-node")},
+            {QStringLiteral("profile.from_node"), QStringLiteral("--from-node")},
+            {QStringLiteral("monte_carlo.samples"), QStringLiteral("--monte-carlo")},
+            {QStringLiteral("monte_carlo.seed"), QStringLiteral("--seed")}};
+        if (options.contains(error.field))
+            error.field = options.value(error.field);
+        else if (error.field.startsWith(QLatin1String("components[")))
+            error.field = QStringLiteral("--component");
+        return fail(error);
+    }
+    const QJsonObject &result = run.result;
+
+    if (parser.isSet(QStringLiteral("output"))) {
+        QFile file(parser.value(QStringLiteral("output")));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            || file.write(QJsonDocument(result).toJson(QJsonDocument::Indented)) < 0 || !file.flush()) {
+            m_err << "laces-cli: cannot write " << file.fileName() << ": " << file.errorString() << Qt::endl;
+            return LocalFile;
+        }
+    }
+
+    // Worst first: the earliest median failure; parts that never fail last, by name.
+    QList<QJsonObject> rows;
+    for (const QJsonValue &value : result.value(QStringLiteral("components")).toArray())
+        rows.append(value.toObject());
+    const auto years = [](const QJsonObject &c) {
+        const QJsonValue value = c.value(QStringLiteral("p50_failure_years"));
+        return value.isDouble() ? value.toDouble() : std::numeric_limits<double>::infinity();
+    };
+    std::stable_sort(rows.begin(), rows.end(), [&](const QJsonObject &a, const QJsonObject &b) { return years(a) < years(b); });
+    const auto date = [](const QJsonValue &value) {
+        return value.isString() ? value.toString().left(10) : QStringLiteral("never");
+    };
+    int nameWidth = 9;
+    for (const QJsonObject &row : std::as_const(rows))
+        nameWidth = std::max(nameWidth, int(row.value(QStringLiteral("name")).toString().size()));
+    nameWidth = std::min(nameWidth, 40);
+    const bool monteCarloShown = body.contains(QStringLiteral("monte_carlo"));
+    m_out << QStringLiteral("%1  %2  %3  %4  %5").arg(QStringLiteral("component"), -nameWidth)
+                 .arg(QStringLiteral("material"), -26).arg(QStringLiteral("median fail"), -11)
+                 .arg(QStringLiteral("B10 fail"), -10).arg(QStringLiteral("damage at horizon"))
+          << (monteCarloShown ? "  P10–P90 fail" : "") << "\n";
+    for (const QJsonObject &row : std::as_const(rows)) {
+        const QJsonObject material = row.value(QStringLiteral("material")).toObject();
+        const QJsonValue damage = row.value(QStringLiteral("final")).toObject().value(QStringLiteral("damage"));
+        m_out << QStringLiteral("%1  %2  %3  %4  %5")
+                     .arg(row.value(QStringLiteral("name")).toString().left(nameWidth), -nameWidth)
+                     .arg(material.value(QStringLiteral("preset")).toString(), -26)
+                     .arg(date(row.value(QStringLiteral("p50_failure_date"))), -11)
+                     .arg(date(row.value(QStringLiteral("b10_failure_date"))), -10)
+                     .arg(damage.isDouble() ? QString::number(damage.toDouble(), 'f', 3) : QStringLiteral("-"));
+        if (monteCarloShown) {
+            const QJsonObject sampled = row.value(QStringLiteral("monte_carlo")).toObject();
+            m_out << "  " << date(sampled.value(QStringLiteral("p10_date"))) << " – "
+                  << date(sampled.value(QStringLiteral("p90_date")));
+        }
+        m_out << "\n";
+    }
+    const QJsonObject measured = result.value(QStringLiteral("measured")).toObject();
+    if (!measured.isEmpty())
+        m_out << "measured: " << measured.value(QStringLiteral("node_name")).toString() << ", "
+              << measured.value(QStringLiteral("samples")).toInteger() << " samples of "
+              << measured.value(QStringLiteral("metric")).toString() << " from " << measured.value(QStringLiteral("from")).toString()
+              << " to " << measured.value(QStringLiteral("to")).toString() << ", "
+              << measured.value(QStringLiteral("cycles")).toArray().size() << " cycle ranges\n";
+    const QJsonObject worst = result.value(QStringLiteral("worst")).toObject();
+    m_out << "run " << result.value(QStringLiteral("id")).toString() << " from " << result.value(QStringLiteral("start")).toString()
+          << "; " << (worst.isEmpty() ? QStringLiteral("no component fails")
+                                      : QStringLiteral("worst: %1, median failure %2")
+                                            .arg(worst.value(QStringLiteral("component")).toString(),
+                                                 date(worst.value(QStringLiteral("p50_failure_date")))))
+          << Qt::endl;
     return Ok;
 }
 

@@ -45,11 +45,14 @@ private:
     int nodes(const QString &search);
     int nodeKey(const QString &node, const QString &name);
     int ingest(const QString &path, qint64 bootEpoch);
+    int simulate(const QString &twin, const QCommandLineParser &parser);
 
     // A twin by id or exact name (case-insensitive); nothing if it does not exist.
     std::optional<QJsonObject> findTwin(const QString &nameOrId, int *exitCode);
     // As findTwin, but a missing twin is an error (reported, exit code Refused).
     std::optional<QJsonObject> requireTwin(const QString &nameOrId, int *exitCode);
+    // A node by id or exact name (case-insensitive); a missing one is reported (Refused).
+    std::optional<QString> requireNode(const QString &nameOrId, int *exitCode);
     // A version by id, number, tag or "latest".
     std::optional<QJsonObject> findVersion(const QJsonObject &twin, const QString &reference, int *exitCode);
     void progress(const char *what, qint64 done, qint64 total);

@@ -13,6 +13,17 @@ std::shared_ptr<LoadSpectrum> LoadSpectrum::single(double loadRange, double cycl
     return spectrum;
 }
 
+std::shared_ptr<LoadSpectrum> LoadSpectrum::scaled(double revolutionFactor, double loadFactor) const
+{
+    auto spectrum = std::make_shared<LoadSpectrum>();
+    for (const Bin &bin : m_bins) {
+        spectrum->add(bin.loadRange * loadFactor, bin.perRevolutionPerHour * revolutionFactor, true);
+        spectrum->add(bin.loadRange * loadFactor, bin.signalPerHour, false);
+    }
+    spectrum->finalize();
+    return spectrum;
+}
+
 void LoadSpectrum::add(double loadRange, double cyclesPerHour, bool perRevolution)
 {
     if (!(loadRange > 0) || !(cyclesPerHour > 0))

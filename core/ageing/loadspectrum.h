@@ -22,6 +22,9 @@ public:
 
     // One bin of `cyclesPerHour` cycles at `loadRange`.
     static std::shared_ptr<LoadSpectrum> single(double loadRange, double cyclesPerHour, bool perRevolution);
+    // This duty at another speed and load: revolutions per hour times `revolutionFactor`,
+    // every load range times `loadFactor` (the signal's own cycles keep their rate).
+    std::shared_ptr<LoadSpectrum> scaled(double revolutionFactor, double loadFactor) const;
 
     void add(double loadRange, double cyclesPerHour, bool perRevolution);
     // Sorts the bins by falling range and merges equal ones; prepare() and the sums need it.

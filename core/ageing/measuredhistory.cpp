@@ -66,6 +66,7 @@ void MeasuredHistoryBuilder::add(const MeasuredSample &sample)
     if (m_samples == 0)
         m_firstMs = sample.timeMs;
     ++m_samples;
+    m_loadSum += std::abs(sample.signal) / m_options.referenceSignal;
     m_rainflow.add(sample.signal, sample.timeMs);
     if (std::isfinite(sample.temperatureC)) {
         const double inverseKelvin = 1.0 / (sample.temperatureC + kZeroCelsiusK);
@@ -117,6 +118,7 @@ MeasuredHistory MeasuredHistoryBuilder::finish()
                                                          : m_options.fallbackTemperatureC;
     history.equivalentTemperatureC = overallTemperature;
     history.meanRpm = m_rpmCount > 0 ? m_rpmSum / double(m_rpmCount) : 0.0;
+    history.meanLoad = m_samples > 0 ? m_loadSum / double(m_samples) : 0.0;
     if (m_samples == 0) {
         history.equivalent = std::make_shared<LoadSpectrum>();
         return history;

@@ -60,6 +60,7 @@ struct MeasuredHistory
     double signalCyclesPerHour = 0;   // rainflow cycles of the signal
     double revolutionsPerHour = 0;    // counted revolutions over the whole span
     double meanRpm = 0;               // while reporting
+    double meanLoad = 0;              // mean |signal|/reference
 };
 
 // Builds a MeasuredHistory from samples in time order, streaming: a year at 1 Hz passes
@@ -111,6 +112,7 @@ private:
     double m_revolutions = 0;
     double m_rpmSum = 0;
     qint64 m_rpmCount = 0;
+    double m_loadSum = 0;
     double m_inverseKelvinSum = 0;
     qint64 m_temperatures = 0;
 };

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 
 Q_LOGGING_CATEGORY(lcDemo, "laces.server.demo")
 
@@ -61,6 +62,26 @@ Core::Result<QString> createTwin(PgConnection &db, const QString &organizationId
                               {pgParam(versionId), "\\x" + blob->sha256.toHex()});
     if (!components)
         return components.error();
+    // Materials, stress ranges and cycles for the ageing simulator: the first rule whose
+    // pattern matches a component's name gives its properties.
+    auto names = db.exec("SELECT name FROM twin_components WHERE version_id = $1", {pgParam(versionId)});
+    if (!names)
+        return names.error();
+    const QJsonArray rules = twin.value(QStringLiteral("component_properties")).toArray();
+    for (int row = 0; row < names->rowCount(); ++row) {
+        const QString name = names->text(row, 0);
+        for (const QJsonValue &rule : rules) {
+            const QRegularExpression pattern(rule.toObject().value(QStringLiteral("match")).toString());
+            if (!pattern.match(name).hasMatch())
+                continue;
+            auto set = db.exec("UPDATE twin_components SET properties = $3::jsonb WHERE version_id = $1 AND name = $2",
+                               {pgParam(versionId), pgParam(name),
+                                jsonParam(rule.toObject().value(QStringLiteral("properties")).toObject())});
+            if (!set)
+                return set.error();
+            break;
+        }
+    }
     auto linked = db.exec("UPDATE digital_twins SET latest_version_id = $2 WHERE id = $1",
                           {pgParam(twinId), pgParam(versionId)});
     if (!linked)

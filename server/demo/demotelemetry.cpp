@@ -21,7 +21,7 @@ Core::Status DemoTelemetry::start(PgConnection &db, qint64 nowMs)
 {
     QMutexLocker lock(&m_mutex);
     auto rows = db.exec(
-        "SELECT n.organization_id, n.id, n.status, n.name, s.metric, s.min_value, s.max_value, s.warn_above, "
+        "SELECT n.organization_id, n.id, n.node_type, n.name, s.metric, s.min_value, s.max_value, s.warn_above, "
         "       EXISTS (SELECT 1 FROM telemetry_data d WHERE d.node_id = n.id AND d.time > now() - interval '6 hours') "
         "FROM machine_nodes n JOIN organizations o ON o.id = n.organization_id "
         "JOIN node_sensors s ON s.node_id = n.id WHERE o.slug = 'demo' ORDER BY n.name, s.metric");
@@ -45,6 +45,7 @@ Core::Status DemoTelemetry::start(PgConnection &db, qint64 nowMs)
             node.id = id;
             node.online = running.contains(rows->text(row, 3));
             node.warming = rows->text(row, 3) == QLatin1String("Cooling pump STU-02");
+            node.engine = rows->text(row, 2) == QLatin1String("engine");
             m_nodes.append(node);
         }
         const int metric = TelemetryMetrics::indexOf(rows->text(row, 4));
@@ -72,8 +73,43 @@ Core::Status DemoTelemetry::tick(PgConnection &db, qint64 nowMs)
     return sent;
 }
 
+double DemoTelemetry::testStandLoad(double seconds)
+{
+    const double s = std::fmod(std::fmod(seconds, 1800.0) + 1800.0, 1800.0);
+    const auto ramp = [](double from, double to, double fraction) { return from + (to - from) * fraction; };
+    if (s < 300)
+        return 0.15;
+    if (s < 360)
+        return ramp(0.15, 0.95, (s - 300) / 60);
+    if (s < 900)
+        return 0.95;
+    if (s < 960)
+        return ramp(0.95, 0.55, (s - 900) / 60);
+    if (s < 1500)
+        return 0.55;
+    if (s < 1560)
+        return ramp(0.55, 0.15, (s - 1500) / 60);
+    return 0.15;
+}
+
 double DemoTelemetry::valueAt(const Node &node, const Sensor &sensor, qint64 timeMs) const
 {
+    static const int rpm = TelemetryMetrics::indexOf(u"rpm");
+    static const int torque = TelemetryMetrics::indexOf(u"torque_nm");
+    static const int temperature = TelemetryMetrics::indexOf(u"temperature_c");
+    if (node.engine && (sensor.metric == rpm || sensor.metric == torque || sensor.metric == temperature)) {
+        // Each engine starts its rounds at its own time; noise of ±0.5 % on torque.
+        const double seconds = double(timeMs) / 1000.0 + double(node.id.data1 % 1800);
+        const double noise = QRandomGenerator::global()->generateDouble() - 0.5;
+        double value = 0;
+        if (sensor.metric == torque)
+            value = testStandLoad(seconds) * kRatedTorqueNm + noise * 0.01 * kRatedTorqueNm;
+        else if (sensor.metric == rpm)
+            value = 800 + 2300 * testStandLoad(seconds) + noise * 20;
+        else  // the coolant follows the load two minutes late
+            value = 70 + 25 * testStandLoad(seconds - 120) + noise * 0.4;
+        return std::round(value * 100) / 100;
+    }
     // A slow swing (ten minutes), a slower one (two hours) and noise; two decimals.
     const double phase = double(node.id.data1 % 1000) / 1000.0 * 2 * M_PI;
     const double t = double(timeMs) / 1000.0;

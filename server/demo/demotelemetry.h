@@ -16,7 +16,9 @@ class TelemetryIngest;
 // Synthetic telemetry for the demo fleet (--demo), so that dashboards and the fleet map
 // have something to show: every demo node that fleet.json calls online reports each of its sensors' metrics
 // once a second, around 70 % of the sensor's warning level with a slow swing and noise;
-// the cooling pump STU-02 runs ever warmer. On start the last six hours are filled in at
+// the cooling pump STU-02 runs ever warmer. Test-stand engines run a programme instead
+// (testStandLoad): their torque, speed and temperature follow its load steps, so that their
+// load history has real cycles for the ageing simulator. On start the last six hours are filled in at
 // one sample every ten seconds, unless the nodes already reported in that time. It goes
 // through the real ingest, as an edge device would.
 class DemoTelemetry
@@ -29,6 +31,11 @@ public:
     // One sample per online demo node, at nowMs (skipped while another tick runs).
     Core::Status tick(PgConnection &db, qint64 nowMs);
 
+    // The test-stand programme, a round of 30 minutes: 5 idle (15 % of rated torque), a one-
+    // minute ramp to full load (95 %), 9 at full load, a ramp to part load (55 %), 9 there, a
+    // ramp down and 4 idle. The load, as a fraction of rated torque, `seconds` into a round.
+    static double testStandLoad(double seconds);
+    static constexpr double kRatedTorqueNm = 800;  // fleet.json's twin: rated_torque_nm
 private:
     struct Sensor
     {
@@ -41,6 +48,7 @@ private:
         QUuid id;
         bool online = false;
         bool warming = false;
+        bool engine = false;   // runs the test-stand programme
         QList<Sensor> sensors;
     };
 

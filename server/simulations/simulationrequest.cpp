@@ -216,12 +216,27 @@ Core::Result<SimulationRequest> SimulationRequest::fromJson(const QJsonObject &b
                 return Error::invalid(QStringLiteral("'profile.metric' must be one of %1").arg(TelemetryMetrics::names()),
                                       QStringLiteral("profile.metric"));
         }
-        if (profile.contains(QStringLiteral("future"))) {
-            auto future = whatIfIn(profile.value(QStringLiteral("future")).toObject(), QStringLiteral("profile.future"),
-                                   request.horizonYears);
-            if (!future)
-                return future.error();
-            request.future = *future;
+        const QJsonObject future = profile.value(QStringLiteral("future")).toObject();
+        if (future.contains(QStringLiteral("scaled"))) {
+            if (auto valid = checkObject(future, {{QStringLiteral("scaled"), FieldSpec::Type::Object, true}},
+                                         QStringLiteral("profile.future"));
+                !valid)
+                return valid.error();
+            const QJsonObject scaled = future.value(QStringLiteral("scaled")).toObject();
+            const QString prefix = QStringLiteral("profile.future.scaled");
+            if (auto valid = checkObject(scaled, pointFields(), prefix); !valid)
+                return valid.error();
+            auto point = pointIn(scaled, prefix);
+            if (!point)
+                return point.error();
+            if (!scaled.contains(QStringLiteral("temperature_c")))
+                point->temperatureC = std::nan("");
+            request.scaledFuture = *point;
+        } else if (profile.contains(QStringLiteral("future"))) {
+            auto segments = whatIfIn(future, QStringLiteral("profile.future"), request.horizonYears);
+            if (!segments)
+                return segments.error();
+            request.future = *segments;
         }
     } else if (request.profileGiven) {
         request.kind = profile.contains(QStringLiteral("segments")) ? ProfileKind::Segments : ProfileKind::Constant;

@@ -33,6 +33,8 @@ struct SimulationRequest
     std::optional<qint64> fromMs, toMs;
     QString metric = QStringLiteral("torque_nm");
     QList<Core::Ageing::ProfileSegment> future;
+    // Or the measured duty itself at another speed, load and temperature (NaN: as measured).
+    std::optional<Core::Ageing::OperatingPoint> scaledFuture;
 
     QStringList components;            // empty: every component of the version
     QJsonObject materials;             // component → {preset?, field: value}

@@ -274,7 +274,13 @@ HttpResponse SimulationsApi::run(RequestContext &context)
                    {QStringLiteral("reference"), window.reference}};
         if (!request.future.isEmpty())
             profile.insert(QStringLiteral("future"), whatIfJson(request.future));
-        Q_UNUSED(referenceFrom);
+        if (request.scaledFuture) {
+            QJsonObject scaled = pointJson(*request.scaledFuture);
+            if (std::isnan(request.scaledFuture->temperatureC))
+                scaled.remove(QStringLiteral("temperature_c"));
+            profile.insert(QStringLiteral("future"), QJsonObject{{QStringLiteral("scaled"), scaled}});
+        }
+        profile.insert(QStringLiteral("reference_from"), referenceFrom);
     } else {
         profile = whatIfJson(request.segments).toObject();
         profile.insert(QStringLiteral("kind"), request.kind == SimulationRequest::ProfileKind::Segments
@@ -319,12 +325,24 @@ HttpResponse SimulationsApi::run(RequestContext &context)
                                                           formatRfc3339Ms(window.toMs)),
                                                  QStringLiteral("profile.from")});
         inputs.duty = history.past;
-        if (request.future.isEmpty())
+        if (request.scaledFuture) {
+            const Ageing::OperatingPoint &point = *request.scaledFuture;
+            if (!(history.meanRpm > 0) || !(history.meanLoad > 0))
+                return HttpResponse::fromError(Error::invalid(
+                    QStringLiteral("node '%1' reported no speed or no load in the window, so its duty cannot be scaled; "
+                                   "give a constant future instead")
+                        .arg(nodeName),
+                    QStringLiteral("profile.future.scaled")));
+            inputs.duty.push_back({0, std::numeric_limits<double>::infinity(),
+                                   history.equivalent->scaled(point.rpm / history.meanRpm, point.load / history.meanLoad),
+                                   std::isnan(point.temperatureC) ? history.equivalentTemperatureC : point.temperatureC});
+        } else if (request.future.isEmpty()) {
             inputs.duty.push_back({0, std::numeric_limits<double>::infinity(), history.equivalent,
                                    history.equivalentTemperatureC});
-        else
+        } else {
             for (const Ageing::DutyInterval &interval : Ageing::segmentDuty(request.future))
                 inputs.duty.push_back(interval);
+        }
         inputs.timeline.startH = history.startH;
         inputs.timeline.pastStepH = window.stepH;
         profile.insert(QStringLiteral("samples_sha256"), QString::fromLatin1(data->sha256.toHex()));
@@ -344,6 +362,7 @@ HttpResponse SimulationsApi::run(RequestContext &context)
                          QJsonObject{{QStringLiteral("signal_cycles_per_hour"), history.signalCyclesPerHour},
                                      {QStringLiteral("revolutions_per_hour"), history.revolutionsPerHour},
                                      {QStringLiteral("mean_rpm"), history.meanRpm},
+                                     {QStringLiteral("mean_load"), history.meanLoad},
                                      {QStringLiteral("temperature_c"), history.equivalentTemperatureC}}}};
     } else {
         inputs.duty = Ageing::segmentDuty(request.segments);

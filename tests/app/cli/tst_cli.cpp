@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QFile>
 #include <QProcess>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -31,6 +32,7 @@ private slots:
     void dryRunNeedsNoServer();
     void exportToUnwritablePath();
     void nodesKeysAndIngest();
+    void simulatePrintsWorstFirstAndWritesTheRun();
 
 private:
     struct Run
@@ -294,6 +296,64 @@ void tst_Cli::nodesKeysAndIngest()
     QVERIFY2(refused.err.contains("press.csv line 12346"), refused.err.constData());
     QVERIFY(refused.err.contains("10000 sample(s) before it were stored"));
     QCOMPARE(run({QStringLiteral("ingest"), dir.filePath(QStringLiteral("missing.csv"))}, {}, m_token).exitCode, 5);
+}
+
+void tst_Cli::simulatePrintsWorstFirstAndWritesTheRun()
+{
+    // Two parts whose names give them their materials: a rod of AISI 4340 and a spring of
+    // martensitic steel.
+    QTemporaryDir dir;
+    const QString model = dir.filePath(QStringLiteral("parts.obj"));
+    QFile file(model);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("o spring_b\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\no rod_a\nv 2 0 0\nv 3 0 0\nv 2 1 0\nf 4 5 6\n");
+    file.close();
+    QCOMPARE(run({QStringLiteral("import"), model, QStringLiteral("--twin"), QStringLiteral("Aged rig")}, {}, m_token).exitCode, 0);
+
+    const QString output = dir.filePath(QStringLiteral("run.json"));
+    const Run simulated = run({QStringLiteral("simulate"), QStringLiteral("Aged rig"), QStringLiteral("--years"), QStringLiteral("30"),
+                               QStringLiteral("--rpm"), QStringLiteral("3000"), QStringLiteral("--load"), QStringLiteral("1.9"),
+                               QStringLiteral("--monte-carlo"), QStringLiteral("50"), QStringLiteral("--seed"), QStringLiteral("4"),
+                               QStringLiteral("-o"), output},
+                              {}, m_token);
+    QVERIFY2(simulated.exitCode == 0, simulated.err.constData());
+    const QList<QByteArray> lines = simulated.out.split('\n');
+    QVERIFY2(lines.at(0).startsWith("component") && lines.at(0).contains("median fail") && lines.at(0).contains("B10 fail"),
+             simulated.out.constData());
+    // The run as written, and the table in its order: the earlier median failure first.
+    const QJsonObject written = QJsonDocument::fromJson(Tests::fileBytes(output)).object();
+    const QJsonArray components = written.value(QStringLiteral("components")).toArray();
+    QCOMPARE(components.size(), 2);
+    QJsonObject first = components[0].toObject(), second = components[1].toObject();
+    const auto median = [](const QJsonObject &c) {
+        const QJsonValue years = c.value(QStringLiteral("p50_failure_years"));
+        return years.isDouble() ? years.toDouble() : 1e300;
+    };
+    if (median(second) < median(first))
+        std::swap(first, second);
+    QVERIFY(median(first) < 30);
+    QVERIFY2(lines.at(1).startsWith(first.value(QStringLiteral("name")).toString().toUtf8()), simulated.out.constData());
+    QVERIFY(lines.at(1).contains(first.value(QStringLiteral("material")).toObject().value(QStringLiteral("preset")).toString().toUtf8()));
+    QVERIFY(lines.at(1).contains(first.value(QStringLiteral("p50_failure_date")).toString().left(10).toUtf8()));
+    QVERIFY(lines.at(1).contains(first.value(QStringLiteral("b10_failure_date")).toString().left(10).toUtf8()));
+    QVERIFY(simulated.out.contains("worst: " + first.value(QStringLiteral("name")).toString().toUtf8()));
+    QCOMPARE(written.value(QStringLiteral("inputs")).toObject().value(QStringLiteral("monte_carlo")).toObject()
+                 .value(QStringLiteral("seed")).toInt(), 4);
+
+    // Out of range: the server's refusal, named by the option it came from.
+    const Run refused = run({QStringLiteral("simulate"), QStringLiteral("Aged rig"), QStringLiteral("--rpm"), QStringLiteral("3000"),
+                             QStringLiteral("--load"), QStringLiteral("5")},
+                            {}, m_token);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains("--load"), refused.err.constData());
+    // Half a profile, or a word for a number: bad usage, nothing sent.
+    QCOMPARE(run({QStringLiteral("simulate"), QStringLiteral("Aged rig"), QStringLiteral("--rpm"), QStringLiteral("3000")}, {}, m_token).exitCode, 2);
+    QCOMPARE(run({QStringLiteral("simulate"), QStringLiteral("Aged rig"), QStringLiteral("--rpm"), QStringLiteral("fast"),
+                  QStringLiteral("--load"), QStringLiteral("1")}, {}, m_token).exitCode, 2);
+    // No linked node and no profile: the server says what is missing.
+    const Run noProfile = run({QStringLiteral("simulate"), QStringLiteral("Aged rig")}, {}, m_token);
+    QCOMPARE(noProfile.exitCode, 1);
+    QVERIFY2(noProfile.err.contains("--rpm/--load or --from-node"), noProfile.err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

@@ -33,6 +33,7 @@ private slots:
     void exportEqualsStoredRunAndListing();
     void deleteByAuthorOrAdmin();
     void bigRunDoesNotBlockOthers();
+    void demoTwinAgesAtOnce();
 
 private:
     QString makeTwin(const QString &name, const QStringList &parts, const QJsonObject &componentProperties = {},
@@ -344,6 +345,23 @@ void tst_Simulations::measuredHistoryAgesPastAndFuture()
                                         .value(QStringLiteral("series")).toObject().value(QStringLiteral("damage")).toArray();
     QCOMPARE(whatIfDamage[zero].toDouble(), damage[zero].toDouble());  // the same past
     QVERIFY(whatIfDamage[zero + 1].toDouble() > damage[zero + 1].toDouble());
+
+    // The measured duty at twice the speed and the same load (its mean, 0.6): the same load
+    // cycles twice as often, so Miner's sum grows twice as fast.
+    QCOMPARE(measured.value(QStringLiteral("equivalent")).toObject().value(QStringLiteral("mean_load")).toDouble(), 0.6);
+    const QJsonObject scaled{{QStringLiteral("start"), to},
+                             {QStringLiteral("horizon_years"), 2},
+                             {QStringLiteral("profile"),
+                              QJsonObject{{QStringLiteral("from_node"), node},
+                                          {QStringLiteral("future"),
+                                           QJsonObject{{QStringLiteral("scaled"), QJsonObject{{QStringLiteral("rpm"), 3000},
+                                                                                              {QStringLiteral("load"), 0.6}}}}}}}};
+    const Reply twice = simulate(twin, scaled);
+    QVERIFY2(twice.status == 201, twice.body.constData());
+    const QJsonArray twiceDamage = componentNamed(twice.json, QStringLiteral("crank_shaft"))
+                                       .value(QStringLiteral("series")).toObject().value(QStringLiteral("damage")).toArray();
+    const double twiceRate = (twiceDamage[zero + 1].toDouble() - twiceDamage[zero].toDouble()) / 24.0;
+    QVERIFY2(near(twiceRate, 2 * futureRate, 0.01), qPrintable(QStringLiteral("%1 vs %2").arg(twiceRate).arg(futureRate)));
 }
 
 void tst_Simulations::validationErrors_data()
@@ -375,6 +393,7 @@ void tst_Simulations::validationErrors_data()
     QTest::newRow("repeated field") << QByteArray(R"({)" + constant + R"(, "step": "day", "step": "week"})") << 400 << "step";
     QTest::newRow("bad node id") << QByteArray(R"({"profile": {"from_node": "pump"}})") << 400 << "profile.from_node";
     QTest::newRow("unknown node") << QByteArray(R"({"profile": {"from_node": "6f1c2d36-8a52-4d6e-9d1c-2b7a8e3f4a10"}})") << 404 << "";
+    QTest::newRow("scaled future without load") << QByteArray(R"({"profile": {"from_node": null, "future": {"scaled": {"rpm": 3}}}})") << 400 << "profile.future.scaled.load";
     QTest::newRow("bad metric") << QByteArray(R"({"profile": {"from_node": null, "metric": "mood"}})") << 400 << "profile.metric";
     QTest::newRow("no linked node") << QByteArray(R"({})") << 400 << "profile";
     QTest::newRow("window backwards") << QByteArray(R"({"profile": {"from_node": null, "from": "2026-02-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"}})") << 400 << "profile.from";
@@ -515,6 +534,43 @@ void tst_Simulations::bigRunDoesNotBlockOthers()
           timer.elapsed(), answeredWhileRunning);
     QVERIFY(answeredWhileRunning >= 1);
     delete running;
+}
+
+void tst_Simulations::demoTwinAgesAtOnce()
+{
+    // A new user's first run on the demo: the engine's linked test-stand node has six hours
+    // of torque with real load cycles, its parts have materials, and some of them age.
+    Tests::TestServer demo;
+    QVERIFY2(demo.start([](Server::ServerConfig &config) { config.demo = true; }), qPrintable(demo.errorString()));
+    const QByteArray engineer = demo.login(QStringLiteral("engineer"), QStringLiteral("demo-engineer"));
+    const QString twin = demo.request("GET", QStringLiteral("/twins"), engineer).json.value(QStringLiteral("items")).toArray()
+                             .first().toObject().value(QStringLiteral("id")).toString();
+    Reply run;
+    QTRY_VERIFY_WITH_TIMEOUT((run = demo.requestJson("POST", QStringLiteral("/twins/%1/simulations").arg(twin), engineer, {})).status == 201,
+                             20000);
+    const QJsonObject measured = run.json.value(QStringLiteral("measured")).toObject();
+    QVERIFY(measured.value(QStringLiteral("node_name")).toString().startsWith(QLatin1String("Test-stand engine")));
+    QVERIFY(measured.value(QStringLiteral("samples")).toInt() >= 6 * 360);
+    QCOMPARE(measured.value(QStringLiteral("reference")).toDouble(), 800.0);  // rated_torque_nm
+    // Idle to full load and back, twice a round of the programme: ranges near 640 N·m.
+    double largest = 0;
+    for (const QJsonValue &cycle : measured.value(QStringLiteral("cycles")).toArray())
+        largest = std::max(largest, cycle.toArray().at(0).toDouble());
+    QVERIFY2(largest > 600 && largest < 700, qPrintable(QString::number(largest)));
+    QCOMPARE(run.json.value(QStringLiteral("components")).toArray().size(), 67);
+    QCOMPARE(componentNamed(run.json, QStringLiteral("rod_123-699_0_Parts_1-0")).value(QStringLiteral("material")).toObject()
+                 .value(QStringLiteral("preset")).toString(),
+             QStringLiteral("aisi-4340"));
+    // The worst part fails within the five years shown; others age visibly, some not at all.
+    const double worst = run.json.value(QStringLiteral("worst")).toObject().value(QStringLiteral("p50_failure_years")).toDouble();
+    QVERIFY2(worst > 1 && worst < 5, qPrintable(QString::number(worst)));
+    int ageing = 0, untouched = 0;
+    for (const QJsonValue &value : run.json.value(QStringLiteral("components")).toArray()) {
+        const double damage = value.toObject().value(QStringLiteral("final")).toObject().value(QStringLiteral("damage")).toDouble();
+        ageing += damage > 0.1;
+        untouched += damage < 0.01;
+    }
+    QVERIFY2(ageing >= 6 && untouched >= 10, qPrintable(QStringLiteral("%1 ageing, %2 untouched").arg(ageing).arg(untouched)));
 }
 
 QTEST_GUILESS_MAIN(tst_Simulations)
