@@ -196,8 +196,16 @@ Core::Status Server::start()
                 qCWarning(lcServer).noquote() << "demo telemetry:" << started.error().message;
             else
                 QMetaObject::invokeMethod(m_demoTicker, [this] {
-                    if (!m_stopped)
-                        m_demoTicker->start(1000);
+                    if (m_stopped)
+                        return;
+                    m_demoTicker->start(1000);
+                    m_workers.start([this] {
+                        auto history = m_pool->acquire();
+                        if (!history)
+                            return;
+                        if (auto filled = m_demoTelemetry->backfill(**history); !filled)
+                            qCWarning(lcServer).noquote() << "demo telemetry history:" << filled.error().message;
+                    });
                 });
         });
     }
@@ -231,6 +239,8 @@ void Server::stop()
         m_telemetryMaintenance->stop();
     if (m_demoTicker)
         m_demoTicker->stop();
+    if (m_demoTelemetry)
+        m_demoTelemetry->cancel();
     m_workers.waitForDone();
     m_metrics->setGaugeSource({}, {}, {}, {});
     delete m_hub;

@@ -94,7 +94,8 @@ public:
     ComponentIntegrator(const ComponentSpec &spec, const std::vector<DutyInterval> &duty, double timelineStartH)
         : m_spec(spec)
         , m_duty(duty)
-        , m_lifeStartH(std::max(spec.lifeStartH, timelineStartH))
+        , m_lifeStartH(spec.resumeFrom ? spec.lifeStartH : std::max(spec.lifeStartH, timelineStartH))
+        , m_beginH(spec.resumeFrom ? std::max(spec.resumeFrom->atH, m_lifeStartH) : m_lifeStartH)
     {
         const Material &material = spec.material;
         m_q = 1.0 - material.parisM / 2.0;
@@ -105,6 +106,8 @@ public:
     }
 
     double lifeStartH() const { return m_lifeStartH; }
+    // Where the integration begins: the start of service, or the state resumed from.
+    double beginH() const { return m_beginH; }
 
     IntervalTerms terms(const DutyInterval &interval, const Draw &draw) const
     {
@@ -149,13 +152,13 @@ public:
         const Material &material = m_spec.material;
         const double rated = m_spec.ratedStressRangeMPa;
         Trajectory trajectory;
-        double crack = draw.initialCrackM;
-        double damage = 0;
+        double crack = m_spec.resumeFrom ? m_spec.resumeFrom->crackM : draw.initialCrackM;
+        double damage = m_spec.resumeFrom ? m_spec.resumeFrom->minerDamage : 0.0;
         const auto failed = [&] { return std::min(trajectory.crackCriticalH, trajectory.minerFailureH); };
         for (const DutyInterval &interval : m_duty) {
-            if (interval.toH <= m_lifeStartH)
+            if (interval.toH <= m_beginH)
                 continue;
-            const double fromH = std::max(interval.fromH, m_lifeStartH);
+            const double fromH = std::max(interval.fromH, m_beginH);
             const IntervalTerms terms = this->terms(interval, draw);
             const LoadSpectrum &spectrum = *interval.spectrum;
             const int n = int(spectrum.bins().size());
@@ -238,6 +241,7 @@ private:
     const ComponentSpec &m_spec;
     const std::vector<DutyInterval> &m_duty;
     double m_lifeStartH;
+    double m_beginH;
     double m_q = 0;
     double m_k = 0;
     double m_kPrime = 0;
@@ -563,7 +567,7 @@ SimulationResult AgeingSimulator::run(const SimulationInputs &inputs,
         size_t at = 0;
         for (size_t i = 0; i < times.size(); ++i) {
             const double t = times[i];
-            if (t < component.lifeStartH) {
+            if (t < integrator.beginH()) {
                 component.crackM[i] = component.damage[i] = component.failureProbability[i] = std::nan("");
                 continue;
             }
@@ -595,6 +599,17 @@ SimulationResult AgeingSimulator::run(const SimulationInputs &inputs,
             } else {
                 component.failureProbability[i] = 0.0;
             }
+        }
+
+        // The state at time 0, exactly as carried into the interval that starts there.
+        if (!pieces.empty() && integrator.beginH() <= 0) {
+            const size_t holder = pieceAt(pieces, 0, 0.0);
+            const Piece &piece = pieces[holder];
+            if (piece.fromH == 0.0)
+                component.stateAtStart = ComponentSpec::State{0.0, piece.crackFromM, piece.damageFrom};
+            else
+                component.stateAtStart = ComponentSpec::State{0.0, integrator.crackAt(piece, 0.0),
+                                                              piece.damageFrom + piece.damagePerH * (0.0 - piece.fromH)};
         }
 
         if (inputs.monteCarloSamples > 0) {
@@ -637,7 +652,7 @@ MonteCarloBands AgeingSimulator::monteCarloBands(const SimulationInputs &inputs,
         size_t at = 0;
         for (size_t i = 0; i < times.size(); ++i) {
             const double t = times[i];
-            if (trajectory.pieces.empty() || t < integrator.lifeStartH())
+            if (trajectory.pieces.empty() || t < integrator.beginH())
                 continue;
             at = pieceAt(trajectory.pieces, at, std::min(t, trajectory.failureH));
             const double when = std::min(t, trajectory.failureH);

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace Laces::Core::Ageing {
@@ -24,6 +25,16 @@ struct ComponentSpec
     // When it entered service (hours on the run's timeline); never before the timeline's
     // start, which is when a component without this entered service.
     double lifeStartH = -std::numeric_limits<double>::infinity();
+    // To go on from an earlier run: the state it reached at `atH` (its crack and Miner's
+    // sum), from where this run integrates; lifeStartH then keeps the age, even before the
+    // timeline's start.
+    struct State
+    {
+        double atH = 0;
+        double crackM = 0;
+        double minerDamage = 0;
+    };
+    std::optional<State> resumeFrom;
 };
 
 // A component as its properties describe it: `material` naming a preset ("aisi-4340") or
@@ -85,6 +96,9 @@ struct ComponentResult
     std::vector<double> crackM;
     std::vector<double> damage;
     std::vector<double> failureProbability;
+    // The state at time 0, to go on from (ComponentSpec::resumeFrom); absent when the
+    // component was not in service then.
+    std::optional<ComponentSpec::State> stateAtStart;
 };
 
 struct SimulationResult

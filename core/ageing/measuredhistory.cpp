@@ -81,6 +81,8 @@ void MeasuredHistoryBuilder::add(const MeasuredSample &sample)
         ++m_rpmCount;
     }
     // The revolutions since the previous sample, at the previous sample's load.
+    if (m_havePrevious)
+        m_coveredH += std::min(double(sample.timeMs - m_previous.timeMs) / kMsPerHour, m_options.maxGapH);
     if (m_havePrevious && std::isfinite(m_previous.rpm) && m_previous.rpm > 0) {
         const double hours = std::min(double(sample.timeMs - m_previous.timeMs) / kMsPerHour, m_options.maxGapH);
         if (hours > 0) {
@@ -126,7 +128,9 @@ MeasuredHistory MeasuredHistoryBuilder::finish()
 
     const qint64 first = stepIndex(m_firstMs);
     history.startH = double(first) * m_options.stepH;
-    const double spanH = double(history.lastMs - history.firstMs) / kMsPerHour;
+    // Rates per hour of the time the history covers: a gap longer than maxGapH counts as
+    // unknown, not as standstill (the duty carried forward is the duty while reporting).
+    const double spanH = m_coveredH;
     auto equivalent = std::make_shared<LoadSpectrum>();
     for (qint64 index = first; index < 0; ++index) {
         DutyInterval interval;

@@ -54,7 +54,8 @@ struct MeasuredHistory
     // The past, step by step, from startH (the first step's start, ≤ 0) to 0.
     double startH = 0;
     std::vector<DutyInterval> past;
-    // The measured behaviour as one duty: every cycle per hour of the measured span.
+    // The measured behaviour as one duty: every cycle per hour of the time the samples cover
+    // (gaps longer than maxGapH left out).
     std::shared_ptr<const LoadSpectrum> equivalent;
     double equivalentTemperatureC = 20;
     double signalCyclesPerHour = 0;   // rainflow cycles of the signal
@@ -69,7 +70,8 @@ struct MeasuredHistory
 // The model: the load signal over `referenceSignal` is the load (a fraction of rated load).
 // Its rainflow cycles are signal cycles at their load range. Each revolution is a cycle
 // from zero to the load of the moment (R = 0): between two samples, rpm·60·Δt of them at
-// |load|, with Δt capped at `maxGapH` (a silent machine is not assumed to turn). A step's
+// |load|, with Δt capped at `maxGapH` (a silent machine is not assumed to turn); the
+// duty carried into the future is per hour of the time so covered. A step's
 // temperature is the harmonic mean of its samples' temperatures in kelvin (the mean that
 // a geometric mean of Arrhenius factors needs), else the history's, else
 // `fallbackTemperatureC`.
@@ -113,6 +115,7 @@ private:
     double m_rpmSum = 0;
     qint64 m_rpmCount = 0;
     double m_loadSum = 0;
+    double m_coveredH = 0;
     double m_inverseKelvinSum = 0;
     qint64 m_temperatures = 0;
 };

@@ -73,6 +73,10 @@ QJsonArray componentsToJson(const SimulationInputs &inputs, const SimulationResu
                                       {QStringLiteral("p50_date"), dateValue(startMs, component.p50H)},
                                       {QStringLiteral("p90_date"), dateValue(startMs, component.p90H)}});
         }
+        if (component.stateAtStart)
+            object.insert(QStringLiteral("state_at_start"),
+                          QJsonObject{{QStringLiteral("crack_m"), component.stateAtStart->crackM},
+                                      {QStringLiteral("miner_damage"), component.stateAtStart->minerDamage}});
         const auto last = [](const std::vector<double> &values) {
             return values.empty() || std::isnan(values.back()) ? QJsonValue(QJsonValue::Null) : QJsonValue(values.back());
         };
@@ -89,6 +93,26 @@ QJsonArray componentsToJson(const SimulationInputs &inputs, const SimulationResu
         components.append(object);
     }
     return components;
+}
+
+QJsonArray spectrumToJson(const LoadSpectrum &spectrum)
+{
+    QJsonArray bins;
+    for (const LoadSpectrum::Bin &bin : spectrum.bins())
+        bins.append(QJsonArray{bin.loadRange, bin.perRevolutionPerHour, bin.signalPerHour});
+    return bins;
+}
+
+std::shared_ptr<LoadSpectrum> spectrumFromJson(const QJsonArray &bins)
+{
+    auto spectrum = std::make_shared<LoadSpectrum>();
+    for (const QJsonValue &value : bins) {
+        const QJsonArray bin = value.toArray();
+        spectrum->add(bin.at(0).toDouble(), bin.at(1).toDouble(), true);
+        spectrum->add(bin.at(0).toDouble(), bin.at(2).toDouble(), false);
+    }
+    spectrum->finalize();
+    return spectrum;
 }
 
 QJsonValue worstToJson(const SimulationInputs &inputs, const SimulationResult &result, qint64 startMs)

@@ -23,6 +23,30 @@ using Core::Error;
 namespace {
 
 
+// Materials, stress ranges and cycles for the ageing simulator: the first rule whose
+// pattern matches a component's name gives its properties.
+Core::Status applyComponentProperties(PgConnection &db, const QString &versionId, const QJsonArray &rules)
+{
+    auto names = db.exec("SELECT name FROM twin_components WHERE version_id = $1", {pgParam(versionId)});
+    if (!names)
+        return names.error();
+    for (int row = 0; row < names->rowCount(); ++row) {
+        const QString name = names->text(row, 0);
+        for (const QJsonValue &rule : rules) {
+            const QRegularExpression pattern(rule.toObject().value(QStringLiteral("match")).toString());
+            if (!pattern.match(name).hasMatch())
+                continue;
+            auto set = db.exec("UPDATE twin_components SET properties = $3::jsonb WHERE version_id = $1 AND name = $2",
+                               {pgParam(versionId), pgParam(name),
+                                jsonParam(rule.toObject().value(QStringLiteral("properties")).toObject())});
+            if (!set)
+                return set.error();
+            break;
+        }
+    }
+    return Core::Ok{};
+}
+
 Core::Result<QString> createTwin(PgConnection &db, const QString &organizationId, const QString &adminId,
                                  const QJsonObject &twin, const QString &modelPath)
 {
@@ -47,12 +71,15 @@ Core::Result<QString> createTwin(PgConnection &db, const QString &organizationId
                          {pgParam(organizationId), "\\x" + blob->sha256.toHex()});
     if (!owner)
         return owner.error();
+    // The twin was imported some days ago (its history has a past to scrub through).
     auto version = db.exec("INSERT INTO twin_versions (twin_id, number, author_id, message, model_sha256, "
-                           "model_filename, properties, is_latest) SELECT id, 1, $2, $3, $4::bytea, $5, properties, true "
+                           "model_filename, properties, is_latest, created_at) "
+                           "SELECT id, 1, $2, $3, $4::bytea, $5, properties, true, now() - $6::int * interval '1 day' "
                            "FROM digital_twins WHERE id = $1 RETURNING id",
                            {pgParam(twinId), pgParam(adminId),
                             pgParam(QStringLiteral("Import %1").arg(QFileInfo(modelPath).fileName())),
-                            "\\x" + blob->sha256.toHex(), pgParam(QFileInfo(modelPath).fileName())});
+                            "\\x" + blob->sha256.toHex(), pgParam(QFileInfo(modelPath).fileName()),
+                            pgParam(qint64(twin.value(QStringLiteral("imported_days_ago")).toInt()))});
     if (!version)
         return version.error();
     const QString versionId = version->text(0, 0);
@@ -62,28 +89,40 @@ Core::Result<QString> createTwin(PgConnection &db, const QString &organizationId
                               {pgParam(versionId), "\\x" + blob->sha256.toHex()});
     if (!components)
         return components.error();
-    // Materials, stress ranges and cycles for the ageing simulator: the first rule whose
-    // pattern matches a component's name gives its properties.
-    auto names = db.exec("SELECT name FROM twin_components WHERE version_id = $1", {pgParam(versionId)});
-    if (!names)
-        return names.error();
-    const QJsonArray rules = twin.value(QStringLiteral("component_properties")).toArray();
-    for (int row = 0; row < names->rowCount(); ++row) {
-        const QString name = names->text(row, 0);
-        for (const QJsonValue &rule : rules) {
-            const QRegularExpression pattern(rule.toObject().value(QStringLiteral("match")).toString());
-            if (!pattern.match(name).hasMatch())
-                continue;
-            auto set = db.exec("UPDATE twin_components SET properties = $3::jsonb WHERE version_id = $1 AND name = $2",
-                               {pgParam(versionId), pgParam(name),
-                                jsonParam(rule.toObject().value(QStringLiteral("properties")).toObject())});
-            if (!set)
-                return set.error();
-            break;
-        }
+    if (auto set = applyComponentProperties(db, versionId, twin.value(QStringLiteral("component_properties")).toArray());
+        !set)
+        return set.error();
+    // Later versions: a message, when, and the properties they change.
+    QString latestId = versionId;
+    int number = 1;
+    for (const QJsonValue &value : twin.value(QStringLiteral("revisions")).toArray()) {
+        const QJsonObject revision = value.toObject();
+        auto cleared = db.exec("UPDATE twin_versions SET is_latest = false WHERE id = $1", {pgParam(latestId)});
+        if (!cleared)
+            return cleared.error();
+        auto next = db.exec("INSERT INTO twin_versions (twin_id, number, parent_ids, author_id, message, model_sha256, "
+                            "model_filename, properties, is_latest, created_at) "
+                            "SELECT twin_id, $2, ARRAY[id], $3, $4, model_sha256, model_filename, properties, true, "
+                            "now() - $5::int * interval '1 day' FROM twin_versions WHERE id = $1 RETURNING id",
+                            {pgParam(latestId), pgParam(qint64(++number)), pgParam(adminId),
+                             pgParam(revision.value(QStringLiteral("message")).toString()),
+                             pgParam(qint64(revision.value(QStringLiteral("days_ago")).toInt()))});
+        if (!next)
+            return next.error();
+        auto copied = db.exec("INSERT INTO twin_components (version_id, ordinal, name, path, triangle_count, "
+                              "vertex_count, bbox_min, bbox_max, transform, properties) SELECT $1, ordinal, name, path, "
+                              "triangle_count, vertex_count, bbox_min, bbox_max, transform, properties "
+                              "FROM twin_components WHERE version_id = $2",
+                              {pgParam(next->text(0, 0)), pgParam(latestId)});
+        if (!copied)
+            return copied.error();
+        latestId = next->text(0, 0);
+        if (auto set = applyComponentProperties(db, latestId, revision.value(QStringLiteral("component_properties")).toArray());
+            !set)
+            return set.error();
     }
     auto linked = db.exec("UPDATE digital_twins SET latest_version_id = $2 WHERE id = $1",
-                          {pgParam(twinId), pgParam(versionId)});
+                          {pgParam(twinId), pgParam(latestId)});
     if (!linked)
         return linked.error();
     qCInfo(lcDemo).noquote() << "demo twin" << twin.value(QStringLiteral("name")).toString() << "with"

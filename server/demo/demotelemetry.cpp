@@ -13,6 +13,7 @@
 #include <QRandomGenerator>
 #include <QSet>
 
+#include <algorithm>
 #include <cmath>
 
 namespace Laces::Server {
@@ -61,16 +62,33 @@ Core::Status DemoTelemetry::start(PgConnection &db, qint64 nowMs)
     m_startedMs = nowMs;
     if (reported || m_nodes.isEmpty())
         return Core::Ok{};
-    return send(db, nowMs - 6 * 3600000LL, nowMs, 10000);
+    m_backfillToMs = nowMs - 6 * 3600000LL;
+    return send(db, m_backfillToMs, nowMs, 10000, m_bootEpoch, m_seqs);
 }
 
 Core::Status DemoTelemetry::tick(PgConnection &db, qint64 nowMs)
 {
     if (!m_mutex.tryLock())
         return Core::Ok{};
-    const Core::Status sent = send(db, nowMs, nowMs + 1, 1000);
+    const Core::Status sent = send(db, nowMs, nowMs + 1, 1000, m_bootEpoch, m_seqs);
     m_mutex.unlock();
     return sent;
+}
+
+Core::Status DemoTelemetry::backfill(PgConnection &db)
+{
+    // Its own boot epoch and sequence numbers, and an hour a batch, so that the live samples
+    // go on meanwhile (each batch locks its nodes only briefly).
+    if (m_backfillToMs == 0)
+        return Core::Ok{};
+    QHash<QUuid, qint64> seqs;
+    constexpr qint64 kHourMs = 3600000LL;
+    for (qint64 from = m_backfillToMs - 7 * 24 * kHourMs + 6 * kHourMs; from < m_backfillToMs && !m_cancelled;
+         from += kHourMs) {
+        if (auto sent = send(db, from, std::min(from + kHourMs, m_backfillToMs), 60000, m_bootEpoch - 1, seqs); !sent)
+            return sent;
+    }
+    return Core::Ok{};
 }
 
 double DemoTelemetry::testStandLoad(double seconds)
@@ -121,11 +139,12 @@ double DemoTelemetry::valueAt(const Node &node, const Sensor &sensor, qint64 tim
     return std::round(value * 100) / 100;
 }
 
-Core::Status DemoTelemetry::send(PgConnection &db, qint64 fromMs, qint64 toMs, qint64 stepMs)
+Core::Status DemoTelemetry::send(PgConnection &db, qint64 fromMs, qint64 toMs, qint64 stepMs, qint64 bootEpoch,
+                                 QHash<QUuid, qint64> &seqs)
 {
-    const QHash<QUuid, qint64> seqsBefore = m_seqs;
+    const QHash<QUuid, qint64> seqsBefore = seqs;
     SampleBatch batch;
-    batch.bootEpoch = m_bootEpoch;
+    batch.bootEpoch = bootEpoch;
     const int metrics = TelemetryMetrics::count();
     for (const Node &node : std::as_const(m_nodes)) {
         if (!node.online)
@@ -135,7 +154,7 @@ Core::Status DemoTelemetry::send(PgConnection &db, qint64 fromMs, qint64 toMs, q
         for (qint64 time = fromMs; time < toMs; time += stepMs) {
             batch.nodeOf.append(index);
             batch.timesMs.append(time);
-            batch.seqs.append(++m_seqs[node.id]);
+            batch.seqs.append(++seqs[node.id]);
             quint32 present = 0;
             batch.values.resize(batch.values.size() + metrics, 0.0);
             for (const Sensor &sensor : node.sensors) {
@@ -153,7 +172,7 @@ Core::Status DemoTelemetry::send(PgConnection &db, qint64 fromMs, qint64 toMs, q
     demo.permissions = {QStringLiteral("telemetry.ingest")};
     auto stored = m_ingest->ingest(db, demo, batch);
     if (!stored) {
-        m_seqs = seqsBefore;  // not stored: the numbers are used again, leaving no gap
+        seqs = seqsBefore;  // not stored: the numbers are used again, leaving no gap
         return stored.error();
     }
     return Core::Ok{};

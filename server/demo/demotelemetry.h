@@ -8,6 +8,8 @@
 #include <QString>
 #include <QUuid>
 
+#include <atomic>
+
 namespace Laces::Server {
 
 class PgConnection;
@@ -18,8 +20,9 @@ class TelemetryIngest;
 // once a second, around 70 % of the sensor's warning level with a slow swing and noise;
 // the cooling pump STU-02 runs ever warmer. Test-stand engines run a programme instead
 // (testStandLoad): their torque, speed and temperature follow its load steps, so that their
-// load history has real cycles for the ageing simulator. On start the last six hours are filled in at
-// one sample every ten seconds, unless the nodes already reported in that time. It goes
+// load history has real cycles for the ageing simulator. On start the last week is filled
+// in (a sample a minute, the last six hours one every ten seconds), unless the nodes already
+// reported in the last six hours. It goes
 // through the real ingest, as an edge device would.
 class DemoTelemetry
 {
@@ -30,6 +33,10 @@ public:
     Core::Status start(PgConnection &db, qint64 nowMs);
     // One sample per online demo node, at nowMs (skipped while another tick runs).
     Core::Status tick(PgConnection &db, qint64 nowMs);
+    // After start(): the week before its six hours, a sample a minute (while ticks go on).
+    Core::Status backfill(PgConnection &db);
+    // Stops a backfill between two batches (the server is stopping).
+    void cancel() { m_cancelled = true; }
 
     // The test-stand programme, a round of 30 minutes: 5 idle (15 % of rated torque), a one-
     // minute ramp to full load (95 %), 9 at full load, a ramp to part load (55 %), 9 there, a
@@ -52,7 +59,8 @@ private:
         QList<Sensor> sensors;
     };
 
-    Core::Status send(PgConnection &db, qint64 fromMs, qint64 toMs, qint64 stepMs);
+    Core::Status send(PgConnection &db, qint64 fromMs, qint64 toMs, qint64 stepMs, qint64 bootEpoch,
+                      QHash<QUuid, qint64> &seqs);
     double valueAt(const Node &node, const Sensor &sensor, qint64 timeMs) const;
 
     TelemetryIngest *m_ingest;
@@ -61,6 +69,8 @@ private:
     qint64 m_bootEpoch = 0;
     QHash<QUuid, qint64> m_seqs;  // each node counts from 1 in this boot epoch
     qint64 m_startedMs = 0;
+    qint64 m_backfillToMs = 0;   // where the week of history ends (0: none to fill)
+    std::atomic<bool> m_cancelled{false};
     QMutex m_mutex;
 };
 

@@ -148,7 +148,8 @@ Core::Result<SimulationRequest> SimulationRequest::fromJson(const QJsonObject &b
                                          {QStringLiteral("profile"), FieldSpec::Type::Object},
                                          {QStringLiteral("components"), FieldSpec::Type::Array},
                                          {QStringLiteral("materials"), FieldSpec::Type::Object},
-                                         {QStringLiteral("monte_carlo"), FieldSpec::Type::Object}};
+                                         {QStringLiteral("monte_carlo"), FieldSpec::Type::Object},
+                                         {QStringLiteral("store"), FieldSpec::Type::Bool}};
     if (auto valid = validateObject(body, fields); !valid)
         return valid.error();
     SimulationRequest request;
@@ -269,7 +270,8 @@ Core::Result<SimulationRequest> SimulationRequest::fromJson(const QJsonObject &b
     if (body.contains(QStringLiteral("monte_carlo"))) {
         const QJsonObject monteCarlo = body.value(QStringLiteral("monte_carlo")).toObject();
         static const QList<FieldSpec> monteCarloFields{{QStringLiteral("samples"), FieldSpec::Type::Integer, true},
-                                                       {QStringLiteral("seed"), FieldSpec::Type::Integer}};
+                                                       {QStringLiteral("seed"), FieldSpec::Type::Integer},
+                                                       {QStringLiteral("bands"), FieldSpec::Type::Array}};
         if (auto valid = checkObject(monteCarlo, monteCarloFields, QStringLiteral("monte_carlo")); !valid)
             return valid.error();
         const double samples = monteCarlo.value(QStringLiteral("samples")).toDouble();
@@ -281,7 +283,18 @@ Core::Result<SimulationRequest> SimulationRequest::fromJson(const QJsonObject &b
             return Error::invalid(QStringLiteral("'monte_carlo.seed' must be 0 or more"), QStringLiteral("monte_carlo.seed"));
         request.monteCarloSamples = int(samples);
         request.seed = quint64(seed);
+        const QJsonArray bands = monteCarlo.value(QStringLiteral("bands")).toArray();
+        if (bands.size() > 10)
+            return Error::invalid(QStringLiteral("'monte_carlo.bands' may name at most 10 components"),
+                                  QStringLiteral("monte_carlo.bands"));
+        for (qsizetype i = 0; i < bands.size(); ++i) {
+            if (!bands[i].isString())
+                return Error::invalid(QStringLiteral("'monte_carlo.bands[%1]' must be a component name").arg(i),
+                                      QStringLiteral("monte_carlo.bands[%1]").arg(i));
+            request.monteCarloBands.append(bands[i].toString());
+        }
     }
+    request.store = body.value(QStringLiteral("store")).toBool(true);
     return request;
 }
 

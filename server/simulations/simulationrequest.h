@@ -40,6 +40,8 @@ struct SimulationRequest
     QJsonObject materials;             // component → {preset?, field: value}
     int monteCarloSamples = 0;
     quint64 seed = 0;
+    QStringList monteCarloBands;       // components that get P10/P50/P90 crack series
+    bool store = true;                 // false: answer the run without keeping it
 
     static constexpr int kMaxMonteCarloSamples = 10000;
     static constexpr int kMaxSegments = 100;

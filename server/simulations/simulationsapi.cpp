@@ -363,6 +363,7 @@ HttpResponse SimulationsApi::run(RequestContext &context)
                                      {QStringLiteral("revolutions_per_hour"), history.revolutionsPerHour},
                                      {QStringLiteral("mean_rpm"), history.meanRpm},
                                      {QStringLiteral("mean_load"), history.meanLoad},
+                                     {QStringLiteral("spectrum"), Ageing::spectrumToJson(*history.equivalent)},
                                      {QStringLiteral("temperature_c"), history.equivalentTemperatureC}}}};
     } else {
         inputs.duty = Ageing::segmentDuty(request.segments);
@@ -384,9 +385,13 @@ HttpResponse SimulationsApi::run(RequestContext &context)
     normalized.insert(QStringLiteral("components"), names);
     if (!request.materials.isEmpty())
         normalized.insert(QStringLiteral("materials"), request.materials);
-    if (request.monteCarloSamples > 0)
-        normalized.insert(QStringLiteral("monte_carlo"), QJsonObject{{QStringLiteral("samples"), request.monteCarloSamples},
-                                                                     {QStringLiteral("seed"), double(request.seed)}});
+    if (request.monteCarloSamples > 0) {
+        QJsonObject monteCarlo{{QStringLiteral("samples"), request.monteCarloSamples},
+                               {QStringLiteral("seed"), double(request.seed)}};
+        if (!request.monteCarloBands.isEmpty())
+            monteCarlo.insert(QStringLiteral("bands"), QJsonArray::fromStringList(request.monteCarloBands));
+        normalized.insert(QStringLiteral("monte_carlo"), monteCarlo);
+    }
     const QByteArray inputsSha256 =
         QCryptographicHash::hash(QJsonDocument(normalized).toJson(QJsonDocument::Compact), QCryptographicHash::Sha256);
 
@@ -395,7 +400,38 @@ HttpResponse SimulationsApi::run(RequestContext &context)
     const Ageing::SimulationResult result = Ageing::AgeingSimulator::run(inputs);
     const qint64 computeMs = timer.elapsed();
 
-    QJsonArray components = Ageing::componentsToJson(inputs, result, startMs, false);
+    // Monte Carlo bands of the components asked for: P10/P50/P90 crack length and the share
+    // of samples failed, at every point of the timeline.
+    QHash<QString, QJsonObject> bands;
+    for (qsizetype i = 0; i < request.monteCarloBands.size(); ++i) {
+        const QString &name = request.monteCarloBands[i];
+        const auto found = std::find_if(inputs.components.begin(), inputs.components.end(),
+                                        [&](const Ageing::ComponentSpec &spec) { return spec.name == name; });
+        if (found == inputs.components.end())
+            return HttpResponse::fromError(Error::invalid(QStringLiteral("'%1' is not a component of this run").arg(name),
+                                                          QStringLiteral("monte_carlo.bands[%1]").arg(i)));
+        const Ageing::MonteCarloBands band = Ageing::AgeingSimulator::monteCarloBands(
+            inputs, int(found - inputs.components.begin()), request.monteCarloSamples, request.seed);
+        bands.insert(name, {{QStringLiteral("crack_p10_m"), Ageing::seriesArray(band.crackP10M)},
+                            {QStringLiteral("crack_p50_m"), Ageing::seriesArray(band.crackP50M)},
+                            {QStringLiteral("crack_p90_m"), Ageing::seriesArray(band.crackP90M)},
+                            {QStringLiteral("failed_fraction"), Ageing::seriesArray(band.failedFraction)}});
+    }
+    const auto withBands = [&bands](QJsonArray list) {
+        for (qsizetype i = 0; i < list.size() && !bands.isEmpty(); ++i) {
+            QJsonObject component = list[i].toObject();
+            const QString name = component.value(QStringLiteral("name")).toString();
+            if (!bands.contains(name))
+                continue;
+            QJsonObject monteCarlo = component.value(QStringLiteral("monte_carlo")).toObject();
+            monteCarlo.insert(QStringLiteral("bands"), bands.value(name));
+            component.insert(QStringLiteral("monte_carlo"), monteCarlo);
+            list[i] = component;
+        }
+        return list;
+    };
+
+    QJsonArray components = withBands(Ageing::componentsToJson(inputs, result, startMs, false));
     if (measured) {
         // What the measured window did: the damage each part had taken by its end (t = 0).
         const auto zero = std::find(result.timesH.begin(), result.timesH.end(), 0.0);
@@ -422,6 +458,18 @@ HttpResponse SimulationsApi::run(RequestContext &context)
                         {QStringLiteral("components"), components}};
     if (measured)
         summary.insert(QStringLiteral("measured"), measuredJson);
+    const QByteArray inputsHex = inputsSha256.toHex();
+    if (!request.store) {
+        QJsonObject answer = summary;
+        answer.insert(QStringLiteral("components"), withBands(Ageing::componentsToJson(inputs, result, startMs, true)));
+        answer.insert(QStringLiteral("twin_id"), twinId.toString(QUuid::WithoutBraces));
+        answer.insert(QStringLiteral("version_id"), versionId.toString(QUuid::WithoutBraces));
+        answer.insert(QStringLiteral("inputs"), normalized);
+        answer.insert(QStringLiteral("inputs_sha256"), QString::fromLatin1(inputsHex));
+        answer.insert(QStringLiteral("start"), formatRfc3339Ms(startMs));
+        answer.insert(QStringLiteral("stored"), false);
+        return HttpResponse::json(200, answer);
+    }
     const QByteArray series = SimulationStore::encodeSeries(result);
     const QJsonValue worst = summary.value(QStringLiteral("worst"));
 
@@ -453,8 +501,7 @@ HttpResponse SimulationsApi::run(RequestContext &context)
                                     << result.timesH.size() << "points, computed in" << computeMs << "ms";
 
     QJsonObject answer = summary;
-    components = Ageing::componentsToJson(inputs, result, startMs, true);
-    answer.insert(QStringLiteral("components"), components);
+    answer.insert(QStringLiteral("components"), withBands(Ageing::componentsToJson(inputs, result, startMs, true)));
     answer.insert(QStringLiteral("id"), runId);
     answer.insert(QStringLiteral("twin_id"), twinId.toString(QUuid::WithoutBraces));
     answer.insert(QStringLiteral("version_id"), versionId.toString(QUuid::WithoutBraces));

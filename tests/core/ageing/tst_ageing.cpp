@@ -58,6 +58,7 @@ private slots:
     void materialsAndOverrides();
     void segmentsChangeTheFuture();
     void laterComponentStartsNew();
+    void resumedRunContinuesExactly();
 
 private:
     static SimulationInputs constantRun(const Material &material, double ratedMPa, OperatingPoint point,
@@ -618,7 +619,10 @@ void tst_Ageing::measuredConstantMatchesConstantProfile()
     QCOMPARE_REL(history.revolutionsPerHour, 1200 * 60.0, 1e-9);
 
     SimulationInputs measured;
-    ComponentSpec spec{QStringLiteral("part"), material, rated};
+    ComponentSpec spec;
+    spec.name = QStringLiteral("part");
+    spec.material = material;
+    spec.ratedStressRangeMPa = rated;
     measured.components.append(spec);
     measured.duty = history.past;
     measured.duty.push_back({0, std::numeric_limits<double>::infinity(), history.equivalent, history.equivalentTemperatureC});
@@ -756,6 +760,49 @@ void tst_Ageing::laterComponentStartsNew()
     const ComponentResult &second = result.components[1];
     QVERIFY(std::isnan(second.damage[0]));
     QCOMPARE_REL(second.failureH - kHoursPerYear, first.failureH, 1e-9);
+}
+
+void tst_Ageing::resumedRunContinuesExactly()
+{
+    // A run with a measured-like past (ten days at a steady duty) and a what-if future; a
+    // second run that starts at 0 from the first one's state there gives the same future,
+    // bit for bit (the desktop recomputes futures this way while sliders move).
+    Material material = *materialPreset(QStringLiteral("aisi-4340"));
+    SimulationInputs full;
+    ComponentSpec spec;
+    spec.name = QStringLiteral("part");
+    spec.material = material;
+    spec.ratedStressRangeMPa = material.ratedStressRangeMPa * 2.2;
+    full.components.append(spec);
+    full.duty = segmentDuty({{0, {2, 1.0, 40}}}, -240);
+    full.duty.front().toH = 0;
+    for (const DutyInterval &interval : segmentDuty({{0, {1, 0.95, 60}}, {1, {2, 1.0, 70}}}))
+        full.duty.push_back(interval);
+    full.timeline.startH = -240;
+    full.timeline.pastStepH = 24;
+    full.timeline.horizonH = 5 * kHoursPerYear;
+    const SimulationResult a = AgeingSimulator::run(full);
+    const ComponentResult &whole = a.components.at(0);
+    QVERIFY(whole.stateAtStart.has_value());
+    QVERIFY(whole.stateAtStart->crackM > material.initialCrackM);  // it grew in the past
+    QVERIFY(whole.failureH > 0 && whole.failureH < full.timeline.horizonH);  // and fails in the future
+
+    SimulationInputs resumed = full;
+    resumed.duty.erase(resumed.duty.begin());
+    resumed.timeline.startH = 0;
+    resumed.components[0].lifeStartH = -240;
+    resumed.components[0].resumeFrom = whole.stateAtStart;
+    const SimulationResult b = AgeingSimulator::run(resumed);
+    const ComponentResult &rest = b.components.at(0);
+    QCOMPARE(rest.failureH, whole.failureH);
+    QCOMPARE(rest.b10H, whole.b10H);
+    const size_t offset = a.timesH.size() - b.timesH.size();
+    QCOMPARE(a.timesH[offset], 0.0);
+    for (size_t i = 0; i < b.timesH.size(); ++i) {
+        QCOMPARE(rest.crackM[i], whole.crackM[offset + i]);
+        QCOMPARE(rest.damage[i], whole.damage[offset + i]);
+        QCOMPARE(rest.failureProbability[i], whole.failureProbability[offset + i]);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Ageing)

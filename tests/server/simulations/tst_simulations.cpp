@@ -362,6 +362,34 @@ void tst_Simulations::measuredHistoryAgesPastAndFuture()
                                        .value(QStringLiteral("series")).toObject().value(QStringLiteral("damage")).toArray();
     const double twiceRate = (twiceDamage[zero + 1].toDouble() - twiceDamage[zero].toDouble()) / 24.0;
     QVERIFY2(near(twiceRate, 2 * futureRate, 0.01), qPrintable(QStringLiteral("%1 vs %2").arg(twiceRate).arg(futureRate)));
+
+    // A run answered but not kept (the desktop's view), with Monte Carlo bands of one part,
+    // the state to go on from at the start and the measured duty's bins.
+    const int before = m_server.request("GET", QStringLiteral("/twins/%1/simulations").arg(twin), m_engineer)
+                           .json.value(QStringLiteral("total")).toInt();
+    QJsonObject preview = faster;
+    preview.insert(QStringLiteral("store"), false);
+    preview.insert(QStringLiteral("monte_carlo"), QJsonObject{{QStringLiteral("samples"), 100},
+                                                               {QStringLiteral("seed"), 5},
+                                                               {QStringLiteral("bands"), QJsonArray{QStringLiteral("crank_shaft")}}});
+    const Reply shown = simulate(twin, preview);
+    QCOMPARE(shown.status, 200);
+    QVERIFY(!shown.json.contains(QStringLiteral("id")));
+    QCOMPARE(shown.json.value(QStringLiteral("stored")).toBool(true), false);
+    QCOMPARE(m_server.request("GET", QStringLiteral("/twins/%1/simulations").arg(twin), m_engineer)
+                 .json.value(QStringLiteral("total")).toInt(), before);
+    const QJsonObject shownCrank = componentNamed(shown.json, QStringLiteral("crank_shaft"));
+    const QJsonObject bands = shownCrank.value(QStringLiteral("monte_carlo")).toObject().value(QStringLiteral("bands")).toObject();
+    const QJsonArray p10 = bands.value(QStringLiteral("crack_p10_m")).toArray();
+    const QJsonArray p90 = bands.value(QStringLiteral("crack_p90_m")).toArray();
+    QCOMPARE(p10.size(), times.size());
+    for (int i = 0; i < p10.size(); ++i)
+        QVERIFY(p10[i].toDouble() <= p90[i].toDouble());
+    QCOMPARE(bands.value(QStringLiteral("failed_fraction")).toArray().size(), times.size());
+    const QJsonObject state = shownCrank.value(QStringLiteral("state_at_start")).toObject();
+    QCOMPARE(state.value(QStringLiteral("miner_damage")).toDouble(), damage[zero].toDouble());
+    QVERIFY(!shown.json.value(QStringLiteral("measured")).toObject().value(QStringLiteral("equivalent")).toObject()
+                 .value(QStringLiteral("spectrum")).toArray().isEmpty());
 }
 
 void tst_Simulations::validationErrors_data()
