@@ -424,6 +424,7 @@ Core::Result<ComponentSpec> componentFromProperties(const QString &name, const Q
 {
     ComponentSpec spec;
     spec.name = name;
+    spec.label = properties.value(QStringLiteral("part")).toString().left(200);
     const QJsonValue material = properties.value(QStringLiteral("material"));
     QJsonObject overrides;
     if (material.isString())

@@ -18,6 +18,7 @@ namespace Laces::Core::Ageing {
 struct ComponentSpec
 {
     QString name;
+    QString label;                   // what the part is ("crankshaft"), from its `part` property
     Material material;
     double ratedStressRangeMPa = 0;  // Δσ at rated load; a load range L gives L·this
     double cyclesPerRev = 1;         // its stress cycles per revolution of the machine
@@ -40,7 +41,7 @@ struct ComponentSpec
 // A component as its properties describe it: `material` naming a preset ("aisi-4340") or
 // an object {"preset"?, field: value…} (else the default for its name, see
 // defaultPresetFor), `rated_stress_range_mpa` (else the material's), `cycles_per_rev` (1)
-// and `temperature_offset_c` (0). Errors name the property.
+// and `temperature_offset_c` (0); `part` labels it. Errors name the property.
 Core::Result<ComponentSpec> componentFromProperties(const QString &name, const QJsonObject &properties);
 // The same fields from a run's `materials.<name>` object, over what the properties said;
 // errors name `fieldPrefix`.field.

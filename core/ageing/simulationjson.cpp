@@ -73,6 +73,8 @@ QJsonArray componentsToJson(const SimulationInputs &inputs, const SimulationResu
                                       {QStringLiteral("p50_date"), dateValue(startMs, component.p50H)},
                                       {QStringLiteral("p90_date"), dateValue(startMs, component.p90H)}});
         }
+        if (!spec.label.isEmpty())
+            object.insert(QStringLiteral("part"), spec.label);
         if (component.stateAtStart)
             object.insert(QStringLiteral("state_at_start"),
                           QJsonObject{{QStringLiteral("crack_m"), component.stateAtStart->crackM},

@@ -1,5 +1,7 @@
 #include "sceneview.h"
 
+#include "particlecloud.h"
+
 #include <Qt3DCore/QAttribute>
 #include <Qt3DCore/QBuffer>
 #include <Qt3DCore/QEntity>
@@ -12,6 +14,13 @@
 #include <Qt3DExtras/QText2DEntity>
 #include <Qt3DExtras/Qt3DWindow>
 #include <Qt3DRender/QCamera>
+#include <Qt3DRender/QCameraSelector>
+#include <Qt3DRender/QClearBuffers>
+#include <Qt3DRender/QLayer>
+#include <Qt3DRender/QLayerFilter>
+#include <Qt3DRender/QNoDraw>
+#include <Qt3DRender/QRenderSurfaceSelector>
+#include <Qt3DRender/QViewport>
 #include <Qt3DRender/QDirectionalLight>
 #include <Qt3DRender/QGeometryRenderer>
 #include <Qt3DRender/QObjectPicker>
@@ -24,6 +33,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace Laces::App {
@@ -90,11 +100,28 @@ SceneView::SceneView(QWidget *parent)
     , m_root(new Qt3DCore::QEntity)
     , m_capture(new Qt3DRender::QRenderCapture)
 {
-    m_window->defaultFrameGraph()->setClearColor(QColor(38, 42, 48));
-    // QRenderCapture delivers frames only when it wraps the whole frame graph.
-    Qt3DRender::QFrameGraphNode *forward = m_window->activeFrameGraph();
+    // The frame graph: the scene, then overlays (the stress cloud) drawn over it in a pass of
+    // their own, so that a cloud round a part inside the model still shows. QRenderCapture
+    // delivers frames only when it wraps the whole graph.
+    auto *surface = new Qt3DRender::QRenderSurfaceSelector(m_capture);
+    surface->setSurface(m_window);
+    auto *viewport = new Qt3DRender::QViewport(surface);
+    viewport->setNormalizedRect(QRectF(0, 0, 1, 1));
+    auto *cameraSelector = new Qt3DRender::QCameraSelector(viewport);
+    cameraSelector->setCamera(m_window->camera());
+    auto *clear = new Qt3DRender::QClearBuffers(cameraSelector);
+    clear->setBuffers(Qt3DRender::QClearBuffers::ColorDepthBuffer);
+    clear->setClearColor(QColor(38, 42, 48));
+    new Qt3DRender::QNoDraw(clear);
+    m_overlay = new Qt3DRender::QLayer(m_root);
+    m_overlay->setRecursive(true);
+    auto *scene = new Qt3DRender::QLayerFilter(cameraSelector);
+    scene->addLayer(m_overlay);
+    scene->setFilterMode(Qt3DRender::QLayerFilter::DiscardAnyMatchingLayers);
+    auto *overlay = new Qt3DRender::QLayerFilter(cameraSelector);
+    overlay->addLayer(m_overlay);
+    overlay->setFilterMode(Qt3DRender::QLayerFilter::AcceptAnyMatchingLayers);
     m_window->setActiveFrameGraph(m_capture);
-    forward->setParent(m_capture);
     // Parts are picked by their triangles, not by bounding spheres (Qt3D's default).
     m_window->renderSettings()->pickingSettings()->setPickMethod(Qt3DRender::QPickingSettings::TrianglePicking);
     m_window->renderSettings()->pickingSettings()->setPickResultMode(Qt3DRender::QPickingSettings::NearestPick);
@@ -135,6 +162,7 @@ void SceneView::clear()
     m_modelRoot = nullptr;
     m_parts.clear();
     m_selected.clear();
+    setStressCloud({}, 0);
 }
 
 void SceneView::setModel(const Core::ModelGeometry &geometry)
@@ -177,6 +205,7 @@ void SceneView::setModel(const Core::ModelGeometry &geometry)
         part.entity = entity;
         part.material = material;
         part.baseColor = partColor(index++);
+        part.bounds = component.bounds;
         m_parts.insert(name, part);
         updateColor(name);
     }
@@ -242,6 +271,57 @@ void SceneView::setComponentNote(const QString &name, const QString &note)
         it->note = note;
 }
 
+void SceneView::setComponentColor(const QString &name, const QColor &color)
+{
+    if (auto it = m_parts.find(name); it != m_parts.end() && it->color != color) {
+        it->color = color;
+        updateColor(name);
+    }
+}
+
+void SceneView::clearComponentColors()
+{
+    for (auto it = m_parts.begin(); it != m_parts.end(); ++it) {
+        if (it->color.isValid()) {
+            it->color = QColor();
+            updateColor(it.key());
+        }
+    }
+}
+
+QColor SceneView::componentColor(const QString &name) const
+{
+    const auto it = m_parts.find(name);
+    if (it == m_parts.end())
+        return {};
+    return it->material->diffuse().value<QColor>();
+}
+
+void SceneView::setStressCloud(const QString &component, float intensity)
+{
+    const auto part = m_parts.constFind(component);
+    if (component.isEmpty() || part == m_parts.cend() || part->bounds.isEmpty()) {
+        if (m_cloud)
+            m_cloud->setEnabled(false);
+        m_cloudComponent.clear();
+        return;
+    }
+    if (!m_cloud) {
+        m_cloud = new ParticleCloud(1000, m_root);
+        m_cloud->addComponent(m_overlay);
+    }
+    // Around the part, and never smaller than a few percent of the model.
+    const QVector3D half = (part->bounds.max - part->bounds.min) / 2.0f;
+    const float minimum = m_bounds.isEmpty() ? 0.0f : (m_bounds.max - m_bounds.min).length() * 0.04f;
+    const QVector3D extent(std::max(half.x() * 1.4f, minimum), std::max(half.y() * 1.4f, minimum),
+                           std::max(half.z() * 1.4f, minimum));
+    m_cloud->setRegion((part->bounds.min + part->bounds.max) / 2.0f, extent);
+    m_cloud->setParticleSize(std::max(minimum * 0.1f, 1e-6f));
+    m_cloud->setIntensity(intensity);
+    m_cloud->setEnabled(true);
+    m_cloudComponent = component;
+}
+
 void SceneView::setCollaboratorCursor(const QString &id, const QString &label, const QColor &color,
                                       const QVector3D &position)
 {
@@ -295,7 +375,7 @@ void SceneView::updateColor(const QString &name)
     const auto it = m_parts.find(name);
     if (it == m_parts.end())
         return;
-    QColor color = it->tint.isValid() ? it->tint : it->baseColor;
+    QColor color = it->tint.isValid() ? it->tint : it->color.isValid() ? it->color : it->baseColor;
     if (name == m_selected)
         color = kSelected;
     it->material->setDiffuse(color);

@@ -15,11 +15,14 @@ class Qt3DWindow;
 class QDiffuseSpecularMaterial;
 }
 namespace Qt3DRender {
+class QLayer;
 class QRenderCapture;
 class QRenderCaptureReply;
 }
 
 namespace Laces::App {
+
+class ParticleCloud;
 
 // The 3D view of one model (Qt3D): one entity per component built from core's geometry
 // (Qt3D 6.4 cannot load glTF 2.0 itself), lit from the camera, orbit/pan/zoom with the
@@ -45,6 +48,19 @@ public:
     QColor componentTint(const QString &name) const { return m_parts.value(name).tint; }
     // A note shown as a tooltip while the pointer is over the component (empty: none).
     void setComponentNote(const QString &name, const QString &note);
+    // The component's colour in place of its palette colour (the ageing view's damage);
+    // an invalid colour gives the palette colour back. Selection and tints still show.
+    void setComponentColor(const QString &name, const QColor &color);
+    void clearComponentColors();
+    QColor componentColor(const QString &name) const;
+    Core::BoundingBox componentBounds(const QString &name) const { return m_parts.value(name).bounds; }
+    QStringList componentNames() const { return m_parts.keys(); }
+
+    // A stress particle cloud around `component` (about 1,000 instanced particles), hotter
+    // with `intensity` (0–1); an empty name hides it.
+    void setStressCloud(const QString &component, float intensity);
+    ParticleCloud *stressCloud() const { return m_cloud; }
+    QString stressCloudComponent() const { return m_cloudComponent; }
 
     // Collaborators' 3D cursors: a coloured marker with their name, one per id.
     void setCollaboratorCursor(const QString &id, const QString &label, const QColor &color, const QVector3D &position);
@@ -67,7 +83,9 @@ private:
         Qt3DCore::QEntity *entity = nullptr;
         Qt3DExtras::QDiffuseSpecularMaterial *material = nullptr;
         QColor baseColor;
+        QColor color;   // in place of baseColor when valid
         QColor tint;
+        Core::BoundingBox bounds;
         QString note;
     };
     struct Cursor
@@ -86,6 +104,9 @@ private:
     QHash<QString, Cursor> m_cursors;
     QString m_selected;
     Core::BoundingBox m_bounds;
+    ParticleCloud *m_cloud = nullptr;
+    Qt3DRender::QLayer *m_overlay = nullptr;   // what is drawn over the scene
+    QString m_cloudComponent;
 };
 
 } // namespace Laces::App

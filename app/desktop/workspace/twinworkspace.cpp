@@ -1,5 +1,6 @@
 #include "twinworkspace.h"
 
+#include "ageing/ageingpanel.h"
 #include "historypanel.h"
 #include "livecollaboration.h"
 #include "propertiespanel.h"
@@ -19,7 +20,9 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTabBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -36,6 +39,8 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
     , m_history(new HistoryPanel(session, m_twinId, this))
     , m_properties(new PropertiesPanel(session, m_twinId, this))
     , m_live(new LiveCollaboration(session, m_twinId, {m_view, m_properties, m_history}, this))
+    , m_ageing(new AgeingPanel(session, m_twinId, this))
+    , m_modes(new QTabBar(this))
     , m_status(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
@@ -63,9 +68,24 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
     auto *tabs = new QTabWidget(this);
     tabs->addTab(m_history, tr("History"));
     tabs->addTab(m_properties, tr("Properties"));
+    m_modes->setObjectName(QStringLiteral("modes"));
+    m_modes->addTab(tr("&Model"));
+    m_modes->addTab(tr("&Ageing (4D)"));
+    m_modes->setToolTip(tr("The model, or how its components age over time"));
+    auto *center = new QSplitter(Qt::Vertical, this);
+    center->addWidget(m_view);
+    center->addWidget(m_ageing);
+    center->setStretchFactor(0, 3);
+    center->setStretchFactor(1, 2);
+    m_ageing->hide();
+    auto *middle = new QWidget(this);
+    auto *middleLayout = new QVBoxLayout(middle);
+    middleLayout->setContentsMargins(0, 0, 0, 0);
+    middleLayout->addWidget(m_modes);
+    middleLayout->addWidget(center, 1);
     auto *splitter = new QSplitter(this);
     splitter->addWidget(left);
-    splitter->addWidget(m_view);
+    splitter->addWidget(middle);
     splitter->addWidget(tabs);
     splitter->setStretchFactor(1, 3);
     splitter->setSizes({220, 640, 360});
@@ -87,6 +107,19 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
             importModel(path);
     });
     connect(m_cancel, &QPushButton::clicked, this, &TwinWorkspace::cancelLoading);
+    connect(m_modes, &QTabBar::currentChanged, this, [this](int index) { setAgeingMode(index == 1); });
+    connect(m_ageing, &AgeingPanel::colorsChanged, this, [this](const QHash<QString, QColor> &colors) {
+        if (!isAgeingMode())
+            return;
+        for (auto it = colors.cbegin(); it != colors.cend(); ++it)
+            m_view->setComponentColor(it.key(), it.value());
+    });
+    connect(m_ageing, &AgeingPanel::hotspotChanged, this, [this](const QString &component, double damage) {
+        if (isAgeingMode())
+            m_view->setStressCloud(damage > 0.01 ? component : QString(), float(damage));
+    });
+    connect(m_ageing, &AgeingPanel::componentSelected, this, &TwinWorkspace::selectComponent);
+    connect(m_ageing, &AgeingPanel::asWas, this, &TwinWorkspace::showAsWas);
     connect(m_view, &SceneView::componentPicked, this, &TwinWorkspace::selectComponent);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
         if (item)
@@ -94,7 +127,9 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
     });
     connect(m_tree, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
         if (column == 0)
-            m_view->setComponentVisible(item->text(0), item->checkState(0) == Qt::Checked);
+            m_view->setComponentVisible(item->text(0), item->checkState(0) == Qt::Checked
+                                                           && (m_asWasComponents.isEmpty()
+                                                               || m_asWasComponents.contains(item->text(0))));
     });
     connect(m_history, &HistoryPanel::openRequested, this, [this](const QString &id) { openVersion(id); });
     connect(m_history, &HistoryPanel::versionCreated, this, [this](const QString &id) { openVersion(id); });
@@ -116,6 +151,7 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
             return;
         }
         m_view->setModel(*geometry);
+        m_shownModelSha = m_version.value(QStringLiteral("model")).toObject().value(QStringLiteral("sha256")).toString();
         setIdle(tr("%n component(s), %1 triangles", nullptr, int(geometry->components.size()))
                     .arg(geometry->info.instancedTriangleCount));
         emit versionShown(m_version.value(QStringLiteral("id")).toString());
@@ -320,8 +356,96 @@ void TwinWorkspace::loadModelFile(const QString &path)
     m_loader->setFuture(QtConcurrent::run([path] { return Core::ModelInspector::loadGeometry(path); }));
 }
 
+void TwinWorkspace::setAgeingMode(bool on)
+{
+    if (m_modes->currentIndex() != (on ? 1 : 0)) {
+        m_modes->setCurrentIndex(on ? 1 : 0);  // comes back here
+        return;
+    }
+    m_ageing->setVisible(on);
+    // The view's shape changed with the panel: frame the model again once laid out.
+    QTimer::singleShot(0, m_view, &SceneView::fitToView);
+    if (on) {
+        m_ageing->setVersion(m_version.value(QStringLiteral("id")).toString());
+        m_ageing->republish();
+        return;
+    }
+    m_view->clearComponentColors();
+    m_view->setStressCloud({}, 0);
+    m_asWasComponents.clear();
+    const QString open = m_version.value(QStringLiteral("model")).toObject().value(QStringLiteral("sha256")).toString();
+    if (!open.isEmpty() && open != m_shownModelSha)
+        openVersion(m_version.value(QStringLiteral("id")).toString());  // the as-was view had another model
+    else
+        applyTreeVisibility();
+}
+
+bool TwinWorkspace::isAgeingMode() const
+{
+    return m_modes->currentIndex() == 1;
+}
+
+void TwinWorkspace::applyTreeVisibility()
+{
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = m_tree->topLevelItem(i);
+        const bool wanted = item->checkState(0) == Qt::Checked;
+        const bool existed = m_asWasComponents.isEmpty() || m_asWasComponents.contains(item->text(0));
+        m_view->setComponentVisible(item->text(0), wanted && existed);
+    }
+}
+
+void TwinWorkspace::showAsWas(const QJsonObject &version, const QString &when)
+{
+    if (!isAgeingMode())
+        return;
+    m_asWasComponents.clear();
+    for (const QJsonValue &component : version.value(QStringLiteral("components")).toArray())
+        m_asWasComponents.append(component.toObject().value(QStringLiteral("name")).toString());
+    const bool current = version.value(QStringLiteral("id")) == m_version.value(QStringLiteral("id"));
+    m_status->setText(current ? QString()
+                              : tr("As it was on %1: version %2 (%3)")
+                                    .arg(when)
+                                    .arg(version.value(QStringLiteral("number")).toInt())
+                                    .arg(version.value(QStringLiteral("message")).toString()));
+    const QJsonObject model = version.value(QStringLiteral("model")).toObject();
+    const QString sha = model.value(QStringLiteral("sha256")).toString();
+    if (sha.isEmpty() || sha == m_shownModelSha) {
+        applyTreeVisibility();
+        return;
+    }
+    // Another model then: its geometry, from the cache or the server, read in the background.
+    const QString cacheDir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/models");
+    QDir().mkpath(cacheDir);
+    const QString cached = cacheDir + QLatin1Char('/') + sha + QLatin1Char('.') + model.value(QStringLiteral("format")).toString();
+    const auto load = [this, cached, sha] {
+        auto *watcher = new QFutureWatcher<Core::Result<Core::ModelGeometry>>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, sha] {
+            watcher->deleteLater();
+            const auto geometry = watcher->result();
+            if (!geometry || !isAgeingMode())
+                return;
+            m_view->setModel(*geometry);
+            m_shownModelSha = sha;
+            applyTreeVisibility();
+            m_ageing->republish();
+        });
+        watcher->setFuture(QtConcurrent::run([cached] { return Core::ModelInspector::loadGeometry(cached); }));
+    };
+    if (QFileInfo(cached).size() == model.value(QStringLiteral("size_bytes")).toInteger()) {
+        load();
+        return;
+    }
+    m_session->client()->downloadToFile(model.value(QStringLiteral("url")).toString(), cached, this, {},
+                                        [load](const QJsonObject &, const ApiError *error) {
+                                            if (!error)
+                                                load();
+                                        });
+}
+
 void TwinWorkspace::selectComponent(const QString &name)
 {
+    m_ageing->selectComponent(name);
     m_view->setSelectedComponent(name);
     m_properties->setComponent(name);
     const QList<QTreeWidgetItem *> items = m_tree->findItems(name, Qt::MatchExactly, 0);

@@ -11,9 +11,11 @@ class QProgressBar;
 class QPushButton;
 class QTreeWidget;
 class QTreeWidgetItem;
+class QTabBar;
 
 namespace Laces::App {
 
+class AgeingPanel;
 class HistoryPanel;
 class LiveCollaboration;
 class PropertiesPanel;
@@ -43,6 +45,11 @@ public:
     PropertiesPanel *properties() const { return m_properties; }
     QTreeWidget *componentTree() const { return m_tree; }
     LiveCollaboration *live() const { return m_live; }
+    AgeingPanel *ageing() const { return m_ageing; }
+    // The model view, or the 4D ageing view of the same scene (damage colours, stress
+    // particles, the as-was history under the timeline).
+    void setAgeingMode(bool on);
+    bool isAgeingMode() const;
     QString statusText() const;
     const QJsonObject &version() const { return m_version; }
     bool isReadOnly() const { return m_readOnly; }
@@ -61,6 +68,9 @@ private:
     void setIdle(const QString &message = {});
     // Shows why loading stopped and tells the window.
     void failLoad(const QString &message);
+    // The as-was view: the geometry and components of `version` at the shown time.
+    void showAsWas(const QJsonObject &version, const QString &when);
+    void applyTreeVisibility();
 
     Session *m_session;
     QString m_twinId;
@@ -74,6 +84,10 @@ private:
     HistoryPanel *m_history;
     PropertiesPanel *m_properties;
     LiveCollaboration *m_live;
+    AgeingPanel *m_ageing;
+    QTabBar *m_modes;
+    QString m_shownModelSha;          // the model the 3D view holds now
+    QStringList m_asWasComponents;    // the components of the version shown as was
     QLabel *m_status;
     QProgressBar *m_progress;
     QPushButton *m_cancel;

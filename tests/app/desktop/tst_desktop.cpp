@@ -1,13 +1,21 @@
+#include "ageing/ageingcharts.h"
+#include "ageing/ageingpanel.h"
+#include "ageing/ageingtimeline.h"
 #include "logindialog.h"
 #include "localserver.h"
 #include "mainwindow.h"
 #include "session.h"
 #include "telemetry/telemetrychartview.h"
 #include "telemetry/telemetrydashboard.h"
+#include "testdata.h"
 #include "testserver.h"
 #include "twinbrowser.h"
 
 #include <QAreaSeries>
+#include <QCheckBox>
+#include <QJsonDocument>
+#include <QListWidget>
+#include <QSlider>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
@@ -37,6 +45,7 @@ private slots:
     void revokedSessionEndsDesktopSession();
     void telemetryDashboardShowsHistoryAndLiveSeries();
     void localServerStartsEarlyAndIsRemembered();
+    void ageingPanelScrubsRecomputesAndSaves();
 
 private:
     bool logIn(App::Session &session, const QString &user, const QString &password);
@@ -295,6 +304,133 @@ void tst_Desktop::localServerStartsEarlyAndIsRemembered()
     QVERIFY(!next.startsLocalServer());
     next.show();
     QVERIFY(!localServer.isRunning());
+}
+
+void tst_Desktop::ageingPanelScrubsRecomputesAndSaves()
+{
+    // A twin of two parts, a linked engine with two days of load steps: the 4D view's
+    // controls (offscreen; the 3D side is in tst_viewer).
+    const Tests::Reply twin = m_server.requestJson("POST", QStringLiteral("/twins"), m_adminToken,
+                                                   {{QStringLiteral("name"), QStringLiteral("Aged press")}});
+    const QString twinId = twin.json.value(QStringLiteral("id")).toString();
+    const Tests::Reply model = m_server.request(
+        "POST", QStringLiteral("/twins/%1/models").arg(twinId), m_adminToken,
+        "o rod_a\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\no spring_b\nv 2 0 0\nv 3 0 0\nv 2 1 0\nf 4 5 6\n",
+        {{"Content-Type", "application/octet-stream"}, {"X-Filename", "press.obj"}});
+    QVERIFY(model.status == 201 || model.status == 200);
+    const QJsonObject rod{{QStringLiteral("material"), QStringLiteral("aisi-4340")}, {QStringLiteral("rated_stress_range_mpa"), 560}};
+    const Tests::Reply version = m_server.requestJson(
+        "POST", QStringLiteral("/twins/%1/versions").arg(twinId), m_adminToken,
+        {{QStringLiteral("parents"), QJsonArray{}}, {QStringLiteral("message"), QStringLiteral("import")},
+         {QStringLiteral("model_sha256"), model.json.value(QStringLiteral("sha256"))},
+         {QStringLiteral("properties"), QJsonObject{{QStringLiteral("rated_torque_nm"), 500}}},
+         {QStringLiteral("component_properties"), QJsonObject{{QStringLiteral("rod_a"), rod}}}});
+    QCOMPARE(version.status, 201);
+    const Tests::Reply node = m_server.requestJson(
+        "POST", QStringLiteral("/nodes"), m_adminToken,
+        {{QStringLiteral("name"), QStringLiteral("Press engine")}, {QStringLiteral("type"), QStringLiteral("engine")},
+         {QStringLiteral("latitude"), 48}, {QStringLiteral("longitude"), 9}, {QStringLiteral("twin_id"), twinId},
+         {QStringLiteral("sensors"), QJsonArray{QJsonObject{{QStringLiteral("metric"), QStringLiteral("torque_nm")}},
+                                                QJsonObject{{QStringLiteral("metric"), QStringLiteral("rpm")}},
+                                                QJsonObject{{QStringLiteral("metric"), QStringLiteral("temperature_c")}}}}});
+    QCOMPARE(node.status, 201);
+    const QString nodeId = node.json.value(QStringLiteral("id")).toString();
+    const qint64 endMs = (QDateTime::currentMSecsSinceEpoch() / 60000) * 60000;
+    QByteArray csv = "node_id,time,seq,torque_nm,rpm,temperature_c\n";
+    int seq = 0;
+    for (qint64 t = endMs - qint64(48) * 3600000; t < endMs; t += 60000) {
+        const bool high = (t / 600000) % 2 == 0;
+        csv += QStringLiteral("%1,%2,%3,%4,1500,70\n").arg(nodeId).arg(t).arg(++seq).arg(high ? 480 : 120).toUtf8();
+    }
+    QCOMPARE(m_server.request("POST", QStringLiteral("/telemetry/batch?boot_epoch=1"), m_adminToken, csv,
+                              {{"Content-Type", "text/csv"}}).status, 200);
+
+    App::Session session;
+    QVERIFY(logIn(session, QStringLiteral("desk-admin"), QStringLiteral("desk-admin-pass")));
+    App::AgeingPanel panel(&session, twinId);
+    panel.resize(1200, 450);
+    QSignalSpy runShown(&panel, &App::AgeingPanel::runShown);
+    QSignalSpy colors(&panel, &App::AgeingPanel::colorsChanged);
+    panel.setVersion(version.json.value(QStringLiteral("id")).toString());
+    panel.show();
+    QVERIFY(runShown.wait(30000));
+    const App::AgeingRun *run = panel.run();
+    QVERIFY(run && run->isMeasured());
+    QCOMPARE(run->components().size(), 2);
+    QCOMPARE(panel.selectedComponent(), QStringLiteral("rod_a"));  // the worst, selected first
+    const double measuredYears = run->components().at(run->indexOf(QStringLiteral("rod_a"))).p50Years;
+    const QString firstDates = panel.failureLabel()->text();
+    QVERIFY2(firstDates.contains(run->components().at(run->indexOf(QStringLiteral("rod_a"))).p50Date.left(10)),
+             qPrintable(firstDates));
+    // The sliders start at the measured means: 1,500 rpm, 0.6 × rated (480 and 120 N·m of 500).
+    QCOMPARE(panel.rpmSlider()->value(), 1500);
+    QCOMPARE(panel.loadSlider()->value(), 60);
+    QCOMPARE(panel.temperatureSlider()->value(), 70);
+
+    // Scrubbing moves the time marked in the charts and recolours the parts.
+    App::AgeingTimeline *timeline = panel.timeline();
+    QCOMPARE(timeline->value(), run->startIndex());
+    colors.clear();
+    timeline->setFocus();
+    QTest::keyClick(timeline, Qt::Key_End);
+    QCOMPARE(timeline->value(), timeline->maximum());
+    QCOMPARE(panel.charts()->series(App::AgeingCharts::Damage, App::AgeingCharts::Cursor)->points().first().x(), 5.0);
+    QVERIFY(!colors.isEmpty());
+    const QColor aged = colors.last().first().value<QHash<QString, QColor>>().value(QStringLiteral("rod_a"));
+    QTest::keyClick(timeline, Qt::Key_Home);
+    QCOMPARE(panel.charts()->series(App::AgeingCharts::Damage, App::AgeingCharts::Cursor)->points().first().x(),
+             timeline->yearsAt(0));
+    const QColor young = colors.last().first().value<QHash<QString, QColor>>().value(QStringLiteral("rod_a"));
+    QVERIFY(aged.red() - aged.green() > young.red() - young.green());
+
+    // Twice the speed from now on: recomputed off the UI thread, an earlier failure shown.
+    const QList<QPointF> before = panel.charts()->series(App::AgeingCharts::Damage, App::AgeingCharts::Selected)->points();
+    runShown.clear();
+    panel.rpmSlider()->setValue(3000);
+    QVERIFY(runShown.wait(10000));
+    QVERIFY(panel.run()->isRecomputed());
+    QCOMPARE(panel.run()->future().kind, App::AgeingRun::Future::Kind::Scaled);
+    const QList<QPointF> after = panel.charts()->series(App::AgeingCharts::Damage, App::AgeingCharts::Selected)->points();
+    QCOMPARE(after.size(), before.size());
+    // A quarter year on, twice the cycles have done twice the damage (until it fails).
+    const auto at = [](const QList<QPointF> &points, double years) {
+        return std::min_element(points.begin(), points.end(), [&](const QPointF &a, const QPointF &b) {
+                   return std::abs(a.x() - years) < std::abs(b.x() - years);
+               })->y();
+    };
+    QVERIFY2(at(after, 0.25) > at(before, 0.25) * 1.5,
+             qPrintable(QStringLiteral("%1 → %2").arg(at(before, 0.25)).arg(at(after, 0.25))));
+    QVERIFY(panel.failureLabel()->text() != firstDates);
+    const double localYears = panel.run()->components().at(panel.run()->indexOf(QStringLiteral("rod_a"))).p50Years;
+    QVERIFY(localYears < measuredYears);
+
+    // Saved on the server, the same future computes the same life there.
+    QSignalSpy saved(&panel, &App::AgeingPanel::runShown);
+    panel.saveButton()->click();
+    QVERIFY(saved.wait(30000));
+    QVERIFY(!panel.run()->isRecomputed());
+    const double serverYears = panel.run()->components().at(panel.run()->indexOf(QStringLiteral("rod_a"))).p50Years;
+    QVERIFY2(std::abs(serverYears - localYears) <= 1e-9 * localYears,
+             qPrintable(QStringLiteral("%1 here, %2 on the server").arg(localYears, 0, 'g', 17).arg(serverYears, 0, 'g', 17)));
+    QTRY_COMPARE_WITH_TIMEOUT(panel.savedRuns()->count(), 1, 10000);
+    const Tests::Reply listed = m_server.request("GET", QStringLiteral("/twins/%1/simulations").arg(twinId), m_adminToken);
+    QCOMPARE(listed.json.value(QStringLiteral("total")).toInt(), 1);
+    QCOMPARE(listed.json.value(QStringLiteral("items")).toArray().first().toObject().value(QStringLiteral("profile"))
+                 .toObject().value(QStringLiteral("future")).toObject().value(QStringLiteral("scaled")).toObject()
+                 .value(QStringLiteral("rpm")).toInt(),
+             3000);
+
+    // Export: the run shown, as JSON.
+    QTemporaryDir dir;
+    QVERIFY(panel.exportTo(dir.filePath(QStringLiteral("run.json"))));
+    const QJsonObject exported = QJsonDocument::fromJson(Tests::fileBytes(dir.filePath(QStringLiteral("run.json")))).object();
+    QCOMPARE(exported.value(QStringLiteral("components")).toArray().size(), 2);
+
+    // Monte Carlo bands, from the server, drawn round the selected part's crack.
+    runShown.clear();
+    panel.monteCarloBox()->setChecked(true);
+    QVERIFY(runShown.wait(30000));
+    QVERIFY(!panel.charts()->series(App::AgeingCharts::Crack, App::AgeingCharts::Band)->points().isEmpty());
 }
 
 QTEST_MAIN(tst_Desktop)

@@ -7,10 +7,18 @@
 #include "testserver.h"
 #include "viewer/sceneview.h"
 #include "workspace/twinworkspace.h"
+#include "ageing/ageingpanel.h"
+#include "ageing/ageingtimeline.h"
+#include "viewer/particlecloud.h"
 
+#include <QDateTime>
+#include <cmath>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QScreen>
 #include <QFile>
 #include <QJsonArray>
+#include <QLabel>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -58,10 +66,12 @@ private slots:
     void olderVersionOpensReadOnly();
     void importFromWorkspaceMakesVersion();
     void twoDesktopsCollaborate();
+    void ageingViewColoursDamageAndDrawsStress();
+    void ageingAsWasShowsEarlierVersions();
 
 private:
     // Logs the session in with a token (the fixture's by default), as the login dialog would.
-    bool beginSession(App::Session &session, const QByteArray &token = {});
+    bool beginSession(App::Session &session, const QByteArray &token = {}, const QUrl &server = {});
 
     Tests::TestServer m_server;
     QByteArray m_token;
@@ -90,9 +100,9 @@ void tst_Viewer::initTestCase()
     QCOMPARE(version.status, 201);
 }
 
-bool tst_Viewer::beginSession(App::Session &session, const QByteArray &token)
+bool tst_Viewer::beginSession(App::Session &session, const QByteArray &token, const QUrl &server)
 {
-    session.client()->setBaseUrl(m_server.url());
+    session.client()->setBaseUrl(server.isEmpty() ? m_server.url() : server);
     session.client()->setToken(token.isEmpty() ? m_token : token);
     bool ready = false;
     session.client()->me(this, [&](const QJsonObject &user, const App::ApiError *error) {
@@ -381,6 +391,189 @@ void tst_Viewer::twoDesktopsCollaborate()
     theirs.reset();
     QTRY_VERIFY_WITH_TIMEOUT(!peopleOf(mine).contains(QStringLiteral("erin")), 10000);
     QVERIFY(mine.sceneView()->collaboratorCursors().isEmpty());
+}
+
+void tst_Viewer::ageingViewColoursDamageAndDrawsStress()
+{
+    // The demo: its engine's measured week, its parts' materials; the 4D view of it.
+    Tests::TestServer demo;
+    QVERIFY2(demo.start([](Server::ServerConfig &config) { config.demo = true; }), qPrintable(demo.errorString()));
+    App::Session session;
+    QVERIFY(beginSession(session, demo.login(QStringLiteral("engineer"), QStringLiteral("demo-engineer")), demo.url()));
+    const QJsonObject twin = demo.request("GET", QStringLiteral("/twins"), session.client()->token())
+                                 .json.value(QStringLiteral("items")).toArray().first().toObject();
+    // The demo fills in its engines' week of history in the background: wait for it.
+    const auto measuredDays = [&] {
+        const Tests::Reply preview = demo.requestJson(
+            "POST", QStringLiteral("/twins/%1/simulations").arg(twin.value(QStringLiteral("id")).toString()),
+            session.client()->token(), {{QStringLiteral("store"), false}, {QStringLiteral("step"), QStringLiteral("week")}});
+        return -preview.json.value(QStringLiteral("timeline")).toObject().value(QStringLiteral("start_years")).toDouble() * 365.25;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(measuredDays() > 6.9, 90000);
+    App::TwinWorkspace workspace(&session, twin);
+    workspace.resize(1280, 800);
+    workspace.show();
+    QSignalSpy shown(&workspace, &App::TwinWorkspace::versionShown);
+    workspace.openVersion();
+    QVERIFY(shown.wait(30000));
+    App::SceneView *view = workspace.sceneView();
+    QVERIFY(QTest::qWaitForWindowExposed(view->renderWindow()));
+    App::AgeingPanel *ageing = workspace.ageing();
+    QSignalSpy runShown(ageing, &App::AgeingPanel::runShown);
+    workspace.setAgeingMode(true);
+    QVERIFY(ageing->isVisible());
+    QTRY_VERIFY2_WITH_TIMEOUT(ageing->run() != nullptr,
+                              qPrintable(ageing->findChild<QLabel *>(QStringLiteral("ageingStatus"))->text()), 30000);
+    const App::AgeingRun &run = *ageing->run();
+    QVERIFY(run.isMeasured());
+    const int worst = run.worst();
+    QVERIFY(worst >= 0);
+    const QString failing = run.components().at(worst).name;
+
+    // Now (t = 0) and five years on: the failing part turns from its grey to red.
+    App::AgeingTimeline *timeline = ageing->timeline();
+    timeline->setValue(run.startIndex());
+    const QColor now = view->componentColor(failing);
+    const QImage atStart = capture(*view);
+    timeline->setValue(timeline->maximum());
+    QCOMPARE(timeline->yearsAt(timeline->value()), 5.0);
+    const QColor later = view->componentColor(failing);
+    const auto redness = [](const QColor &c) { return c.red() - (c.green() + c.blue()) / 2; };
+    QVERIFY2(redness(later) > redness(now) + 100, qPrintable(QStringLiteral("%1 → %2").arg(now.name(), later.name())));
+    QCOMPARE(later, App::AgeingPanel::damageColor(run.components().at(worst).grey, 1.0));
+    const QImage atHorizon = capture(*view);
+    QVERIFY(!atStart.isNull() && !atHorizon.isNull());
+    qint64 redder = 0;
+    for (int y = 0; y < atStart.height(); y += 2) {
+        for (int x = 0; x < atStart.width(); x += 2) {
+            const QColor a = atStart.pixelColor(x, y), b = atHorizon.pixelColor(x, y);
+            redder += b.red() - b.green() > a.red() - a.green() + 30;
+        }
+    }
+    qInfo("frames at t = 0 and t = 5 years: %lld sampled pixels turned redder", redder);
+    QVERIFY(redder > 200);
+
+    // The stress cloud: 1,000 instanced particles around the most damaged part, drawn.
+    QVERIFY(!view->stressCloudComponent().isEmpty());
+    QCOMPARE(view->stressCloud()->count(), 1000);
+    QVERIFY(view->stressCloud()->isEnabled());
+    const QImage withCloud = capture(*view);
+    const QString hottest = view->stressCloudComponent();
+    view->setStressCloud({}, 0);
+    const QImage withoutCloud = capture(*view);
+    qint64 particles = 0;
+    for (int y = 0; y < withCloud.height(); ++y) {
+        for (int x = 0; x < withCloud.width(); ++x)
+            particles += withCloud.pixel(x, y) != withoutCloud.pixel(x, y);
+    }
+    qInfo("stress cloud around %s: %lld pixels differ with and without it", qPrintable(hottest), particles);
+    const QByteArray shotsEarly = qgetenv("LACES_SCREENSHOT_DIR");
+    if (!shotsEarly.isEmpty()) {
+        withCloud.save(QString::fromLocal8Bit(shotsEarly) + QStringLiteral("/cloud-on.png"));
+        withoutCloud.save(QString::fromLocal8Bit(shotsEarly) + QStringLiteral("/cloud-off.png"));
+    }
+    QVERIFY(particles > 300);
+    ageing->republish();
+    QCOMPARE(view->stressCloudComponent(), hottest);
+
+    // The as-was view: versions are marked on the timeline; back in the past the status line
+    // names the version of that time.
+    QTRY_VERIFY_WITH_TIMEOUT(!timeline->markers().isEmpty(), 10000);
+    timeline->setValue(0);
+    QTRY_VERIFY_WITH_TIMEOUT(workspace.statusText().contains(QLatin1String("version 1")), 10000);
+
+    const QByteArray shots = qgetenv("LACES_SCREENSHOT_DIR");
+    if (!shots.isEmpty()) {
+        QDir().mkpath(QString::fromLocal8Bit(shots));
+        timeline->setValue(run.startIndex() + 900);
+        QTest::qWait(500);
+        capture(*view);
+        workspace.window()->screen()->grabWindow(0).save(QString::fromLocal8Bit(shots) + QStringLiteral("/ageing.png"));
+        atHorizon.save(QString::fromLocal8Bit(shots) + QStringLiteral("/ageing-3d-horizon.png"));
+        withCloud.save(QString::fromLocal8Bit(shots) + QStringLiteral("/ageing-3d-cloud.png"));
+    }
+    workspace.setAgeingMode(false);
+    QVERIFY(!view->stressCloud()->isEnabled());
+    QCOMPARE(view->componentColor(failing) == later, false);
+}
+
+void tst_Viewer::ageingAsWasShowsEarlierVersions()
+{
+    // Version 1 has two parts; version 2, made now, adds a third. Back in the measured past
+    // the view shows version 1's model: the new part is not there yet.
+    const auto upload = [&](const QString &twinId, const QByteArray &obj) {
+        return m_server.request("POST", QStringLiteral("/twins/%1/models").arg(twinId), m_token, obj,
+                                {{"Content-Type", "application/octet-stream"}, {"X-Filename", "rig.obj"}});
+    };
+    const auto part = [](const char *name, int i) {
+        return QStringLiteral("o %1\nv %2 0 0\nv %3 0 0\nv %2 1 0\nv %2 0 1\nf %4 %5 %6\nf %4 %5 %7\n")
+            .arg(QLatin1String(name)).arg(i * 2).arg(i * 2 + 1).arg(i * 4 + 1).arg(i * 4 + 2).arg(i * 4 + 3).arg(i * 4 + 4)
+            .toUtf8();
+    };
+    const Tests::Reply twin = m_server.requestJson("POST", QStringLiteral("/twins"), m_token,
+                                                   {{QStringLiteral("name"), QStringLiteral("Growing rig")}});
+    const QString twinId = twin.json.value(QStringLiteral("id")).toString();
+    const Tests::Reply first = upload(twinId, part("rod_a", 0) + part("spring_b", 1));
+    QVERIFY(first.status == 201 || first.status == 200);
+    const Tests::Reply v1 = m_server.requestJson(
+        "POST", QStringLiteral("/twins/%1/versions").arg(twinId), m_token,
+        {{QStringLiteral("parents"), QJsonArray()}, {QStringLiteral("message"), QStringLiteral("two parts")},
+         {QStringLiteral("model_sha256"), first.json.value(QStringLiteral("sha256"))},
+         {QStringLiteral("properties"), QJsonObject{{QStringLiteral("rated_torque_nm"), 500}}}});
+    QCOMPARE(v1.status, 201);
+    const Tests::Reply node = m_server.requestJson(
+        "POST", QStringLiteral("/nodes"), m_token,
+        {{QStringLiteral("name"), QStringLiteral("Rig engine")}, {QStringLiteral("type"), QStringLiteral("engine")},
+         {QStringLiteral("latitude"), 48}, {QStringLiteral("longitude"), 9}, {QStringLiteral("twin_id"), twinId},
+         {QStringLiteral("sensors"), QJsonArray{QJsonObject{{QStringLiteral("metric"), QStringLiteral("torque_nm")}},
+                                                QJsonObject{{QStringLiteral("metric"), QStringLiteral("rpm")}}}}});
+    const QString nodeId = node.json.value(QStringLiteral("id")).toString();
+    const qint64 endMs = (QDateTime::currentMSecsSinceEpoch() / 60000) * 60000;
+    QByteArray csv = "node_id,time,seq,torque_nm,rpm\n";
+    int seq = 0;
+    for (qint64 t = endMs - qint64(72) * 3600000; t < endMs; t += 120000)
+        csv += QStringLiteral("%1,%2,%3,%4,1200\n").arg(nodeId).arg(t).arg(++seq).arg((t / 600000) % 2 ? 450 : 100).toUtf8();
+    QCOMPARE(m_server.request("POST", QStringLiteral("/telemetry/batch?boot_epoch=1"), m_token, csv,
+                              {{"Content-Type", "text/csv"}}).status, 200);
+    const Tests::Reply second = upload(twinId, part("rod_a", 0) + part("spring_b", 1) + part("gear_c", 2));
+    const Tests::Reply v2 = m_server.requestJson(
+        "POST", QStringLiteral("/twins/%1/versions").arg(twinId), m_token,
+        {{QStringLiteral("parents"), QJsonArray{v1.json.value(QStringLiteral("id"))}},
+         {QStringLiteral("message"), QStringLiteral("a gear added")},
+         {QStringLiteral("model_sha256"), second.json.value(QStringLiteral("sha256"))}});
+    QCOMPARE(v2.status, 201);
+
+    App::Session session;
+    QVERIFY(beginSession(session));
+    App::TwinWorkspace workspace(&session, twin.json);
+    workspace.resize(1200, 800);
+    workspace.show();
+    QSignalSpy shown(&workspace, &App::TwinWorkspace::versionShown);
+    workspace.openVersion();
+    QVERIFY(shown.wait(30000));
+    App::SceneView *view = workspace.sceneView();
+    QCOMPARE(view->componentNames().size(), 3);
+    workspace.setAgeingMode(true);
+    App::AgeingPanel *ageing = workspace.ageing();
+    QTRY_VERIFY_WITH_TIMEOUT(ageing->run() != nullptr, 30000);
+    // The gear entered service with version 2: no damage before.
+    const App::AgeingRun::Component &gear = ageing->run()->components().at(ageing->run()->indexOf(QStringLiteral("gear_c")));
+    QVERIFY(std::isnan(gear.damage.front()));
+    QVERIFY(!std::isnan(gear.damage.back()));
+    QTRY_COMPARE_WITH_TIMEOUT(ageing->timeline()->markers().size(), 2, 10000);
+
+    ageing->timeline()->setValue(0);  // three days ago
+    QTRY_COMPARE_WITH_TIMEOUT(view->componentNames().size(), 2, 20000);  // version 1's model
+    QVERIFY(!view->componentNames().contains(QStringLiteral("gear_c")));
+    QVERIFY(workspace.statusText().contains(QLatin1String("version 1")));
+    // Its parts are coloured by their damage then.
+    QVERIFY(view->componentColor(QStringLiteral("rod_a")).isValid());
+    ageing->timeline()->setValue(ageing->timeline()->maximum());
+    QTRY_COMPARE_WITH_TIMEOUT(view->componentNames().size(), 3, 20000);
+    QVERIFY(view->isComponentVisible(QStringLiteral("gear_c")));
+    // Back to the model view: the open version's model, as it was opened.
+    workspace.setAgeingMode(false);
+    QCOMPARE(view->componentNames().size(), 3);
 }
 
 QTEST_MAIN(tst_Viewer)

@@ -1,0 +1,255 @@
+#include "particlecloud.h"
+
+#include <Qt3DCore/QAttribute>
+#include <Qt3DCore/QBuffer>
+#include <Qt3DCore/QGeometry>
+#include <Qt3DLogic/QFrameAction>
+#include <Qt3DRender/QBlendEquation>
+#include <Qt3DRender/QBlendEquationArguments>
+#include <Qt3DRender/QDepthTest>
+#include <Qt3DRender/QEffect>
+#include <Qt3DRender/QFilterKey>
+#include <Qt3DRender/QGeometryRenderer>
+#include <Qt3DRender/QGraphicsApiFilter>
+#include <Qt3DRender/QMaterial>
+#include <Qt3DRender/QNoDepthMask>
+#include <Qt3DRender/QParameter>
+#include <Qt3DRender/QRenderPass>
+#include <Qt3DRender/QShaderProgram>
+#include <Qt3DRender/QTechnique>
+
+#include <QRandomGenerator>
+
+#include <cmath>
+
+namespace Laces::App {
+
+namespace {
+
+// The RHI renderer (Qt 6's default) wants Vulkan-style GLSL: explicit locations and
+// uniform blocks, the custom parameters in one at binding 2.
+const char kRhiVertexShader[] = R"(#version 450 core
+layout(location = 0) in vec3 vertexPosition;
+layout(location = 1) in vec4 particle;
+layout(location = 0) out float alpha;
+layout(location = 1) out float heat;
+layout(std140, binding = 1) uniform qt3d_command_uniforms {
+    mat4 modelMatrix;
+    mat4 inverseModelMatrix;
+    mat4 modelViewMatrix;
+    mat3 modelNormalMatrix;
+    mat4 inverseModelViewMatrix;
+    mat4 modelViewProjection;
+    mat4 inverseModelViewProjectionMatrix;
+};
+layout(std140, binding = 2) uniform cloud_uniforms {
+    vec3 center;
+    vec3 extent;
+    float time;
+    float intensity;
+    float particleSize;
+};
+void main()
+{
+    float phase = particle.w * 6.2831853;
+    float speed = 1.0 + 2.0 * intensity;
+    float shell = 0.75 + 0.35 * sin(time * 1.3 * speed + phase);
+    vec3 swirl = 0.12 * vec3(sin(time * 0.9 * speed + phase * 3.0), cos(time * 1.1 * speed + phase * 2.0),
+                             sin(time * 0.7 * speed + phase * 5.0));
+    float size = particleSize * (0.6 + 0.6 * intensity) * (0.7 + 0.3 * sin(time * 2.0 + phase * 9.0));
+    vec3 position = center + (particle.xyz * shell + swirl) * extent + vertexPosition * size;
+    gl_Position = modelViewProjection * vec4(position, 1.0);
+    alpha = (0.45 + 0.55 * intensity) * (0.6 + 0.4 * sin(time * 4.0 * speed + phase * 7.0));
+    heat = intensity;
+}
+)";
+
+const char kRhiFragmentShader[] = R"(#version 450 core
+layout(location = 0) in float alpha;
+layout(location = 1) in float heat;
+layout(location = 0) out vec4 fragColor;
+void main()
+{
+    vec3 color = mix(vec3(1.0, 0.82, 0.15), vec3(1.0, 0.12, 0.04), heat);
+    fragColor = vec4(color, alpha);
+}
+)";
+
+// The same for the OpenGL renderer (QT3D_RENDERER=opengl).
+const char kVertexShader[] = R"(#version 150 core
+in vec3 vertexPosition;
+in vec4 particle;            // a unit direction and a phase in [0, 1)
+uniform mat4 modelViewProjection;
+uniform vec3 center;
+uniform vec3 extent;
+uniform float time;
+uniform float intensity;
+uniform float particleSize;
+out float alpha;
+out float heat;
+void main()
+{
+    float phase = particle.w * 6.2831853;
+    float speed = 1.0 + 2.0 * intensity;
+    float shell = 0.75 + 0.35 * sin(time * 1.3 * speed + phase);
+    vec3 swirl = 0.12 * vec3(sin(time * 0.9 * speed + phase * 3.0), cos(time * 1.1 * speed + phase * 2.0),
+                             sin(time * 0.7 * speed + phase * 5.0));
+    float size = particleSize * (0.6 + 0.6 * intensity) * (0.7 + 0.3 * sin(time * 2.0 + phase * 9.0));
+    vec3 position = center + (particle.xyz * shell + swirl) * extent + vertexPosition * size;
+    gl_Position = modelViewProjection * vec4(position, 1.0);
+    alpha = (0.45 + 0.55 * intensity) * (0.6 + 0.4 * sin(time * 4.0 * speed + phase * 7.0));
+    heat = intensity;
+}
+)";
+
+const char kFragmentShader[] = R"(#version 150 core
+in float alpha;
+in float heat;
+out vec4 fragColor;
+void main()
+{
+    vec3 color = mix(vec3(1.0, 0.82, 0.15), vec3(1.0, 0.12, 0.04), heat);
+    fragColor = vec4(color, alpha);
+}
+)";
+
+} // namespace
+
+ParticleCloud::ParticleCloud(int count, Qt3DCore::QNode *parent)
+    : Qt3DCore::QEntity(parent)
+    , m_count(count)
+    , m_center(new Qt3DRender::QParameter(QStringLiteral("center"), QVector3D()))
+    , m_extent(new Qt3DRender::QParameter(QStringLiteral("extent"), QVector3D(1, 1, 1)))
+    , m_intensity(new Qt3DRender::QParameter(QStringLiteral("intensity"), 0.0f))
+    , m_timeParameter(new Qt3DRender::QParameter(QStringLiteral("time"), 0.0f))
+    , m_size(new Qt3DRender::QParameter(QStringLiteral("particleSize"), 1.0f))
+{
+    // One small octahedron (8 triangles, drawn flat; points would need a point size, which
+    // Qt 3D's RHI renderer does not set), drawn `count` times; each instance reads its own
+    // direction and phase.
+    auto *geometry = new Qt3DCore::QGeometry(this);
+    auto *vertexBuffer = new Qt3DCore::QBuffer(geometry);
+    static const float corners[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
+    static const int faces[8][3] = {{0, 2, 4}, {2, 1, 4}, {1, 3, 4}, {3, 0, 4},
+                                    {2, 0, 5}, {1, 2, 5}, {3, 1, 5}, {0, 3, 5}};
+    QByteArray vertices;
+    for (const auto &face : faces) {
+        for (const int corner : face)
+            vertices.append(reinterpret_cast<const char *>(corners[corner]), 3 * sizeof(float));
+    }
+    vertexBuffer->setData(vertices);
+    auto *position = new Qt3DCore::QAttribute(geometry);
+    position->setName(Qt3DCore::QAttribute::defaultPositionAttributeName());
+    position->setVertexBaseType(Qt3DCore::QAttribute::Float);
+    position->setVertexSize(3);
+    position->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
+    position->setBuffer(vertexBuffer);
+    position->setCount(24);
+    geometry->addAttribute(position);
+
+    QByteArray particles(qsizetype(count) * 4 * qsizetype(sizeof(float)), Qt::Uninitialized);
+    auto *data = reinterpret_cast<float *>(particles.data());
+    QRandomGenerator random(20261201);  // the same cloud every time
+    for (int i = 0; i < count; ++i) {
+        // Directions uniform on the sphere, a few inside it.
+        const double z = random.generateDouble() * 2 - 1;
+        const double angle = random.generateDouble() * 2 * M_PI;
+        const double ring = std::sqrt(1 - z * z);
+        const double depth = i % 5 == 0 ? std::cbrt(random.generateDouble()) : 1.0;
+        data[i * 4 + 0] = float(ring * std::cos(angle) * depth);
+        data[i * 4 + 1] = float(ring * std::sin(angle) * depth);
+        data[i * 4 + 2] = float(z * depth);
+        data[i * 4 + 3] = float(random.generateDouble());
+    }
+    auto *particleBuffer = new Qt3DCore::QBuffer(geometry);
+    particleBuffer->setData(particles);
+    auto *particle = new Qt3DCore::QAttribute(geometry);
+    particle->setName(QStringLiteral("particle"));
+    particle->setVertexBaseType(Qt3DCore::QAttribute::Float);
+    particle->setVertexSize(4);
+    particle->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
+    particle->setBuffer(particleBuffer);
+    particle->setCount(uint(count));
+    particle->setDivisor(1);
+    geometry->addAttribute(particle);
+
+    auto *renderer = new Qt3DRender::QGeometryRenderer(this);
+    renderer->setGeometry(geometry);
+    renderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Triangles);
+    renderer->setVertexCount(24);
+    renderer->setInstanceCount(count);
+
+    const auto technique = [this](Qt3DRender::QGraphicsApiFilter::Api api, int major, int minor, const char *vertex,
+                                  const char *fragment) {
+        auto *program = new Qt3DRender::QShaderProgram;
+        program->setVertexShaderCode(vertex);
+        program->setFragmentShaderCode(fragment);
+        auto *pass = new Qt3DRender::QRenderPass;
+        pass->setShaderProgram(program);
+        auto *blend = new Qt3DRender::QBlendEquation(pass);
+        blend->setBlendFunction(Qt3DRender::QBlendEquation::Add);
+        auto *arguments = new Qt3DRender::QBlendEquationArguments(pass);
+        arguments->setSourceRgb(Qt3DRender::QBlendEquationArguments::SourceAlpha);
+        arguments->setDestinationRgb(Qt3DRender::QBlendEquationArguments::One);
+        arguments->setSourceAlpha(Qt3DRender::QBlendEquationArguments::Zero);
+        arguments->setDestinationAlpha(Qt3DRender::QBlendEquationArguments::One);
+        pass->addRenderState(blend);
+        pass->addRenderState(arguments);
+        pass->addRenderState(new Qt3DRender::QNoDepthMask(pass));
+        // Drawn through the part, as a glow: a cloud hidden behind its part says nothing.
+        auto *depth = new Qt3DRender::QDepthTest(pass);
+        depth->setDepthFunction(Qt3DRender::QDepthTest::Always);
+        pass->addRenderState(depth);
+        auto *result = new Qt3DRender::QTechnique;
+        result->graphicsApiFilter()->setApi(api);
+        if (api == Qt3DRender::QGraphicsApiFilter::OpenGL)
+            result->graphicsApiFilter()->setProfile(Qt3DRender::QGraphicsApiFilter::CoreProfile);
+        result->graphicsApiFilter()->setMajorVersion(major);
+        result->graphicsApiFilter()->setMinorVersion(minor);
+        // The forward renderer draws only techniques with this key.
+        auto *forward = new Qt3DRender::QFilterKey(result);
+        forward->setName(QStringLiteral("renderingStyle"));
+        forward->setValue(QStringLiteral("forward"));
+        result->addFilterKey(forward);
+        result->addRenderPass(pass);
+        return result;
+    };
+    auto *effect = new Qt3DRender::QEffect;
+    effect->addTechnique(technique(Qt3DRender::QGraphicsApiFilter::RHI, 1, 0, kRhiVertexShader, kRhiFragmentShader));
+    effect->addTechnique(technique(Qt3DRender::QGraphicsApiFilter::OpenGL, 3, 2, kVertexShader, kFragmentShader));
+    auto *material = new Qt3DRender::QMaterial(this);
+    material->setEffect(effect);
+    for (Qt3DRender::QParameter *parameter : {m_center, m_extent, m_intensity, m_timeParameter, m_size})
+        material->addParameter(parameter);
+
+    auto *frames = new Qt3DLogic::QFrameAction(this);
+    connect(frames, &Qt3DLogic::QFrameAction::triggered, this, [this](float seconds) { setTime(m_time + seconds); });
+    addComponent(renderer);
+    addComponent(material);
+    addComponent(frames);
+}
+
+void ParticleCloud::setRegion(const QVector3D &center, const QVector3D &halfExtent)
+{
+    m_centerValue = center;
+    m_center->setValue(center);
+    m_extent->setValue(halfExtent);
+}
+
+void ParticleCloud::setParticleSize(float size)
+{
+    m_size->setValue(size);
+}
+
+void ParticleCloud::setIntensity(float intensity)
+{
+    m_intensity->setValue(std::clamp(intensity, 0.0f, 1.0f));
+}
+
+void ParticleCloud::setTime(float seconds)
+{
+    m_time = seconds;
+    m_timeParameter->setValue(seconds);
+}
+
+} // namespace Laces::App
