@@ -2,6 +2,280 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Laces::App::AgeingCharts</name>
+    <message>
+        <source>&lt;span style=&apos;color:#1e64c8&apos;&gt;━━&lt;/span&gt; selected component &amp;nbsp; &lt;span style=&apos;color:#c82828&apos;&gt;╌╌&lt;/span&gt; worst component &amp;nbsp; &lt;span style=&apos;color:#787878&apos;&gt;┆&lt;/span&gt; time shown &amp;nbsp; &lt;span style=&apos;color:#4682c8&apos;&gt;▓&lt;/span&gt; Monte Carlo P10–P90 crack, share of samples failed</source>
+        <translation>&lt;span style=&apos;color:#1e64c8&apos;&gt;━━&lt;/span&gt; gewählte Komponente &amp;nbsp; &lt;span style=&apos;color:#c82828&apos;&gt;╌╌&lt;/span&gt; schlechteste Komponente &amp;nbsp; &lt;span style=&apos;color:#787878&apos;&gt;┆&lt;/span&gt; gezeigte Zeit &amp;nbsp; &lt;span style=&apos;color:#4682c8&apos;&gt;▓&lt;/span&gt; Monte Carlo: Riss P10–P90, Anteil ausgefallener Stichproben</translation>
+    </message>
+    <message>
+        <source>Crack length (mm)</source>
+        <translation>Risslänge (mm)</translation>
+    </message>
+    <message>
+        <source>Damage D</source>
+        <translation>Schädigung D</translation>
+    </message>
+    <message>
+        <source>Failure probability</source>
+        <translation>Ausfallwahrscheinlichkeit</translation>
+    </message>
+    <message>
+        <source>years from now</source>
+        <translation>Jahre ab heute</translation>
+    </message>
+    <message>
+        <source>Monte Carlo P10–P90</source>
+        <translation>Monte Carlo P10–P90</translation>
+    </message>
+    <message>
+        <source>Monte Carlo: share failed</source>
+        <translation>Monte Carlo: Anteil ausgefallen</translation>
+    </message>
+    <message>
+        <source>selected</source>
+        <translation>gewählt</translation>
+    </message>
+    <message>
+        <source>worst</source>
+        <translation>schlechteste</translation>
+    </message>
+    <message>
+        <source>shown time</source>
+        <translation>gezeigte Zeit</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::AgeingPanel</name>
+    <message>
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <source>As measured</source>
+        <translation>Wie gemessen</translation>
+    </message>
+    <message>
+        <source>&amp;Monte Carlo bands</source>
+        <translation>&amp;Monte-Carlo-Bänder</translation>
+    </message>
+    <message>
+        <source>&amp;Save run</source>
+        <translation>Lauf &amp;speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Export JSON…</source>
+        <translation>JSON e&amp;xportieren …</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Play or pause the timeline (Space on the timeline)</source>
+        <translation>Zeitachse abspielen oder anhalten (Leertaste auf der Zeitachse)</translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation>Abspielgeschwindigkeit</translation>
+    </message>
+    <message>
+        <source>1 day per second</source>
+        <translation>1 Tag pro Sekunde</translation>
+    </message>
+    <message>
+        <source>1 week per second</source>
+        <translation>1 Woche pro Sekunde</translation>
+    </message>
+    <message>
+        <source>1 month per second</source>
+        <translation>1 Monat pro Sekunde</translation>
+    </message>
+    <message>
+        <source>1 year per second</source>
+        <translation>1 Jahr pro Sekunde</translation>
+    </message>
+    <message>
+        <source>Time shown</source>
+        <translation>Gezeigte Zeit</translation>
+    </message>
+    <message>
+        <source>Left of the line: the measured past; right: the simulated future. Orange marks: versions of the twin.</source>
+        <translation>Links der Linie: die gemessene Vergangenheit; rechts: die simulierte Zukunft. Orange Marken: Versionen des Zwillings.</translation>
+    </message>
+    <message>
+        <source> rpm</source>
+        <translation> min⁻¹</translation>
+    </message>
+    <message>
+        <source> × rated</source>
+        <translation> × Nennlast</translation>
+    </message>
+    <message>
+        <source> °C</source>
+        <translation> °C</translation>
+    </message>
+    <message>
+        <source>Let the future go on as the machine was measured</source>
+        <translation>Die Zukunft so weiterlaufen lassen, wie die Maschine gemessen wurde</translation>
+    </message>
+    <message>
+        <source>From now on</source>
+        <translation>Ab jetzt</translation>
+    </message>
+    <message>
+        <source>S&amp;peed:</source>
+        <translation>&amp;Drehzahl:</translation>
+    </message>
+    <message>
+        <source>&amp;Load:</source>
+        <translation>&amp;Last:</translation>
+    </message>
+    <message>
+        <source>&amp;Temperature:</source>
+        <translation>&amp;Temperatur:</translation>
+    </message>
+    <message>
+        <source>Scatter of C, a₀ and K_IC, computed by the server for the selected and the worst component</source>
+        <translation>Streuung von C, a₀ und K_IC, vom Server für die gewählte und die schlechteste Komponente berechnet</translation>
+    </message>
+    <message>
+        <source> samples</source>
+        <translation> Stichproben</translation>
+    </message>
+    <message>
+        <source>Monte Carlo samples</source>
+        <translation>Monte-Carlo-Stichproben</translation>
+    </message>
+    <message>
+        <source>Your role cannot run simulations on the server.</source>
+        <translation>Ihre Rolle darf keine Simulationen auf dem Server ausführen.</translation>
+    </message>
+    <message>
+        <source>Saved runs</source>
+        <translation>Gespeicherte Läufe</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ved runs:</source>
+        <translation>Gespeicherte &amp;Läufe:</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Saving the run on the server…</source>
+        <translation>Der Lauf wird auf dem Server gespeichert …</translation>
+    </message>
+    <message>
+        <source>Simulating on the server…</source>
+        <translation>Simulation auf dem Server …</translation>
+    </message>
+    <message>
+        <source>The server&apos;s run cannot be shown: %1</source>
+        <translation>Der Lauf des Servers kann nicht gezeigt werden: %1</translation>
+    </message>
+    <message>
+        <source>Saved as run %1.</source>
+        <translation>Als Lauf %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Going on as measured on %1: %2 rpm, %3 × rated load, %4 °C on average.</source>
+        <translation>Weiter wie an %1 gemessen: im Mittel %2 min⁻¹, %3 × Nennlast, %4 °C.</translation>
+    </message>
+    <message>
+        <source>The measured duty of %1 at another speed, load and temperature.</source>
+        <translation>Das gemessene Lastkollektiv von %1 bei anderer Drehzahl, Last und Temperatur.</translation>
+    </message>
+    <message>
+        <source>A steady speed, load and temperature.</source>
+        <translation>Gleichbleibende Drehzahl, Last und Temperatur.</translation>
+    </message>
+    <message>
+        <source>A steady speed, load and temperature (no measured history).</source>
+        <translation>Gleichbleibende Drehzahl, Last und Temperatur (kein gemessener Verlauf).</translation>
+    </message>
+    <message>
+        <source>%1 (now)</source>
+        <translation>%1 (jetzt)</translation>
+    </message>
+    <message>
+        <source>%1 (%2%3 years)</source>
+        <translation>%1 (%2%3 Jahre)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;, %2: no failure in sight</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;, %2: kein Ausfall absehbar</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;, %2: median failure &lt;b&gt;%3&lt;/b&gt; (%4 y), B10 %5 (%6 y)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;, %2: Median-Ausfall &lt;b&gt;%3&lt;/b&gt; (%4 J.), B10 %5 (%6 J.)</translation>
+    </message>
+    <message>
+        <source>Selected: %1</source>
+        <translation>Gewählt: %1</translation>
+    </message>
+    <message>
+        <source>No component fails in the simulated future.</source>
+        <translation>Keine Komponente fällt in der simulierten Zukunft aus.</translation>
+    </message>
+    <message>
+        <source>The selected component is the worst.</source>
+        <translation>Die gewählte Komponente ist die schlechteste.</translation>
+    </message>
+    <message>
+        <source>Worst: %1</source>
+        <translation>Schlechteste: %1</translation>
+    </message>
+    <message>
+        <source>Export the run</source>
+        <translation>Lauf exportieren</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Not exported</source>
+        <translation>Nicht exportiert</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Exported to %1.</source>
+        <translation>Nach %1 exportiert.</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 · worst: %4 %5</source>
+        <translation>%1 · %2 · %3 · schlechteste: %4 %5</translation>
+    </message>
+    <message>
+        <source>Opening the saved run…</source>
+        <translation>Der gespeicherte Lauf wird geöffnet …</translation>
+    </message>
+    <message>
+        <source>Showing the run saved %1.</source>
+        <translation>Der am %1 gespeicherte Lauf wird gezeigt.</translation>
+    </message>
+    <message>
+        <source>Version %1: %2</source>
+        <translation>Version %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>Laces::App::ApiClient</name>
     <message>
         <source>Cannot read %1: %2</source>
@@ -74,6 +348,14 @@
         <translation>Zu schreibende Datei.</translation>
     </message>
     <message>
+        <source>Name of the new API key.</source>
+        <translation>Name des neuen API-Schlüssels.</translation>
+    </message>
+    <message>
+        <source>Boot epoch of the samples&apos; sequence numbers (default 0).</source>
+        <translation>Boot-Epoche der Sequenznummern der Messwerte (Standard 0).</translation>
+    </message>
+    <message>
         <source>Commands:
   status                          check that the server and its database answer
   login                           log in and print an access token for LACES_TOKEN
@@ -87,6 +369,12 @@
   nodes [--search TEXT]           list the machine nodes of your organization
   node-key NODE --name TEXT       issue an API key for NODE&apos;s edge device (shown once)
   ingest FILE.csv [--boot-epoch N]    send telemetry in CSV (header node_id,time,seq,metrics…)
+  simulate TWIN [--years Y] [--step hour|day|week] [--start T]
+         [--rpm N --load F [--temperature C]] [--from-node NODE [--from T] [--to T]]
+         [--component NAME]… [--monte-carlo N [--seed S]] [-o run.json]
+                                  age the twin&apos;s components: median and B10 failure dates,
+                                  worst first (without --rpm/--load: from the measured
+                                  history of the twin&apos;s linked node, or of NODE)
 
 TWIN and NODE are a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
 Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
@@ -105,6 +393,12 @@ Passwords are never taken from the command line.
   nodes [--search TEXT]           die Maschinen Ihrer Organisation auflisten
   node-key MASCHINE --name TEXT   einen API-Schlüssel für das Edge-Gerät der Maschine ausgeben (nur einmal gezeigt)
   ingest DATEI.csv [--boot-epoch N]   Telemetrie als CSV senden (Kopfzeile node_id,time,seq,Messgrößen…)
+  simulate ZWILLING [--years J] [--step hour|day|week] [--start T]
+         [--rpm N --load F [--temperature C]] [--from-node MASCHINE [--from T] [--to T]]
+         [--component NAME]… [--monte-carlo N [--seed S]] [-o lauf.json]
+                                  die Alterung der Komponenten berechnen: Median- und B10-Ausfalldaten,
+                                  die schlechteste zuerst (ohne --rpm/--load: aus dem gemessenen
+                                  Verlauf der verknüpften Maschine des Zwillings oder von MASCHINE)
 
 ZWILLING und MASCHINE sind ein Name oder eine ID; eine Version ist eine ID, eine Nummer, eine Marke oder „latest“.
 Anmeldedaten kommen aus LACES_TOKEN oder, falls nicht gesetzt, aus einer Passwortabfrage für --user.
@@ -112,12 +406,52 @@ Passwörter werden nie von der Kommandozeile übernommen.
 </translation>
     </message>
     <message>
-        <source>Name of the new API key.</source>
-        <translation>Name des neuen API-Schlüssels.</translation>
+        <source>Simulation horizon in years (default 5).</source>
+        <translation>Simulationshorizont in Jahren (Standard 5).</translation>
     </message>
     <message>
-        <source>Boot epoch of the samples&apos; sequence numbers (default 0).</source>
-        <translation>Boot-Epoche der Sequenznummern der Messwerte (Standard 0).</translation>
+        <source>Time step: hour, day or week (default day).</source>
+        <translation>Zeitschritt: hour, day oder week (Standard day).</translation>
+    </message>
+    <message>
+        <source>Start of the simulation, RFC 3339 (default now).</source>
+        <translation>Beginn der Simulation, RFC 3339 (Standard jetzt).</translation>
+    </message>
+    <message>
+        <source>Speed from the start on.</source>
+        <translation>Drehzahl ab dem Beginn.</translation>
+    </message>
+    <message>
+        <source>Load as a fraction of rated load (0–2).</source>
+        <translation>Last als Anteil der Nennlast (0–2).</translation>
+    </message>
+    <message>
+        <source>Temperature in °C (default 20).</source>
+        <translation>Temperatur in °C (Standard 20).</translation>
+    </message>
+    <message>
+        <source>Machine node whose measured history to use.</source>
+        <translation>Maschine, deren gemessener Verlauf verwendet wird.</translation>
+    </message>
+    <message>
+        <source>Start of the measured history, RFC 3339.</source>
+        <translation>Beginn des gemessenen Verlaufs, RFC 3339.</translation>
+    </message>
+    <message>
+        <source>End of the measured history, RFC 3339 (the simulation&apos;s start).</source>
+        <translation>Ende des gemessenen Verlaufs, RFC 3339 (der Beginn der Simulation).</translation>
+    </message>
+    <message>
+        <source>Simulate this component (repeatable; default all).</source>
+        <translation>Diese Komponente simulieren (wiederholbar; Standard alle).</translation>
+    </message>
+    <message>
+        <source>Monte Carlo samples of the material scatter.</source>
+        <translation>Monte-Carlo-Stichproben der Werkstoffstreuung.</translation>
+    </message>
+    <message>
+        <source>Seed of the Monte Carlo samples (default 0).</source>
+        <translation>Startwert der Monte-Carlo-Stichproben (Standard 0).</translation>
     </message>
 </context>
 <context>
@@ -756,6 +1090,22 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>&lt;b&gt;People here&lt;/b&gt;</source>
         <translation>&lt;b&gt;Anwesende&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modell</translation>
+    </message>
+    <message>
+        <source>&amp;Ageing (4D)</source>
+        <translation>&amp;Alterung (4D)</translation>
+    </message>
+    <message>
+        <source>The model, or how its components age over time</source>
+        <translation>Das Modell, oder wie seine Komponenten mit der Zeit altern</translation>
+    </message>
+    <message>
+        <source>As it was on %1: version %2 (%3)</source>
+        <translation>Stand vom %1: Version %2 (%3)</translation>
     </message>
 </context>
 <context>

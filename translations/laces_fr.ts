@@ -2,6 +2,280 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>Laces::App::AgeingCharts</name>
+    <message>
+        <source>&lt;span style=&apos;color:#1e64c8&apos;&gt;━━&lt;/span&gt; selected component &amp;nbsp; &lt;span style=&apos;color:#c82828&apos;&gt;╌╌&lt;/span&gt; worst component &amp;nbsp; &lt;span style=&apos;color:#787878&apos;&gt;┆&lt;/span&gt; time shown &amp;nbsp; &lt;span style=&apos;color:#4682c8&apos;&gt;▓&lt;/span&gt; Monte Carlo P10–P90 crack, share of samples failed</source>
+        <translation>&lt;span style=&apos;color:#1e64c8&apos;&gt;━━&lt;/span&gt; composant choisi &amp;nbsp; &lt;span style=&apos;color:#c82828&apos;&gt;╌╌&lt;/span&gt; pire composant &amp;nbsp; &lt;span style=&apos;color:#787878&apos;&gt;┆&lt;/span&gt; instant affiché &amp;nbsp; &lt;span style=&apos;color:#4682c8&apos;&gt;▓&lt;/span&gt; Monte-Carlo : fissure P10–P90, part des tirages défaillants</translation>
+    </message>
+    <message>
+        <source>Crack length (mm)</source>
+        <translation>Longueur de fissure (mm)</translation>
+    </message>
+    <message>
+        <source>Damage D</source>
+        <translation>Endommagement D</translation>
+    </message>
+    <message>
+        <source>Failure probability</source>
+        <translation>Probabilité de défaillance</translation>
+    </message>
+    <message>
+        <source>years from now</source>
+        <translation>années à partir d’aujourd’hui</translation>
+    </message>
+    <message>
+        <source>Monte Carlo P10–P90</source>
+        <translation>Monte-Carlo P10–P90</translation>
+    </message>
+    <message>
+        <source>Monte Carlo: share failed</source>
+        <translation>Monte-Carlo : part défaillante</translation>
+    </message>
+    <message>
+        <source>selected</source>
+        <translation>choisi</translation>
+    </message>
+    <message>
+        <source>worst</source>
+        <translation>pire</translation>
+    </message>
+    <message>
+        <source>shown time</source>
+        <translation>instant affiché</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::AgeingPanel</name>
+    <message>
+        <source>Play</source>
+        <translation>Lire</translation>
+    </message>
+    <message>
+        <source>As measured</source>
+        <translation>Comme mesuré</translation>
+    </message>
+    <message>
+        <source>&amp;Monte Carlo bands</source>
+        <translation>Bandes &amp;Monte-Carlo</translation>
+    </message>
+    <message>
+        <source>&amp;Save run</source>
+        <translation>&amp;Enregistrer le calcul</translation>
+    </message>
+    <message>
+        <source>&amp;Export JSON…</source>
+        <translation>E&amp;xporter en JSON…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Play or pause the timeline (Space on the timeline)</source>
+        <translation>Lire ou mettre en pause la ligne de temps (Espace sur la ligne de temps)</translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation>Vitesse de lecture</translation>
+    </message>
+    <message>
+        <source>1 day per second</source>
+        <translation>1 jour par seconde</translation>
+    </message>
+    <message>
+        <source>1 week per second</source>
+        <translation>1 semaine par seconde</translation>
+    </message>
+    <message>
+        <source>1 month per second</source>
+        <translation>1 mois par seconde</translation>
+    </message>
+    <message>
+        <source>1 year per second</source>
+        <translation>1 an par seconde</translation>
+    </message>
+    <message>
+        <source>Time shown</source>
+        <translation>Instant affiché</translation>
+    </message>
+    <message>
+        <source>Left of the line: the measured past; right: the simulated future. Orange marks: versions of the twin.</source>
+        <translation>À gauche du trait : le passé mesuré ; à droite : le futur simulé. Repères orange : les versions du jumeau.</translation>
+    </message>
+    <message>
+        <source> rpm</source>
+        <translation> tr/min</translation>
+    </message>
+    <message>
+        <source> × rated</source>
+        <translation> × nominale</translation>
+    </message>
+    <message>
+        <source> °C</source>
+        <translation> °C</translation>
+    </message>
+    <message>
+        <source>Let the future go on as the machine was measured</source>
+        <translation>Laisser le futur continuer comme la machine a été mesurée</translation>
+    </message>
+    <message>
+        <source>From now on</source>
+        <translation>À partir de maintenant</translation>
+    </message>
+    <message>
+        <source>S&amp;peed:</source>
+        <translation>&amp;Vitesse :</translation>
+    </message>
+    <message>
+        <source>&amp;Load:</source>
+        <translation>&amp;Charge :</translation>
+    </message>
+    <message>
+        <source>&amp;Temperature:</source>
+        <translation>&amp;Température :</translation>
+    </message>
+    <message>
+        <source>Scatter of C, a₀ and K_IC, computed by the server for the selected and the worst component</source>
+        <translation>Dispersion de C, a₀ et K_IC, calculée par le serveur pour le composant choisi et le pire</translation>
+    </message>
+    <message>
+        <source> samples</source>
+        <translation> tirages</translation>
+    </message>
+    <message>
+        <source>Monte Carlo samples</source>
+        <translation>Tirages Monte-Carlo</translation>
+    </message>
+    <message>
+        <source>Your role cannot run simulations on the server.</source>
+        <translation>Votre rôle ne peut pas lancer de simulations sur le serveur.</translation>
+    </message>
+    <message>
+        <source>Saved runs</source>
+        <translation>Calculs enregistrés</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ved runs:</source>
+        <translation>Calculs enre&amp;gistrés :</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Annulé</translation>
+    </message>
+    <message>
+        <source>Saving the run on the server…</source>
+        <translation>Enregistrement du calcul sur le serveur…</translation>
+    </message>
+    <message>
+        <source>Simulating on the server…</source>
+        <translation>Simulation sur le serveur…</translation>
+    </message>
+    <message>
+        <source>The server&apos;s run cannot be shown: %1</source>
+        <translation>Le calcul du serveur ne peut pas être affiché : %1</translation>
+    </message>
+    <message>
+        <source>Saved as run %1.</source>
+        <translation>Enregistré comme calcul %1.</translation>
+    </message>
+    <message>
+        <source>Going on as measured on %1: %2 rpm, %3 × rated load, %4 °C on average.</source>
+        <translation>Suite comme mesuré sur %1 : en moyenne %2 tr/min, %3 × la charge nominale, %4 °C.</translation>
+    </message>
+    <message>
+        <source>The measured duty of %1 at another speed, load and temperature.</source>
+        <translation>Le cycle de charge mesuré de %1 à une autre vitesse, charge et température.</translation>
+    </message>
+    <message>
+        <source>A steady speed, load and temperature.</source>
+        <translation>Vitesse, charge et température constantes.</translation>
+    </message>
+    <message>
+        <source>A steady speed, load and temperature (no measured history).</source>
+        <translation>Vitesse, charge et température constantes (pas d’historique mesuré).</translation>
+    </message>
+    <message>
+        <source>%1 (now)</source>
+        <translation>%1 (maintenant)</translation>
+    </message>
+    <message>
+        <source>%1 (%2%3 years)</source>
+        <translation>%1 (%2%3 ans)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;, %2: no failure in sight</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;, %2 : aucune défaillance en vue</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;, %2: median failure &lt;b&gt;%3&lt;/b&gt; (%4 y), B10 %5 (%6 y)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;, %2 : défaillance médiane &lt;b&gt;%3&lt;/b&gt; (%4 a), B10 %5 (%6 a)</translation>
+    </message>
+    <message>
+        <source>Selected: %1</source>
+        <translation>Choisi : %1</translation>
+    </message>
+    <message>
+        <source>No component fails in the simulated future.</source>
+        <translation>Aucun composant ne défaille dans le futur simulé.</translation>
+    </message>
+    <message>
+        <source>The selected component is the worst.</source>
+        <translation>Le composant choisi est le pire.</translation>
+    </message>
+    <message>
+        <source>Worst: %1</source>
+        <translation>Pire : %1</translation>
+    </message>
+    <message>
+        <source>Export the run</source>
+        <translation>Exporter le calcul</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>Fichiers JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Not exported</source>
+        <translation>Non exporté</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Impossible d’écrire %1 : %2</translation>
+    </message>
+    <message>
+        <source>Exported to %1.</source>
+        <translation>Exporté vers %1.</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 · worst: %4 %5</source>
+        <translation>%1 · %2 · %3 · pire : %4 %5</translation>
+    </message>
+    <message>
+        <source>Opening the saved run…</source>
+        <translation>Ouverture du calcul enregistré…</translation>
+    </message>
+    <message>
+        <source>Showing the run saved %1.</source>
+        <translation>Affichage du calcul enregistré le %1.</translation>
+    </message>
+    <message>
+        <source>Version %1: %2</source>
+        <translation>Version %1 : %2</translation>
+    </message>
+</context>
+<context>
     <name>Laces::App::ApiClient</name>
     <message>
         <source>Cannot read %1: %2</source>
@@ -74,6 +348,14 @@
         <translation>Fichier à écrire.</translation>
     </message>
     <message>
+        <source>Name of the new API key.</source>
+        <translation>Nom de la nouvelle clé d’API.</translation>
+    </message>
+    <message>
+        <source>Boot epoch of the samples&apos; sequence numbers (default 0).</source>
+        <translation>Époque de démarrage des numéros de séquence des mesures (0 par défaut).</translation>
+    </message>
+    <message>
         <source>Commands:
   status                          check that the server and its database answer
   login                           log in and print an access token for LACES_TOKEN
@@ -87,6 +369,12 @@
   nodes [--search TEXT]           list the machine nodes of your organization
   node-key NODE --name TEXT       issue an API key for NODE&apos;s edge device (shown once)
   ingest FILE.csv [--boot-epoch N]    send telemetry in CSV (header node_id,time,seq,metrics…)
+  simulate TWIN [--years Y] [--step hour|day|week] [--start T]
+         [--rpm N --load F [--temperature C]] [--from-node NODE [--from T] [--to T]]
+         [--component NAME]… [--monte-carlo N [--seed S]] [-o run.json]
+                                  age the twin&apos;s components: median and B10 failure dates,
+                                  worst first (without --rpm/--load: from the measured
+                                  history of the twin&apos;s linked node, or of NODE)
 
 TWIN and NODE are a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
 Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
@@ -105,6 +393,12 @@ Passwords are never taken from the command line.
   nodes [--search TEXTE]          lister les machines de votre organisation
   node-key MACHINE --name TEXTE   créer une clé d’API pour l’équipement en périphérie de la machine (affichée une seule fois)
   ingest FICHIER.csv [--boot-epoch N]   envoyer de la télémétrie en CSV (en-tête node_id,time,seq,grandeurs…)
+  simulate JUMEAU [--years A] [--step hour|day|week] [--start T]
+         [--rpm N --load F [--temperature C]] [--from-node MACHINE [--from T] [--to T]]
+         [--component NOM]… [--monte-carlo N [--seed S]] [-o calcul.json]
+                                  simuler le vieillissement des composants : dates de défaillance
+                                  médiane et B10, le pire d’abord (sans --rpm/--load : d’après
+                                  l’historique mesuré de la machine liée au jumeau, ou de MACHINE)
 
 JUMEAU et MACHINE sont un nom ou un identifiant ; une version est un identifiant, un numéro, une étiquette ou « latest ».
 Les identifiants viennent de LACES_TOKEN ou, à défaut, d’une demande de mot de passe pour --user.
@@ -112,12 +406,52 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
 </translation>
     </message>
     <message>
-        <source>Name of the new API key.</source>
-        <translation>Nom de la nouvelle clé d’API.</translation>
+        <source>Simulation horizon in years (default 5).</source>
+        <translation>Horizon de simulation en années (par défaut 5).</translation>
     </message>
     <message>
-        <source>Boot epoch of the samples&apos; sequence numbers (default 0).</source>
-        <translation>Époque de démarrage des numéros de séquence des mesures (0 par défaut).</translation>
+        <source>Time step: hour, day or week (default day).</source>
+        <translation>Pas de temps : hour, day ou week (par défaut day).</translation>
+    </message>
+    <message>
+        <source>Start of the simulation, RFC 3339 (default now).</source>
+        <translation>Début de la simulation, RFC 3339 (par défaut maintenant).</translation>
+    </message>
+    <message>
+        <source>Speed from the start on.</source>
+        <translation>Vitesse à partir du début.</translation>
+    </message>
+    <message>
+        <source>Load as a fraction of rated load (0–2).</source>
+        <translation>Charge en fraction de la charge nominale (0–2).</translation>
+    </message>
+    <message>
+        <source>Temperature in °C (default 20).</source>
+        <translation>Température en °C (par défaut 20).</translation>
+    </message>
+    <message>
+        <source>Machine node whose measured history to use.</source>
+        <translation>Machine dont l’historique mesuré est utilisé.</translation>
+    </message>
+    <message>
+        <source>Start of the measured history, RFC 3339.</source>
+        <translation>Début de l’historique mesuré, RFC 3339.</translation>
+    </message>
+    <message>
+        <source>End of the measured history, RFC 3339 (the simulation&apos;s start).</source>
+        <translation>Fin de l’historique mesuré, RFC 3339 (le début de la simulation).</translation>
+    </message>
+    <message>
+        <source>Simulate this component (repeatable; default all).</source>
+        <translation>Simuler ce composant (répétable ; par défaut tous).</translation>
+    </message>
+    <message>
+        <source>Monte Carlo samples of the material scatter.</source>
+        <translation>Tirages Monte-Carlo de la dispersion du matériau.</translation>
+    </message>
+    <message>
+        <source>Seed of the Monte Carlo samples (default 0).</source>
+        <translation>Graine des tirages Monte-Carlo (par défaut 0).</translation>
     </message>
 </context>
 <context>
@@ -756,6 +1090,22 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>&lt;b&gt;People here&lt;/b&gt;</source>
         <translation>&lt;b&gt;Présents&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modèle</translation>
+    </message>
+    <message>
+        <source>&amp;Ageing (4D)</source>
+        <translation>&amp;Vieillissement (4D)</translation>
+    </message>
+    <message>
+        <source>The model, or how its components age over time</source>
+        <translation>Le modèle, ou le vieillissement de ses composants au fil du temps</translation>
+    </message>
+    <message>
+        <source>As it was on %1: version %2 (%3)</source>
+        <translation>État au %1 : version %2 (%3)</translation>
     </message>
 </context>
 <context>

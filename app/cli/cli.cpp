@@ -209,18 +209,18 @@ int Cli::run(const QStringList &arguments)
     };
     parser.addOptions({serverOption, userOption, searchOption, twinOption, messageOption, dryRunOption,
                        versionRefOption, outputOption, nameOption, bootEpochOption,
-                       option("years", "Simulation horizon in years (default 5).", "years"),
-                       option("step", "Time step: hour, day or week (default day).", "step"),
-                       option("start", "Start of the simulation, RFC 3339 (default now).", "time"),
-                       option("rpm", "Speed from the start on.", "rpm"),
-                       option("load", "Load as a fraction of rated load (0–2).", "fraction"),
-                       option("temperature", "Temperature in °C (default 20).", "celsius"),
-                       option("from-node", "Machine node whose measured history to use.", "node"),
-                       option("from", "Start of the measured history, RFC 3339.", "time"),
-                       option("to", "End of the measured history, RFC 3339 (the simulation's start).", "time"),
-                       option("component", "Simulate this component (repeatable; default all).", "name"),
-                       option("monte-carlo", "Monte Carlo samples of the material scatter.", "n"),
-                       option("seed", "Seed of the Monte Carlo samples (default 0).", "n")});
+                       option("years", QT_TRANSLATE_NOOP("Laces::App::Cli", "Simulation horizon in years (default 5)."), "years"),
+                       option("step", QT_TRANSLATE_NOOP("Laces::App::Cli", "Time step: hour, day or week (default day)."), "step"),
+                       option("start", QT_TRANSLATE_NOOP("Laces::App::Cli", "Start of the simulation, RFC 3339 (default now)."), "time"),
+                       option("rpm", QT_TRANSLATE_NOOP("Laces::App::Cli", "Speed from the start on."), "rpm"),
+                       option("load", QT_TRANSLATE_NOOP("Laces::App::Cli", "Load as a fraction of rated load (0–2)."), "fraction"),
+                       option("temperature", QT_TRANSLATE_NOOP("Laces::App::Cli", "Temperature in °C (default 20)."), "celsius"),
+                       option("from-node", QT_TRANSLATE_NOOP("Laces::App::Cli", "Machine node whose measured history to use."), "node"),
+                       option("from", QT_TRANSLATE_NOOP("Laces::App::Cli", "Start of the measured history, RFC 3339."), "time"),
+                       option("to", QT_TRANSLATE_NOOP("Laces::App::Cli", "End of the measured history, RFC 3339 (the simulation's start)."), "time"),
+                       option("component", QT_TRANSLATE_NOOP("Laces::App::Cli", "Simulate this component (repeatable; default all)."), "name"),
+                       option("monte-carlo", QT_TRANSLATE_NOOP("Laces::App::Cli", "Monte Carlo samples of the material scatter."), "n"),
+                       option("seed", QT_TRANSLATE_NOOP("Laces::App::Cli", "Seed of the Monte Carlo samples (default 0)."), "n")});
     // --version alone is the program's version; `export --version V` names a twin version.
     const QStringList &args = arguments;
     const bool exporting = args.contains(QStringLiteral("export"));
