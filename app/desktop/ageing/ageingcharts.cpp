@@ -59,7 +59,7 @@ AgeingCharts::AgeingCharts(QWidget *parent)
         parts.view = new QChartView(chart, this);
         parts.view->setObjectName(QLatin1String(names[c]));
         parts.view->setRenderHint(QPainter::Antialiasing);
-        parts.view->setMinimumSize(200, 170);
+        parts.view->setMinimumSize(180, 150);
         parts.view->setFocusPolicy(Qt::NoFocus);
 
         auto *x = new QValueAxis(chart);

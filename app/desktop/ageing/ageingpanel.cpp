@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QSlider>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -168,7 +169,7 @@ AgeingPanel::AgeingPanel(Session *session, QString twinId, QWidget *parent)
     m_export->setObjectName(QStringLiteral("exportJson"));
     m_runs->setObjectName(QStringLiteral("savedRuns"));
     m_runs->setAccessibleName(tr("Saved runs"));
-    m_runs->setMaximumHeight(110);
+    m_runs->setMaximumHeight(90);
     m_progress->setRange(0, 0);
     m_progress->setMaximumWidth(120);
     m_status->setObjectName(QStringLiteral("ageingStatus"));
@@ -199,13 +200,22 @@ AgeingPanel::AgeingPanel(Session *session, QString twinId, QWidget *parent)
     statusRow->addWidget(m_cancel);
     results->addLayout(statusRow);
 
-    auto *left = new QVBoxLayout;
+    // The controls scroll when the panel is short, so that the scene above keeps its room.
+    auto *controls = new QWidget;
+    auto *left = new QVBoxLayout(controls);
+    left->setContentsMargins(0, 0, 4, 0);
     left->addWidget(m_futureLabel);
     left->addWidget(conditions);
     left->addLayout(results);
     left->addStretch();
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(controls);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(controls->sizeHint().width() + 20);
     auto *body = new QHBoxLayout;
-    body->addLayout(left, 2);
+    body->addWidget(scroll, 2);
     body->addWidget(m_charts, 5);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -270,8 +280,10 @@ AgeingPanel::AgeingPanel(Session *session, QString twinId, QWidget *parent)
             recompute();
     });
     connect(m_computing, &QFutureWatcherBase::finished, this, [this] {
-        if (m_computing->isCanceled())
+        if (m_computing->isCanceled()) {
+            emit computing(false);
             return;
+        }
         const AgeingRun computed = m_computing->result();
         if (m_computeAgain) {
             m_computeAgain = false;
@@ -280,6 +292,8 @@ AgeingPanel::AgeingPanel(Session *session, QString twinId, QWidget *parent)
         // The future of what the sliders say now: shown at once, unless a newer one runs.
         if (computed.future() == sliderFuture())
             showRun(computed, false);
+        if (!m_computing->isRunning())
+            emit computing(false);
     });
     connect(m_monteCarlo, &QCheckBox::toggled, this, [this](bool on) {
         if (on)
@@ -562,6 +576,7 @@ void AgeingPanel::recompute()
     }
     const AgeingRun base = *m_server;
     const AgeingRun::Future future = sliderFuture();
+    emit computing(true);
     m_computing->setFuture(QtConcurrent::run([base, future] { return base.withFuture(future); }));
 }
 

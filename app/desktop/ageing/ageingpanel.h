@@ -77,6 +77,8 @@ signals:
     void componentSelected(const QString &name);
     void runShown();
     void busyChanged(bool busy);
+    // A future is being recomputed (the 3D view may hold its animation meanwhile).
+    void computing(bool running);
 
 protected:
     void showEvent(QShowEvent *event) override;

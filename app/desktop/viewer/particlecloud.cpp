@@ -3,7 +3,6 @@
 #include <Qt3DCore/QAttribute>
 #include <Qt3DCore/QBuffer>
 #include <Qt3DCore/QGeometry>
-#include <Qt3DLogic/QFrameAction>
 #include <Qt3DRender/QBlendEquation>
 #include <Qt3DRender/QBlendEquationArguments>
 #include <Qt3DRender/QDepthTest>
@@ -19,6 +18,7 @@
 #include <Qt3DRender/QTechnique>
 
 #include <QRandomGenerator>
+#include <QTimer>
 
 #include <cmath>
 
@@ -222,11 +222,24 @@ ParticleCloud::ParticleCloud(int count, Qt3DCore::QNode *parent)
     for (Qt3DRender::QParameter *parameter : {m_center, m_extent, m_intensity, m_timeParameter, m_size})
         material->addParameter(parameter);
 
-    auto *frames = new Qt3DLogic::QFrameAction(this);
-    connect(frames, &Qt3DLogic::QFrameAction::triggered, this, [this](float seconds) { setTime(m_time + seconds); });
+    // Animated by a clock of its own rather than per frame: the scene renders on demand, and
+    // this asks for frames only while the cloud is shown.
+    m_clock.start();
+    auto *ticker = new QTimer(this);
+    ticker->setInterval(40);
+    connect(ticker, &QTimer::timeout, this, [this] {
+        if (!m_paused)
+            setTime(float(m_clock.nsecsElapsed()) / 1e9f);
+    });
+    connect(this, &Qt3DCore::QEntity::enabledChanged, ticker, [ticker](bool enabled) {
+        if (enabled)
+            ticker->start();
+        else
+            ticker->stop();
+    });
+    ticker->start();
     addComponent(renderer);
     addComponent(material);
-    addComponent(frames);
 }
 
 void ParticleCloud::setRegion(const QVector3D &center, const QVector3D &halfExtent)
@@ -244,6 +257,11 @@ void ParticleCloud::setParticleSize(float size)
 void ParticleCloud::setIntensity(float intensity)
 {
     m_intensity->setValue(std::clamp(intensity, 0.0f, 1.0f));
+}
+
+void ParticleCloud::setPaused(bool paused)
+{
+    m_paused = paused;
 }
 
 void ParticleCloud::setTime(float seconds)

@@ -2,6 +2,7 @@
 
 #include <Qt3DCore/QEntity>
 
+#include <QElapsedTimer>
 #include <QVector3D>
 
 namespace Qt3DRender {
@@ -27,12 +28,16 @@ public:
     // A particle's radius, in the scene's units.
     void setParticleSize(float size);
     QVector3D center() const { return m_centerValue; }
-    // Seconds since it was made; the animation follows (also set by its frame action).
+    // Seconds since it was made; the animation follows (set by its own clock while shown).
     void setTime(float seconds);
+    // Holds the animation (and the frames it asks for) while the CPU is wanted elsewhere.
+    void setPaused(bool paused);
 
 private:
     int m_count;
     float m_time = 0;
+    QElapsedTimer m_clock;
+    bool m_paused = false;
     QVector3D m_centerValue;
     Qt3DRender::QParameter *m_center;
     Qt3DRender::QParameter *m_extent;

@@ -1,6 +1,7 @@
 #include "sceneview.h"
 
 #include "particlecloud.h"
+#include "surfacematerial.h"
 
 #include <Qt3DCore/QAttribute>
 #include <Qt3DCore/QBuffer>
@@ -13,6 +14,7 @@
 #include <Qt3DExtras/QSphereMesh>
 #include <Qt3DExtras/QText2DEntity>
 #include <Qt3DExtras/Qt3DWindow>
+#include <Qt3DLogic/QFrameAction>
 #include <Qt3DRender/QCamera>
 #include <Qt3DRender/QCameraSelector>
 #include <Qt3DRender/QClearBuffers>
@@ -123,6 +125,9 @@ SceneView::SceneView(QWidget *parent)
     overlay->setFilterMode(Qt3DRender::QLayerFilter::AcceptAnyMatchingLayers);
     m_window->setActiveFrameGraph(m_capture);
     // Parts are picked by their triangles, not by bounding spheres (Qt3D's default).
+    // Frames only when something changed: an idle model costs no CPU (Qt 3D's default
+    // renders continuously, which under software rendering keeps every core busy).
+    m_window->renderSettings()->setRenderPolicy(Qt3DRender::QRenderSettings::OnDemand);
     m_window->renderSettings()->pickingSettings()->setPickMethod(Qt3DRender::QPickingSettings::TrianglePicking);
     m_window->renderSettings()->pickingSettings()->setPickResultMode(Qt3DRender::QPickingSettings::NearestPick);
 
@@ -169,6 +174,8 @@ void SceneView::setModel(const Core::ModelGeometry &geometry)
 {
     clear();
     m_modelRoot = new Qt3DCore::QEntity(m_root);
+    if (!m_surfaceEffect)
+        m_surfaceEffect = SurfaceMaterial::createEffect(m_root);
     m_bounds = geometry.info.bounds;
     int index = 0;
     for (const Core::ComponentGeometry &component : geometry.components) {
@@ -176,10 +183,7 @@ void SceneView::setModel(const Core::ModelGeometry &geometry)
         auto *renderer = new Qt3DRender::QGeometryRenderer(entity);
         renderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Triangles);
         renderer->setGeometry(makeGeometry(component, renderer));
-        auto *material = new Qt3DExtras::QDiffuseSpecularMaterial(entity);
-        material->setAmbient(QColor(70, 70, 75));
-        material->setSpecular(QColor(40, 40, 40));
-        material->setShininess(30.0f);
+        auto *material = new SurfaceMaterial(m_surfaceEffect, entity);
         auto *picker = new Qt3DRender::QObjectPicker(entity);
         const QString name = component.name;
         picker->setHoverEnabled(true);
@@ -294,7 +298,7 @@ QColor SceneView::componentColor(const QString &name) const
     const auto it = m_parts.find(name);
     if (it == m_parts.end())
         return {};
-    return it->material->diffuse().value<QColor>();
+    return it->material->color();
 }
 
 void SceneView::setStressCloud(const QString &component, float intensity)
@@ -378,7 +382,19 @@ void SceneView::updateColor(const QString &name)
     QColor color = it->tint.isValid() ? it->tint : it->color.isValid() ? it->color : it->baseColor;
     if (name == m_selected)
         color = kSelected;
-    it->material->setDiffuse(color);
+    it->material->setColor(color);
+}
+
+void SceneView::setFrameObserver(std::function<void(float seconds)> observer)
+{
+    delete m_frameAction;
+    m_frameAction = nullptr;
+    if (!observer)
+        return;
+    auto *action = new Qt3DLogic::QFrameAction(m_root);
+    connect(action, &Qt3DLogic::QFrameAction::triggered, this, [observer](float seconds) { observer(seconds); });
+    m_root->addComponent(action);
+    m_frameAction = action;
 }
 
 Qt3DRender::QRenderCaptureReply *SceneView::requestCapture()

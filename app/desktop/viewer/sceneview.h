@@ -6,6 +6,8 @@
 #include <QHash>
 #include <QWidget>
 
+#include <functional>
+
 namespace Qt3DCore {
 class QEntity;
 class QTransform;
@@ -15,6 +17,7 @@ class Qt3DWindow;
 class QDiffuseSpecularMaterial;
 }
 namespace Qt3DRender {
+class QEffect;
 class QLayer;
 class QRenderCapture;
 class QRenderCaptureReply;
@@ -23,6 +26,7 @@ class QRenderCaptureReply;
 namespace Laces::App {
 
 class ParticleCloud;
+class SurfaceMaterial;
 
 // The 3D view of one model (Qt3D): one entity per component built from core's geometry
 // (Qt3D 6.4 cannot load glTF 2.0 itself), lit from the camera, orbit/pan/zoom with the
@@ -68,6 +72,9 @@ public:
     QHash<QString, QVector3D> collaboratorCursors() const;
 
     QWindow *renderWindow() const;
+    // Called with each frame's time in seconds (as Qt 3D's frame action reports it), for
+    // measuring; an empty function stops it.
+    void setFrameObserver(std::function<void(float seconds)> observer);
     // Asks for the next rendered frame; the reply's completed() signal delivers it.
     Qt3DRender::QRenderCaptureReply *requestCapture();
 
@@ -81,7 +88,7 @@ private:
     struct Part
     {
         Qt3DCore::QEntity *entity = nullptr;
-        Qt3DExtras::QDiffuseSpecularMaterial *material = nullptr;
+        SurfaceMaterial *material = nullptr;
         QColor baseColor;
         QColor color;   // in place of baseColor when valid
         QColor tint;
@@ -105,7 +112,9 @@ private:
     QString m_selected;
     Core::BoundingBox m_bounds;
     ParticleCloud *m_cloud = nullptr;
+    Qt3DRender::QEffect *m_surfaceEffect = nullptr;
     Qt3DRender::QLayer *m_overlay = nullptr;   // what is drawn over the scene
+    QObject *m_frameAction = nullptr;
     QString m_cloudComponent;
 };
 

@@ -2,6 +2,7 @@
 
 #include "ageing/ageingpanel.h"
 #include "historypanel.h"
+#include "viewer/particlecloud.h"
 #include "livecollaboration.h"
 #include "propertiespanel.h"
 #include "session.h"
@@ -78,6 +79,7 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
     center->setStretchFactor(0, 3);
     center->setStretchFactor(1, 2);
     m_ageing->hide();
+    m_center = center;
     auto *middle = new QWidget(this);
     auto *middleLayout = new QVBoxLayout(middle);
     middleLayout->setContentsMargins(0, 0, 0, 0);
@@ -119,6 +121,12 @@ TwinWorkspace::TwinWorkspace(Session *session, const QJsonObject &twin, QWidget 
             m_view->setStressCloud(damage > 0.01 ? component : QString(), float(damage));
     });
     connect(m_ageing, &AgeingPanel::componentSelected, this, &TwinWorkspace::selectComponent);
+    // Under software rendering a frame of stress particles takes the cores a recomputed
+    // future needs: the particles hold still until the new colours are there.
+    connect(m_ageing, &AgeingPanel::computing, this, [this](bool running) {
+        if (m_view->stressCloud())
+            m_view->stressCloud()->setPaused(running);
+    });
     connect(m_ageing, &AgeingPanel::asWas, this, &TwinWorkspace::showAsWas);
     connect(m_view, &SceneView::componentPicked, this, &TwinWorkspace::selectComponent);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
@@ -363,8 +371,14 @@ void TwinWorkspace::setAgeingMode(bool on)
         return;
     }
     m_ageing->setVisible(on);
-    // The view's shape changed with the panel: frame the model again once laid out.
-    QTimer::singleShot(0, m_view, &SceneView::fitToView);
+    // Once laid out: most of the height for the scene, the rest for the timeline and charts,
+    // and the model framed again in the view's new shape.
+    QTimer::singleShot(0, this, [this, on] {
+        const int height = m_center->height();
+        if (on)
+            m_center->setSizes({height * 11 / 20, height - height * 11 / 20});
+        QTimer::singleShot(0, m_view, &SceneView::fitToView);
+    });
     if (on) {
         m_ageing->setVersion(m_version.value(QStringLiteral("id")).toString());
         m_ageing->republish();

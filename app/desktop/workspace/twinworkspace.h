@@ -11,6 +11,7 @@ class QProgressBar;
 class QPushButton;
 class QTreeWidget;
 class QTreeWidgetItem;
+class QSplitter;
 class QTabBar;
 
 namespace Laces::App {
@@ -86,6 +87,7 @@ private:
     LiveCollaboration *m_live;
     AgeingPanel *m_ageing;
     QTabBar *m_modes;
+    QSplitter *m_center = nullptr;  // the scene over the ageing panel
     QString m_shownModelSha;          // the model the 3D view holds now
     QStringList m_asWasComponents;    // the components of the version shown as was
     QLabel *m_status;
