@@ -17,7 +17,6 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
-constexpr double kExponentTwoTolerance = 1e-9;
 
 // The material numbers one trajectory uses: the nominal ones, or a Monte Carlo sample's.
 struct Draw
@@ -59,18 +58,6 @@ struct IntervalTerms
     double criticalM = kInfinity;
 };
 
-double crackAfter(double fromM, double growthPerH, double hours, double q)
-{
-    if (growthPerH <= 0 || hours <= 0)
-        return fromM;
-    if (std::abs(q) < kExponentTwoTolerance)
-        return fromM * std::exp(growthPerH * hours);
-    const double u = std::pow(fromM, q) + q * growthPerH * hours;
-    if (q < 0 && u <= 0)
-        return kInfinity;
-    return std::pow(u, 1.0 / q);
-}
-
 // Hours to grow from `fromM` to `toM`, rounded up by a bound of their rounding error (so
 // that a crossing is never placed before the exact one).
 double hoursToGrow(double fromM, double toM, double growthPerH, double q)
@@ -79,7 +66,7 @@ double hoursToGrow(double fromM, double toM, double growthPerH, double q)
         return 0;
     if (!std::isfinite(toM) || growthPerH <= 0)
         return kInfinity;
-    if (std::abs(q) < kExponentTwoTolerance)
+    if (std::abs(q) < kParisExponentTwoTolerance)
         return std::log(toM / fromM) / growthPerH * (1 + 16 * kEpsilon);
     const double uTo = std::pow(toM, q);
     const double uFrom = std::pow(fromM, q);
@@ -204,7 +191,7 @@ public:
                         ++included;  // the next bin passed its threshold
                     }
                 } else if (std::isfinite(interval.toH)) {
-                    crack = crackAfter(crack, growth, interval.toH - t, m_q);
+                    crack = parisGrowthAfter(crack, growth, interval.toH - t, m_q);
                 }
                 t = endH;
                 if (stopAtFailure && std::isfinite(failed()))
@@ -229,7 +216,7 @@ public:
         const double hours = t - piece.fromH;
         if (piece.growthPerH <= 0 || hours <= 0)
             return piece.crackFromM;
-        if (std::abs(m_q) < kExponentTwoTolerance)
+        if (std::abs(m_q) < kParisExponentTwoTolerance)
             return piece.crackFromM * std::exp(piece.growthPerH * hours);
         const double u = piece.crackFromPower + m_q * piece.growthPerH * hours;
         if (m_q < 0 && u <= 0)

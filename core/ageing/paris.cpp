@@ -7,8 +7,6 @@ namespace Laces::Core::Ageing {
 
 namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-// |1 − m/2| below this is treated as m = 2, whose solution is exponential.
-constexpr double kExponentTwoTolerance = 1e-9;
 } // namespace
 
 double stressIntensityRange(double geometryY, double rangeMPa, double crackM)
@@ -37,7 +35,7 @@ double parisCycles(double fromM, double toM, double parisC, double parisM, doubl
     if (!(perCycle > 0))
         return kInfinity;
     const double q = 1.0 - parisM / 2.0;
-    if (std::abs(q) < kExponentTwoTolerance)
+    if (std::abs(q) < kParisExponentTwoTolerance)
         return std::log(toM / fromM) / perCycle;
     return (std::pow(toM, q) - std::pow(fromM, q)) / (perCycle * q);
 }
@@ -46,12 +44,16 @@ double parisCrackAfter(double fromM, double cycles, double parisC, double parisM
                        double rangeMPa)
 {
     const double perCycle = parisC * std::pow(geometryY * rangeMPa * std::sqrt(M_PI), parisM);
-    if (!(perCycle > 0) || cycles <= 0)
+    return parisGrowthAfter(fromM, perCycle, cycles, 1.0 - parisM / 2.0);
+}
+
+double parisGrowthAfter(double fromM, double rate, double amount, double q)
+{
+    if (!(rate > 0) || amount <= 0)
         return fromM;
-    const double q = 1.0 - parisM / 2.0;
-    if (std::abs(q) < kExponentTwoTolerance)
-        return fromM * std::exp(perCycle * cycles);
-    const double u = std::pow(fromM, q) + q * perCycle * cycles;
+    if (std::abs(q) < kParisExponentTwoTolerance)
+        return fromM * std::exp(rate * amount);
+    const double u = std::pow(fromM, q) + q * rate * amount;
     if (q < 0 && u <= 0)
         return kInfinity;
     return std::pow(u, 1.0 / q);

@@ -2,6 +2,9 @@
 
 namespace Laces::Core::Ageing {
 
+// |1 − m/2| below this is treated as m = 2, whose solution is exponential.
+constexpr double kParisExponentTwoTolerance = 1e-9;
+
 // Paris-law crack growth, da/dN = C·ΔK^m with ΔK = Y·Δσ·√(π·a): crack lengths in m,
 // stresses in MPa, ΔK and K in MPa·√m, C in m/cycle.
 
@@ -24,5 +27,10 @@ double parisCycles(double fromM, double toM, double parisC, double parisM, doubl
 // parisCycles; +∞ past the point where the closed form diverges).
 double parisCrackAfter(double fromM, double cycles, double parisC, double parisM, double geometryY,
                        double rangeMPa);
+
+// The closed form behind parisCrackAfter for growth in any measure t (cycles, hours):
+// da/dt = rate·a^(m/2) with q = 1 − m/2 gives a(t) = (a₀^q + q·rate·t)^(1/q), and
+// a₀·e^(rate·t) for m = 2; +∞ where it diverges; `fromM` when rate or t is not positive.
+double parisGrowthAfter(double fromM, double rate, double amount, double q);
 
 } // namespace Laces::Core::Ageing

@@ -1,5 +1,7 @@
 #include "particlecloud.h"
 
+#include "shadertechniques.h"
+
 #include <Qt3DCore/QAttribute>
 #include <Qt3DCore/QBuffer>
 #include <Qt3DCore/QGeometry>
@@ -7,15 +9,11 @@
 #include <Qt3DRender/QBlendEquationArguments>
 #include <Qt3DRender/QDepthTest>
 #include <Qt3DRender/QEffect>
-#include <Qt3DRender/QFilterKey>
 #include <Qt3DRender/QGeometryRenderer>
-#include <Qt3DRender/QGraphicsApiFilter>
 #include <Qt3DRender/QMaterial>
 #include <Qt3DRender/QNoDepthMask>
 #include <Qt3DRender/QParameter>
 #include <Qt3DRender/QRenderPass>
-#include <Qt3DRender/QShaderProgram>
-#include <Qt3DRender/QTechnique>
 
 #include <QRandomGenerator>
 #include <QTimer>
@@ -26,29 +24,34 @@ namespace Laces::App {
 
 namespace {
 
-// The RHI renderer (Qt 6's default) wants Vulkan-style GLSL: explicit locations and
-// uniform blocks, the custom parameters in one at binding 2.
-const char kRhiVertexShader[] = R"(#version 450 core
-layout(location = 0) in vec3 vertexPosition;
-layout(location = 1) in vec4 particle;
-layout(location = 0) out float alpha;
-layout(location = 1) out float heat;
-layout(std140, binding = 1) uniform qt3d_command_uniforms {
-    mat4 modelMatrix;
-    mat4 inverseModelMatrix;
-    mat4 modelViewMatrix;
-    mat3 modelNormalMatrix;
-    mat4 inverseModelViewMatrix;
-    mat4 modelViewProjection;
-    mat4 inverseModelViewProjectionMatrix;
-};
-layout(std140, binding = 2) uniform cloud_uniforms {
-    vec3 center;
-    vec3 extent;
-    float time;
-    float intensity;
-    float particleSize;
-};
+// Each particle on a breathing shell round the region, flickering, hotter with intensity.
+ShaderSources shaders()
+{
+    ShaderSources sources;
+    sources.rhiVertexDeclarations = "layout(location = 0) in vec3 vertexPosition;\n"
+                                    "layout(location = 1) in vec4 particle;\n"
+                                    "layout(location = 0) out float alpha;\n"
+                                    "layout(location = 1) out float heat;\n"
+                                    + rhiCommandUniforms()
+                                    + "layout(std140, binding = 2) uniform cloud_uniforms {\n"
+                                      "    vec3 center;\n"
+                                      "    vec3 extent;\n"
+                                      "    float time;\n"
+                                      "    float intensity;\n"
+                                      "    float particleSize;\n"
+                                      "};\n";
+    sources.glVertexDeclarations = "in vec3 vertexPosition;\n"
+                                   "in vec4 particle;\n"
+                                   "uniform mat4 modelViewProjection;\n"
+                                   "uniform vec3 center;\n"
+                                   "uniform vec3 extent;\n"
+                                   "uniform float time;\n"
+                                   "uniform float intensity;\n"
+                                   "uniform float particleSize;\n"
+                                   "out float alpha;\n"
+                                   "out float heat;\n";
+    // `particle` is a unit direction and a phase in [0, 1).
+    sources.vertexBody = R"(
 void main()
 {
     float phase = particle.w * 6.2831853;
@@ -63,55 +66,19 @@ void main()
     heat = intensity;
 }
 )";
-
-const char kRhiFragmentShader[] = R"(#version 450 core
-layout(location = 0) in float alpha;
-layout(location = 1) in float heat;
-layout(location = 0) out vec4 fragColor;
+    sources.rhiFragmentDeclarations = "layout(location = 0) in float alpha;\n"
+                                      "layout(location = 1) in float heat;\n"
+                                      "layout(location = 0) out vec4 fragColor;\n";
+    sources.glFragmentDeclarations = "in float alpha;\nin float heat;\nout vec4 fragColor;\n";
+    sources.fragmentBody = R"(
 void main()
 {
     vec3 color = mix(vec3(1.0, 0.82, 0.15), vec3(1.0, 0.12, 0.04), heat);
     fragColor = vec4(color, alpha);
 }
 )";
-
-// The same for the OpenGL renderer (QT3D_RENDERER=opengl).
-const char kVertexShader[] = R"(#version 150 core
-in vec3 vertexPosition;
-in vec4 particle;            // a unit direction and a phase in [0, 1)
-uniform mat4 modelViewProjection;
-uniform vec3 center;
-uniform vec3 extent;
-uniform float time;
-uniform float intensity;
-uniform float particleSize;
-out float alpha;
-out float heat;
-void main()
-{
-    float phase = particle.w * 6.2831853;
-    float speed = 1.0 + 2.0 * intensity;
-    float shell = 0.75 + 0.35 * sin(time * 1.3 * speed + phase);
-    vec3 swirl = 0.12 * vec3(sin(time * 0.9 * speed + phase * 3.0), cos(time * 1.1 * speed + phase * 2.0),
-                             sin(time * 0.7 * speed + phase * 5.0));
-    float size = particleSize * (0.6 + 0.6 * intensity) * (0.7 + 0.3 * sin(time * 2.0 + phase * 9.0));
-    vec3 position = center + (particle.xyz * shell + swirl) * extent + vertexPosition * size;
-    gl_Position = modelViewProjection * vec4(position, 1.0);
-    alpha = (0.45 + 0.55 * intensity) * (0.6 + 0.4 * sin(time * 4.0 * speed + phase * 7.0));
-    heat = intensity;
+    return sources;
 }
-)";
-
-const char kFragmentShader[] = R"(#version 150 core
-in float alpha;
-in float heat;
-out vec4 fragColor;
-void main()
-{
-    vec3 color = mix(vec3(1.0, 0.82, 0.15), vec3(1.0, 0.12, 0.04), heat);
-    fragColor = vec4(color, alpha);
-}
-)";
 
 } // namespace
 
@@ -138,14 +105,7 @@ ParticleCloud::ParticleCloud(int count, Qt3DCore::QNode *parent)
             vertices.append(reinterpret_cast<const char *>(corners[corner]), 3 * sizeof(float));
     }
     vertexBuffer->setData(vertices);
-    auto *position = new Qt3DCore::QAttribute(geometry);
-    position->setName(Qt3DCore::QAttribute::defaultPositionAttributeName());
-    position->setVertexBaseType(Qt3DCore::QAttribute::Float);
-    position->setVertexSize(3);
-    position->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
-    position->setBuffer(vertexBuffer);
-    position->setCount(24);
-    geometry->addAttribute(position);
+    addFloatAttribute(geometry, Qt3DCore::QAttribute::defaultPositionAttributeName(), vertexBuffer, 3, 24);
 
     QByteArray particles(qsizetype(count) * 4 * qsizetype(sizeof(float)), Qt::Uninitialized);
     auto *data = reinterpret_cast<float *>(particles.data());
@@ -163,15 +123,7 @@ ParticleCloud::ParticleCloud(int count, Qt3DCore::QNode *parent)
     }
     auto *particleBuffer = new Qt3DCore::QBuffer(geometry);
     particleBuffer->setData(particles);
-    auto *particle = new Qt3DCore::QAttribute(geometry);
-    particle->setName(QStringLiteral("particle"));
-    particle->setVertexBaseType(Qt3DCore::QAttribute::Float);
-    particle->setVertexSize(4);
-    particle->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
-    particle->setBuffer(particleBuffer);
-    particle->setCount(uint(count));
-    particle->setDivisor(1);
-    geometry->addAttribute(particle);
+    addFloatAttribute(geometry, QStringLiteral("particle"), particleBuffer, 4, uint(count))->setDivisor(1);
 
     auto *renderer = new Qt3DRender::QGeometryRenderer(this);
     renderer->setGeometry(geometry);
@@ -179,13 +131,9 @@ ParticleCloud::ParticleCloud(int count, Qt3DCore::QNode *parent)
     renderer->setVertexCount(24);
     renderer->setInstanceCount(count);
 
-    const auto technique = [this](Qt3DRender::QGraphicsApiFilter::Api api, int major, int minor, const char *vertex,
-                                  const char *fragment) {
-        auto *program = new Qt3DRender::QShaderProgram;
-        program->setVertexShaderCode(vertex);
-        program->setFragmentShaderCode(fragment);
-        auto *pass = new Qt3DRender::QRenderPass;
-        pass->setShaderProgram(program);
+    // Added light, drawn through the parts (a cloud hidden behind its part says nothing),
+    // writing no depth.
+    Qt3DRender::QEffect *effect = makeEffect(shaders(), [](Qt3DRender::QRenderPass *pass) {
         auto *blend = new Qt3DRender::QBlendEquation(pass);
         blend->setBlendFunction(Qt3DRender::QBlendEquation::Add);
         auto *arguments = new Qt3DRender::QBlendEquationArguments(pass);
@@ -193,30 +141,13 @@ ParticleCloud::ParticleCloud(int count, Qt3DCore::QNode *parent)
         arguments->setDestinationRgb(Qt3DRender::QBlendEquationArguments::One);
         arguments->setSourceAlpha(Qt3DRender::QBlendEquationArguments::Zero);
         arguments->setDestinationAlpha(Qt3DRender::QBlendEquationArguments::One);
+        auto *depth = new Qt3DRender::QDepthTest(pass);
+        depth->setDepthFunction(Qt3DRender::QDepthTest::Always);
         pass->addRenderState(blend);
         pass->addRenderState(arguments);
         pass->addRenderState(new Qt3DRender::QNoDepthMask(pass));
-        // Drawn through the part, as a glow: a cloud hidden behind its part says nothing.
-        auto *depth = new Qt3DRender::QDepthTest(pass);
-        depth->setDepthFunction(Qt3DRender::QDepthTest::Always);
         pass->addRenderState(depth);
-        auto *result = new Qt3DRender::QTechnique;
-        result->graphicsApiFilter()->setApi(api);
-        if (api == Qt3DRender::QGraphicsApiFilter::OpenGL)
-            result->graphicsApiFilter()->setProfile(Qt3DRender::QGraphicsApiFilter::CoreProfile);
-        result->graphicsApiFilter()->setMajorVersion(major);
-        result->graphicsApiFilter()->setMinorVersion(minor);
-        // The forward renderer draws only techniques with this key.
-        auto *forward = new Qt3DRender::QFilterKey(result);
-        forward->setName(QStringLiteral("renderingStyle"));
-        forward->setValue(QStringLiteral("forward"));
-        result->addFilterKey(forward);
-        result->addRenderPass(pass);
-        return result;
-    };
-    auto *effect = new Qt3DRender::QEffect;
-    effect->addTechnique(technique(Qt3DRender::QGraphicsApiFilter::RHI, 1, 0, kRhiVertexShader, kRhiFragmentShader));
-    effect->addTechnique(technique(Qt3DRender::QGraphicsApiFilter::OpenGL, 3, 2, kVertexShader, kFragmentShader));
+    }, this);
     auto *material = new Qt3DRender::QMaterial(this);
     material->setEffect(effect);
     for (Qt3DRender::QParameter *parameter : {m_center, m_extent, m_intensity, m_timeParameter, m_size})

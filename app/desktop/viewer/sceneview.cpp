@@ -1,6 +1,7 @@
 #include "sceneview.h"
 
 #include "particlecloud.h"
+#include "shadertechniques.h"
 #include "surfacematerial.h"
 
 #include <Qt3DCore/QAttribute>
@@ -9,7 +10,6 @@
 #include <Qt3DCore/QGeometry>
 #include <Qt3DCore/QTransform>
 #include <Qt3DExtras/QDiffuseSpecularMaterial>
-#include <Qt3DExtras/QForwardRenderer>
 #include <Qt3DExtras/QOrbitCameraController>
 #include <Qt3DExtras/QSphereMesh>
 #include <Qt3DExtras/QText2DEntity>
@@ -18,18 +18,18 @@
 #include <Qt3DRender/QCamera>
 #include <Qt3DRender/QCameraSelector>
 #include <Qt3DRender/QClearBuffers>
+#include <Qt3DRender/QDirectionalLight>
+#include <Qt3DRender/QGeometryRenderer>
 #include <Qt3DRender/QLayer>
 #include <Qt3DRender/QLayerFilter>
 #include <Qt3DRender/QNoDraw>
-#include <Qt3DRender/QRenderSurfaceSelector>
-#include <Qt3DRender/QViewport>
-#include <Qt3DRender/QDirectionalLight>
-#include <Qt3DRender/QGeometryRenderer>
 #include <Qt3DRender/QObjectPicker>
 #include <Qt3DRender/QPickEvent>
 #include <Qt3DRender/QPickingSettings>
 #include <Qt3DRender/QRenderCapture>
 #include <Qt3DRender/QRenderSettings>
+#include <Qt3DRender/QRenderSurfaceSelector>
+#include <Qt3DRender/QViewport>
 
 #include <QCursor>
 #include <QToolTip>
@@ -64,26 +64,10 @@ Qt3DCore::QGeometry *makeGeometry(const Core::ComponentGeometry &part, Qt3DCore:
     const uint vertexCount = uint(part.vertices.size() / 6);
     const uint stride = 6 * sizeof(float);
 
-    auto *position = new Qt3DCore::QAttribute(geometry);
-    position->setName(Qt3DCore::QAttribute::defaultPositionAttributeName());
-    position->setVertexBaseType(Qt3DCore::QAttribute::Float);
-    position->setVertexSize(3);
-    position->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
-    position->setBuffer(vertexBuffer);
-    position->setByteStride(stride);
-    position->setCount(vertexCount);
-    geometry->addAttribute(position);
-
-    auto *normal = new Qt3DCore::QAttribute(geometry);
-    normal->setName(Qt3DCore::QAttribute::defaultNormalAttributeName());
-    normal->setVertexBaseType(Qt3DCore::QAttribute::Float);
-    normal->setVertexSize(3);
-    normal->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
-    normal->setBuffer(vertexBuffer);
-    normal->setByteStride(stride);
-    normal->setByteOffset(3 * sizeof(float));
-    normal->setCount(vertexCount);
-    geometry->addAttribute(normal);
+    addFloatAttribute(geometry, Qt3DCore::QAttribute::defaultPositionAttributeName(), vertexBuffer, 3, vertexCount,
+                      stride);
+    addFloatAttribute(geometry, Qt3DCore::QAttribute::defaultNormalAttributeName(), vertexBuffer, 3, vertexCount,
+                      stride, 3 * sizeof(float));
 
     auto *index = new Qt3DCore::QAttribute(geometry);
     index->setAttributeType(Qt3DCore::QAttribute::IndexAttribute);
