@@ -1,0 +1,90 @@
+#pragma once
+
+#include "result.h"
+
+#include <Eigen/Core>
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QDataStream;
+
+namespace Laces::Core::Anomaly {
+
+// One feature's part in a score. The shares of one score sum to 1 and are sorted
+// descending (ties keep the feature order).
+struct FeatureContribution
+{
+    QString feature;
+    double share = 0;
+};
+
+struct AnomalyScore
+{
+    double score = 0;
+    bool anomaly = false; // score >= the detector's threshold
+    QList<FeatureContribution> drivers;
+};
+
+// The interface every detector shares. A detector is immutable once built (fit or
+// deserialised), so all const members may be called from several threads at once.
+class Detector
+{
+public:
+    virtual ~Detector() = default;
+
+    virtual QString kind() const = 0; // "isolation_forest", ...
+    virtual QStringList featureNames() const = 0;
+    virtual double threshold() const = 0; // score >= threshold means anomaly
+    // `row` points at featureNames().size() raw (unscaled) values, in featureNames() order.
+    virtual double score(const double *row) const = 0;
+    virtual AnomalyScore explain(const double *row) const = 0;
+    // One score per row of `rows` (rows = samples, columns = featureNames()). The default
+    // loops score(); implementations may parallelise, with results bit-identical to
+    // score(). A column count that does not match featureNames() gives an empty vector.
+    virtual Eigen::VectorXd scores(const Eigen::MatrixXd &rows) const;
+    // The envelope read by deserializeDetector(): see detector.cpp for the layout.
+    virtual QByteArray serialize() const = 0;
+};
+
+// Reads any detector written by Detector::serialize(). Checks the magic "LACESAD", the
+// format version, the kind, every size and a SHA-256 of kind and payload, then the
+// model's own structure; truncated, damaged or foreign bytes are refused with an
+// Error (Unprocessable) whose message names what is wrong. Allocations are bounded by the
+// input's size, so hostile input cannot exhaust memory.
+Core::Result<std::unique_ptr<Detector>> deserializeDetector(const QByteArray &bytes);
+
+// Per-feature robust scaling, fit on training data only: z = (x − center)/scale with
+// center = median and scale = IQR/1.349 (the σ of a normal distribution), falling back to
+// the standard deviation and then to 1 for a constant column.
+struct RobustScaling
+{
+    Eigen::VectorXd center;
+    Eigen::VectorXd scale; // > 0 and finite
+
+    static RobustScaling fit(const Eigen::MatrixXd &train);
+    double apply(Eigen::Index feature, double value) const
+    {
+        return (value - center[feature]) / scale[feature];
+    }
+};
+
+// For detector implementations: the common envelope, and the pieces of a payload that
+// every detector shares. All streams are little-endian with double precision.
+namespace Wire {
+QByteArray envelope(const QString &kind, const QByteArray &payload);
+void prepare(QDataStream &stream);
+void writeString(QDataStream &out, const QString &text);
+// False (with the stream's status set) on a length beyond maxBytes or the data left.
+bool readString(QDataStream &in, QString *text, quint32 maxBytes);
+void writeScaling(QDataStream &out, const RobustScaling &scaling);
+// False when the data ends early or a center/scale is not finite (scale must be > 0).
+bool readScaling(QDataStream &in, Eigen::Index features, RobustScaling *scaling);
+qint64 bytesLeft(const QDataStream &in);
+} // namespace Wire
+
+} // namespace Laces::Core::Anomaly
