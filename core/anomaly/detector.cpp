@@ -1,6 +1,7 @@
 #include "anomaly/detector.h"
 
 #include "anomaly/isolationforest.h"
+#include "anomaly/zscoredetector.h"
 
 #include <QCryptographicHash>
 #include <QDataStream>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 namespace Laces::Core::Anomaly {
@@ -68,6 +70,39 @@ std::vector<double> quantiles(std::vector<double> &values, const std::vector<dou
 }
 
 } // namespace
+
+double linearQuantile(std::vector<double> values, double probability)
+{
+    if (values.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    return quantiles(values, { std::clamp(probability, 0.0, 1.0) }).front();
+}
+
+Eigen::VectorXd causalRollingMean(const Eigen::VectorXd &values, int window)
+{
+    window = std::max(window, 1);
+    Eigen::VectorXd result(values.size());
+    for (Eigen::Index t = 0; t < values.size(); ++t) {
+        const Eigen::Index first = std::max<Eigen::Index>(0, t - window + 1);
+        double sum = 0;
+        for (Eigen::Index i = first; i <= t; ++i)
+            sum += values[i];
+        result[t] = sum / double(t - first + 1);
+    }
+    return result;
+}
+
+double smoothedTrainingQuantile(const Eigen::VectorXd &trainScores, int smoothingRows,
+    double probability)
+{
+    const Eigen::VectorXd smoothed = causalRollingMean(trainScores, smoothingRows);
+    const Eigen::Index first = smoothingRows > 1 ? smoothingRows : 0;
+    if (first >= smoothed.size())
+        return std::numeric_limits<double>::quiet_NaN();
+    return linearQuantile(
+        std::vector<double>(smoothed.data() + first, smoothed.data() + smoothed.size()),
+        probability);
+}
 
 Eigen::VectorXd Detector::scores(const Eigen::MatrixXd &rows) const
 {
@@ -195,7 +230,7 @@ QByteArray envelope(const QString &kind, const QByteArray &payload)
 
 } // namespace Wire
 
-Core::Result<std::unique_ptr<Detector>> deserializeDetector(const QByteArray &bytes)
+Core::Result<Wire::Envelope> Wire::openEnvelope(const QByteArray &bytes)
 {
     const auto *data = reinterpret_cast<const uchar *>(bytes.constData());
     const qsizetype size = bytes.size();
@@ -240,14 +275,29 @@ Core::Result<std::unique_ptr<Detector>> deserializeDetector(const QByteArray &by
         return unreadable(
             QStringLiteral("damaged detector: the SHA-256 of the payload does not match"));
 
-    const QString kind = QString::fromUtf8(kindUtf8);
-    const QByteArray payload = bytes.mid(at);
+    return Envelope { QString::fromUtf8(kindUtf8), bytes.mid(at) };
+}
+
+Core::Result<std::unique_ptr<Detector>> deserializeDetector(const QByteArray &bytes)
+{
+    Core::Result<Wire::Envelope> opened = Wire::openEnvelope(bytes);
+    if (!opened)
+        return opened.error();
+    const QString &kind = opened.value().kind;
+    const QByteArray &payload = opened.value().payload;
     if (kind == QLatin1String(IsolationForest::kKind)) {
         Core::Result<IsolationForest> forest = IsolationForest::fromPayload(payload);
         if (!forest)
             return forest.error();
         return std::unique_ptr<Detector>(
             std::make_unique<IsolationForest>(std::move(forest).value()));
+    }
+    if (kind == QLatin1String(ZScoreDetector::kKind)) {
+        Core::Result<ZScoreDetector> zscore = ZScoreDetector::fromPayload(payload);
+        if (!zscore)
+            return zscore.error();
+        return std::unique_ptr<Detector>(
+            std::make_unique<ZScoreDetector>(std::move(zscore).value()));
     }
     return unreadable(QStringLiteral("unknown detector kind \"%1\"").arg(kind));
 }

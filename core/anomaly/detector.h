@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <vector>
 
 class QDataStream;
 
@@ -49,6 +50,9 @@ public:
     virtual Eigen::VectorXd scores(const Eigen::MatrixXd &rows) const;
     // The envelope read by deserializeDetector(): see detector.cpp for the layout.
     virtual QByteArray serialize() const = 0;
+    // How many consecutive raw scores the detector's threshold was learned on as a causal
+    // rolling mean (AnomalyStream applies the same smoothing). 1: raw scores.
+    virtual int smoothingRows() const { return 1; }
 };
 
 // Reads any detector written by Detector::serialize(). Checks the magic "LACESAD", the
@@ -57,6 +61,22 @@ public:
 // Error (Unprocessable) whose message names what is wrong. Allocations are bounded by the
 // input's size, so hostile input cannot exhaust memory.
 Core::Result<std::unique_ptr<Detector>> deserializeDetector(const QByteArray &bytes);
+
+// numpy's default quantile (linear interpolation between order statistics) of `values`
+// for a probability in [0, 1]; NaN for no values.
+double linearQuantile(std::vector<double> values, double probability);
+
+// The causal rolling mean of `values` over `window` (≥ 1) rows: element t is the mean of
+// values[max(0, t − window + 1) .. t] (partial windows at the start), summed oldest first
+// so AnomalyStream's incremental result is bit-identical.
+Eigen::VectorXd causalRollingMean(const Eigen::VectorXd &values, int window);
+
+// A threshold learned on a detector's training scores: the `probability` quantile of their
+// causal rolling mean over `smoothingRows`, taken over rows [smoothingRows, n) when
+// smoothingRows > 1 (the warm-up rows have partial windows) and over all rows otherwise.
+// NaN when no row is left.
+double smoothedTrainingQuantile(const Eigen::VectorXd &trainScores, int smoothingRows,
+    double probability);
 
 // Per-feature robust scaling, fit on training data only: z = (x − center)/scale with
 // center = median and scale = IQR/1.349 (the σ of a normal distribution), falling back to
@@ -85,6 +105,15 @@ void writeScaling(QDataStream &out, const RobustScaling &scaling);
 // False when the data ends early or a center/scale is not finite (scale must be > 0).
 bool readScaling(QDataStream &in, Eigen::Index features, RobustScaling *scaling);
 qint64 bytesLeft(const QDataStream &in);
+
+struct Envelope
+{
+    QString kind;
+    QByteArray payload;
+};
+// Checks magic, version, sizes and digest (the checks deserializeDetector() documents) and
+// gives the kind and payload; refused with Error (Unprocessable) naming what is wrong.
+Core::Result<Envelope> openEnvelope(const QByteArray &bytes);
 } // namespace Wire
 
 } // namespace Laces::Core::Anomaly

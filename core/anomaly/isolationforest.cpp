@@ -25,6 +25,7 @@ constexpr int kBlockRows = 256;
 constexpr int kLanes = 8;
 constexpr qint64 kNodeBytes = 20; // feature, split, left, size as written
 constexpr double kEulerGamma = 0.5772156649;
+constexpr int kMaxSmoothingRows = 100000;
 
 // SplitMix64 (Steele, Lea & Flood 2014) to seed xoshiro256** (Blackman & Vigna 2018):
 // both fully specified, so a seed grows the same forest with any compiler and library.
@@ -104,6 +105,11 @@ std::optional<Error> validateOptions(const IsolationForestOptions &options)
                                   .arg(kMaxDepthLimit)
                                   .arg(options.maxDepth),
             QStringLiteral("maxDepth"));
+    if (options.smoothingRows < 1 || options.smoothingRows > kMaxSmoothingRows)
+        return Error::invalid(QStringLiteral("smoothingRows must be between 1 and %1, got %2")
+                                  .arg(kMaxSmoothingRows)
+                                  .arg(options.smoothingRows),
+            QStringLiteral("smoothingRows"));
     if (options.contamination && options.threshold)
         return Error::invalid(QStringLiteral("give a contamination or a threshold, not both"),
             QStringLiteral("threshold"));
@@ -116,19 +122,6 @@ std::optional<Error> validateOptions(const IsolationForestOptions &options)
             QStringLiteral("threshold must be in (0, 1), got %1").arg(*options.threshold),
             QStringLiteral("threshold"));
     return std::nullopt;
-}
-
-double quantileLinear(std::vector<double> values, double probability)
-{
-    const qsizetype n = qsizetype(values.size());
-    const double position = probability * double(n - 1);
-    const qsizetype below = std::min(qsizetype(std::floor(position)), n - 1);
-    std::nth_element(values.begin(), values.begin() + below, values.end());
-    const double low = values[size_t(below)];
-    if (below + 1 >= n)
-        return low;
-    const double high = *std::min_element(values.begin() + below + 1, values.end());
-    return low + (position - double(below)) * (high - low);
 }
 
 } // namespace
@@ -189,6 +182,12 @@ Core::Result<IsolationForest> IsolationForest::fit(const Eigen::MatrixXd &train,
     }
     if (const std::optional<Error> error = validateOptions(options))
         return *error;
+    if (options.contamination && options.smoothingRows > 1 && train.rows() <= options.smoothingRows)
+        return Error::invalid(QStringLiteral("train needs more than smoothingRows = %1 rows to "
+                                             "learn a threshold, got %2")
+                                  .arg(options.smoothingRows)
+                                  .arg(train.rows()),
+            QStringLiteral("train"));
 
     IsolationForest forest;
     forest.m_featureNames = featureNames;
@@ -281,10 +280,8 @@ Core::Result<IsolationForest> IsolationForest::fit(const Eigen::MatrixXd &train,
     if (options.threshold) {
         forest.m_threshold = *options.threshold;
     } else if (options.contamination) {
-        const Eigen::VectorXd trainScores = forest.scores(train);
-        forest.m_threshold
-            = quantileLinear(std::vector<double>(trainScores.data(), trainScores.data() + rows),
-                1.0 - *options.contamination);
+        forest.m_threshold = smoothedTrainingQuantile(
+            forest.scores(train), options.smoothingRows, 1.0 - *options.contamination);
     } else {
         forest.m_threshold = 0.5;
     }
@@ -521,7 +518,8 @@ AnomalyScore IsolationForest::explain(const double *row) const
 // (center, scale per feature), the options (i32 trees, sampleSize, maxDepth, u64 seed, u8
 // flags bit 0 contamination / bit 1 threshold, f64 contamination, f64 threshold), the
 // effective i32 ψ and maxDepth, f64 threshold, u32 trees, then per tree u32 nodes and per
-// node i32 feature, f64 split, i32 left, i32 size.
+// node i32 feature, f64 split, i32 left, i32 size; last the i32 smoothingRows (absent in
+// payloads written before it existed, which read as 1).
 QByteArray IsolationForest::serialize() const
 {
     QByteArray payload;
@@ -544,6 +542,7 @@ QByteArray IsolationForest::serialize() const
             for (const IsolationTree::Node &node : tree.nodes)
                 out << node.feature << node.split << node.left << node.size;
         }
+        out << qint32(m_options.smoothingRows);
     }
     return Wire::envelope(kind(), payload);
 }
@@ -654,6 +653,13 @@ Core::Result<IsolationForest> IsolationForest::fromPayload(const QByteArray &pay
             reached[left] = reached[left + 1] = 1;
             depth[left] = depth[left + 1] = depth[i] + 1;
         }
+    }
+    if (!in.atEnd()) {
+        qint32 smoothing = 0;
+        in >> smoothing;
+        if (in.status() != QDataStream::Ok || smoothing < 1 || smoothing > kMaxSmoothingRows)
+            return unreadable(QStringLiteral("a smoothing of %1 rows").arg(smoothing));
+        forest.m_options.smoothingRows = smoothing;
     }
     if (!in.atEnd())
         return unreadable(QStringLiteral("%1 bytes after the last tree").arg(Wire::bytesLeft(in)));

@@ -20,6 +20,10 @@ struct IsolationForestOptions
     // threshold in (0, 1). Neither: 0.5, scikit-learn's "auto" offset.
     std::optional<double> contamination;
     std::optional<double> threshold;
+    // 1 to 100,000. Above 1, a contamination threshold is the (1 − c) quantile of the causal
+    // rolling mean of the training scores over this many rows, on rows [smoothingRows, n)
+    // (so train needs more rows than this), and AnomalyStream smooths the same way.
+    int smoothingRows = 1;
 };
 
 // One isolation tree as flat arrays: nodes[0] is the root, children come in pairs (right
@@ -74,6 +78,7 @@ public:
     // With an explicit thread count (≥ 1); bit-identical to scores(rows) for any count.
     Eigen::VectorXd scores(const Eigen::MatrixXd &rows, int threads) const;
     QByteArray serialize() const override;
+    int smoothingRows() const override { return m_options.smoothingRows; }
 
     const IsolationForestOptions &options() const { return m_options; }
     int sampleSize() const { return m_sampleSize; } // the ψ used

@@ -1,0 +1,242 @@
+#include "anomaly/zscoredetector.h"
+
+#include <QDataStream>
+#include <QIODevice>
+#include <QSet>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace Laces::Core::Anomaly {
+
+namespace {
+
+constexpr int kMaxSmoothingRows = 100000;
+constexpr qsizetype kMaxFeatures = 65536;
+constexpr quint32 kMaxNameBytes = 1024;
+
+Error unreadable(const QString &message)
+{
+    return { Error::Code::Unprocessable, QStringLiteral("z-score detector: ") + message,
+        QStringLiteral("model") };
+}
+
+std::optional<Error> validateOptions(const ZScoreOptions &options)
+{
+    if (options.smoothingRows < 1 || options.smoothingRows > kMaxSmoothingRows)
+        return Error::invalid(QStringLiteral("smoothingRows must be between 1 and %1, got %2")
+                                  .arg(kMaxSmoothingRows)
+                                  .arg(options.smoothingRows),
+            QStringLiteral("smoothingRows"));
+    if (!(options.quantile > 0 && options.quantile < 1))
+        return Error::invalid(
+            QStringLiteral("quantile must be in (0, 1), got %1").arg(options.quantile),
+            QStringLiteral("quantile"));
+    if (options.contamination && options.threshold)
+        return Error::invalid(QStringLiteral("give a contamination or a threshold, not both"),
+            QStringLiteral("threshold"));
+    if (options.contamination && !(*options.contamination > 0 && *options.contamination <= 0.5))
+        return Error::invalid(
+            QStringLiteral("contamination must be in (0, 0.5], got %1").arg(*options.contamination),
+            QStringLiteral("contamination"));
+    if (options.threshold && !(std::isfinite(*options.threshold) && *options.threshold >= 0))
+        return Error::invalid(
+            QStringLiteral("threshold must be finite and ≥ 0, got %1").arg(*options.threshold),
+            QStringLiteral("threshold"));
+    return std::nullopt;
+}
+
+std::optional<Error> validateNames(const QStringList &featureNames)
+{
+    QSet<QString> seen;
+    for (const QString &name : featureNames) {
+        if (name.isEmpty() || name.toUtf8().size() > qsizetype(kMaxNameBytes))
+            return Error::invalid(
+                QStringLiteral("featureNames: a name is empty or longer than %1 bytes")
+                    .arg(kMaxNameBytes),
+                QStringLiteral("featureNames"));
+        if (seen.contains(name))
+            return Error::invalid(QStringLiteral("featureNames: \"%1\" appears twice").arg(name),
+                QStringLiteral("featureNames"));
+        seen.insert(name);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+QString ZScoreDetector::kind() const
+{
+    return QLatin1String(kKind);
+}
+
+Core::Result<ZScoreDetector> ZScoreDetector::fit(const Eigen::MatrixXd &train,
+    const QStringList &featureNames, const ZScoreOptions &options)
+{
+    if (const std::optional<Error> error = validateOptions(options))
+        return *error;
+    if (train.rows() < 2)
+        return Error::invalid(
+            QStringLiteral("train needs at least 2 rows, got %1").arg(train.rows()),
+            QStringLiteral("train"));
+    if (!options.threshold && train.rows() <= options.smoothingRows)
+        return Error::invalid(QStringLiteral("train needs more than smoothingRows = %1 rows to "
+                                             "learn a threshold, got %2")
+                                  .arg(options.smoothingRows)
+                                  .arg(train.rows()),
+            QStringLiteral("train"));
+    if (train.cols() < 1 || train.cols() > kMaxFeatures)
+        return Error::invalid(QStringLiteral("train needs 1 to %1 columns, got %2")
+                                  .arg(kMaxFeatures)
+                                  .arg(train.cols()),
+            QStringLiteral("train"));
+    if (featureNames.size() != train.cols())
+        return Error::invalid(QStringLiteral("featureNames has %1 names for %2 columns")
+                                  .arg(featureNames.size())
+                                  .arg(train.cols()),
+            QStringLiteral("featureNames"));
+    if (const std::optional<Error> error = validateNames(featureNames))
+        return *error;
+    for (Eigen::Index c = 0; c < train.cols(); ++c)
+        for (Eigen::Index r = 0; r < train.rows(); ++r)
+            if (!std::isfinite(train(r, c)))
+                return Error::invalid(
+                    QStringLiteral("train has a non-finite value at row %1, column \"%2\"")
+                        .arg(r)
+                        .arg(featureNames[int(c)]),
+                    QStringLiteral("train"));
+
+    ZScoreDetector detector;
+    detector.m_featureNames = featureNames;
+    detector.m_options = options;
+    const double n = double(train.rows());
+    detector.m_mean = train.colwise().mean().transpose();
+    detector.m_std.resize(train.cols());
+    for (Eigen::Index c = 0; c < train.cols(); ++c) {
+        const double sd
+            = std::sqrt((train.col(c).array() - detector.m_mean[c]).square().sum() / n);
+        detector.m_std[c] = sd < 1e-12 || !std::isfinite(sd) ? 1.0 : sd;
+    }
+    if (options.threshold) {
+        detector.m_threshold = *options.threshold;
+    } else {
+        const double probability
+            = options.contamination ? 1.0 - *options.contamination : options.quantile;
+        detector.m_threshold = smoothedTrainingQuantile(
+            detector.scores(train), options.smoothingRows, probability);
+    }
+    return detector;
+}
+
+double ZScoreDetector::score(const double *row) const
+{
+    double largest = 0;
+    for (Eigen::Index j = 0; j < m_mean.size(); ++j) {
+        const double z = std::abs((row[j] - m_mean[j]) / m_std[j]);
+        if (!std::isfinite(z))
+            return std::numeric_limits<double>::quiet_NaN();
+        largest = std::max(largest, z);
+    }
+    return largest;
+}
+
+AnomalyScore ZScoreDetector::explain(const double *row) const
+{
+    AnomalyScore result;
+    result.score = score(row);
+    result.anomaly = result.score >= m_threshold;
+    const int features = int(m_mean.size());
+    std::vector<double> magnitude(static_cast<size_t>(features));
+    double total = 0;
+    for (int j = 0; j < features; ++j) {
+        magnitude[size_t(j)] = std::abs((row[j] - m_mean[j]) / m_std[j]);
+        total += magnitude[size_t(j)];
+    }
+    const bool usable = total > 0 && std::isfinite(total);
+    for (int j = 0; j < features; ++j)
+        result.drivers.append({ m_featureNames[j],
+            usable ? magnitude[size_t(j)] / total : 1.0 / double(features) });
+    std::stable_sort(result.drivers.begin(), result.drivers.end(),
+        [](const FeatureContribution &a, const FeatureContribution &b) {
+            return a.share > b.share;
+        });
+    return result;
+}
+
+// Payload, little-endian: u32 features, the names (u32 length + UTF-8), mean and standard
+// deviation per feature (f64 pairs), the options (i32 smoothingRows, f64 quantile, u8 flags
+// bit 0 contamination / bit 1 threshold, f64 contamination, f64 threshold), f64 threshold.
+QByteArray ZScoreDetector::serialize() const
+{
+    QByteArray payload;
+    {
+        QDataStream out(&payload, QIODevice::WriteOnly);
+        Wire::prepare(out);
+        out << quint32(m_featureNames.size());
+        for (const QString &name : m_featureNames)
+            Wire::writeString(out, name);
+        Wire::writeScaling(out, RobustScaling { m_mean, m_std });
+        const quint8 flags
+            = quint8((m_options.contamination ? 1 : 0) | (m_options.threshold ? 2 : 0));
+        out << qint32(m_options.smoothingRows) << m_options.quantile << flags
+            << m_options.contamination.value_or(0.0) << m_options.threshold.value_or(0.0)
+            << m_threshold;
+    }
+    return Wire::envelope(kind(), payload);
+}
+
+Core::Result<ZScoreDetector> ZScoreDetector::fromPayload(const QByteArray &payload)
+{
+    QDataStream in(payload);
+    Wire::prepare(in);
+    const QString truncated = QStringLiteral("the payload ends early");
+    ZScoreDetector detector;
+
+    quint32 features = 0;
+    in >> features;
+    if (in.status() != QDataStream::Ok)
+        return unreadable(truncated);
+    // Each feature needs at least 4 name-length bytes and 16 for its mean and σ.
+    if (features < 1 || features > kMaxFeatures || qint64(features) * 20 > Wire::bytesLeft(in))
+        return unreadable(QStringLiteral("%1 features do not fit the payload").arg(features));
+    QSet<QString> seen;
+    for (quint32 f = 0; f < features; ++f) {
+        QString name;
+        if (!Wire::readString(in, &name, kMaxNameBytes) || name.isEmpty() || seen.contains(name))
+            return unreadable(QStringLiteral("feature name %1 is damaged").arg(f));
+        seen.insert(name);
+        detector.m_featureNames.append(name);
+    }
+    RobustScaling moments;
+    if (!Wire::readScaling(in, features, &moments))
+        return unreadable(QStringLiteral("the means or standard deviations are damaged"));
+    detector.m_mean = moments.center;
+    detector.m_std = moments.scale;
+
+    qint32 smoothing = 0;
+    quint8 flags = 0;
+    double quantile = 0, contamination = 0, thresholdOption = 0, threshold = 0;
+    in >> smoothing >> quantile >> flags >> contamination >> thresholdOption >> threshold;
+    if (in.status() != QDataStream::Ok)
+        return unreadable(truncated);
+    if (flags > 3)
+        return unreadable(QStringLiteral("unknown option flags %1").arg(flags));
+    detector.m_options.smoothingRows = smoothing;
+    detector.m_options.quantile = quantile;
+    if (flags & 1)
+        detector.m_options.contamination = contamination;
+    if (flags & 2)
+        detector.m_options.threshold = thresholdOption;
+    if (const std::optional<Error> error = validateOptions(detector.m_options))
+        return unreadable(QStringLiteral("damaged options: ") + error->message);
+    if (!std::isfinite(threshold) || threshold < 0)
+        return unreadable(QStringLiteral("a threshold of %1").arg(threshold));
+    detector.m_threshold = threshold;
+    if (!in.atEnd())
+        return unreadable(
+            QStringLiteral("%1 bytes after the threshold").arg(Wire::bytesLeft(in)));
+    return detector;
+}
+
+} // namespace Laces::Core::Anomaly
