@@ -18,6 +18,8 @@ packages=(
     xvfb xauth appstream dpkg-dev rpm desktop-file-utils
     # the reverse proxy in front of two instances (packaging/nginx, tst_nginx)
     nginx-light
+    # maintenance agent: geography in the database, the detector comparison, a real SMTP server in tests
+    postgresql-15-postgis-3 python3-sklearn python3-aiosmtpd
 )
 
 missing=()

@@ -13,6 +13,13 @@
 #include "http/requestcontext.h"
 #include "edits/editsapi.h"
 #include "locks/leaseexpiry.h"
+#include "maintenance/alertchannelsapi.h"
+#include "maintenance/alertdelivery.h"
+#include "maintenance/alertrulesapi.h"
+#include "maintenance/anomalymodels.h"
+#include "maintenance/healthapi.h"
+#include "maintenance/maintenanceagent.h"
+#include "maintenance/ticketsapi.h"
 #include "telemetry/nodesapi.h"
 #include "telemetry/telemetryapi.h"
 #include "telemetry/telemetrymaintenance.h"
@@ -27,7 +34,9 @@
 #include "ws/eventbus.h"
 #include "ws/websockethub.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QSysInfo>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 
@@ -178,6 +187,37 @@ Core::Status Server::start()
     connect(m_telemetryMaintenance, &QTimer::timeout, this, maintain);
     m_telemetryMaintenance->start(m_config.telemetryMaintenanceMs);
     maintain();
+    if (m_config.agent.intervalS > 0) {
+        m_agentTimer = new QTimer(this);
+        connect(m_agentTimer, &QTimer::timeout, this, [this] {
+            if (m_agentBusy.exchange(true))
+                return;  // the last cycle is still running
+            m_workers.start([this] {
+                if (auto connection = m_pool->acquire()) {
+                    auto report = m_agent->runCycle(**connection, false);
+                    if (!report)
+                        qCWarning(lcServer).noquote() << "maintenance agent cycle failed:" << report.error().message;
+                    else if (report->ticketsOpened + report->ticketsUpdated > 0)
+                        qCInfo(lcServer).noquote() << "maintenance agent:" << report->ticketsOpened << "tickets opened,"
+                                                   << report->ticketsUpdated << "updated," << report->alertsQueued
+                                                   << "alerts queued in" << report->durationMs << "ms";
+                }
+                m_agentBusy = false;
+            });
+        });
+        m_agentTimer->start(m_config.agent.intervalS * 1000);
+    }
+    m_alertTimer = new QTimer(this);
+    connect(m_alertTimer, &QTimer::timeout, this, [this] {
+        if (m_alertsBusy.exchange(true))
+            return;
+        m_workers.start([this] {
+            if (auto sent = deliverAlerts(); !sent)
+                qCWarning(lcServer).noquote() << "alert delivery failed:" << sent.error().message;
+            m_alertsBusy = false;
+        });
+    });
+    m_alertTimer->start(2000);
     if (m_config.demo) {
         m_demoIngest = std::make_unique<TelemetryIngest>(m_partitions.get());
         m_demoTelemetry = std::make_unique<DemoTelemetry>(m_demoIngest.get());
@@ -237,6 +277,10 @@ void Server::stop()
         m_leaseSweep->stop();
     if (m_telemetryMaintenance)
         m_telemetryMaintenance->stop();
+    if (m_agentTimer)
+        m_agentTimer->stop();
+    if (m_alertTimer)
+        m_alertTimer->stop();
     if (m_demoTicker)
         m_demoTicker->stop();
     if (m_demoTelemetry)
@@ -299,6 +343,37 @@ void Server::registerRoutes()
     simulations.rawRetentionDays = m_config.telemetry.rawRetentionDays;
     m_simulationsApi = std::make_unique<SimulationsApi>(simulations);
     m_simulationsApi->registerRoutes(m_router);
+    AgentSettings agent = m_config.agent;
+    if (agent.instance.isEmpty())
+        agent.instance = QStringLiteral("%1:%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+    m_agent = std::make_unique<MaintenanceAgent>(agent);
+    m_alertDelivery = std::make_unique<AlertDelivery>(m_config.alerts);
+    m_ticketsApi = std::make_unique<TicketsApi>();
+    m_ticketsApi->registerRoutes(m_router);
+    m_alertRulesApi = std::make_unique<AlertRulesApi>();
+    m_alertRulesApi->registerRoutes(m_router);
+    m_alertChannelsApi = std::make_unique<AlertChannelsApi>(m_config.alerts.allowPrivate);
+    m_alertChannelsApi->registerRoutes(m_router);
+    m_healthApi = std::make_unique<HealthApi>(m_agent.get());
+    m_healthApi->registerRoutes(m_router);
+    m_anomalyModelsApi = std::make_unique<AnomalyModelsApi>();
+    m_anomalyModelsApi->registerRoutes(m_router);
+}
+
+Core::Result<AgentReport> Server::runAgentCycle(std::optional<qint64> nowMs)
+{
+    auto connection = m_pool->acquire();
+    if (!connection)
+        return connection.error();
+    return m_agent->runCycle(**connection, true, {}, nowMs);
+}
+
+Core::Result<int> Server::deliverAlerts()
+{
+    auto connection = m_pool->acquire();
+    if (!connection)
+        return connection.error();
+    return m_alertDelivery->deliverDue(**connection);
 }
 
 Core::Result<TelemetryMaintenanceReport> Server::runTelemetryMaintenance(qint64 nowMs)

@@ -9,11 +9,20 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 
 namespace Laces::Server {
 
+class AlertChannelsApi;
+class AlertDelivery;
+class AlertRulesApi;
+class AnomalyModelsApi;
 class AuthApi;
+class HealthApi;
+class MaintenanceAgent;
+class TicketsApi;
 class EventBus;
 class AuthService;
 class EditsApi;
@@ -59,6 +68,10 @@ public:
     WebSocketHub *webSocketHub() const { return m_hub; }
     // Runs the telemetry housekeeping now, as of `nowMs` (tests move the clock forward).
     Core::Result<TelemetryMaintenanceReport> runTelemetryMaintenance(qint64 nowMs);
+    // Sends the alerts that are due now (tests do not wait for the timer).
+    Core::Result<int> deliverAlerts();
+    // One maintenance agent cycle as of `nowMs` (tests move the clock), waiting for the lock.
+    Core::Result<struct AgentReport> runAgentCycle(std::optional<qint64> nowMs = {});
 
     // Start-up timing, for the logs and the cold/warm start figures.
     qint64 databaseStartMs() const { return m_databaseStartMs; }
@@ -87,12 +100,23 @@ private:
     std::unique_ptr<TelemetryPartitions> m_partitions;
     std::unique_ptr<TelemetryApi> m_telemetryApi;
     std::unique_ptr<SimulationsApi> m_simulationsApi;
+    std::unique_ptr<MaintenanceAgent> m_agent;
+    std::unique_ptr<AlertDelivery> m_alertDelivery;
+    std::unique_ptr<TicketsApi> m_ticketsApi;
+    std::unique_ptr<AlertRulesApi> m_alertRulesApi;
+    std::unique_ptr<AlertChannelsApi> m_alertChannelsApi;
+    std::unique_ptr<HealthApi> m_healthApi;
+    std::unique_ptr<AnomalyModelsApi> m_anomalyModelsApi;
     Router m_router;
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;
     EventBus *m_bus = nullptr;
     QTimer *m_leaseSweep = nullptr;   // ends expired edit locks and announces them
     QTimer *m_telemetryMaintenance = nullptr;
+    QTimer *m_agentTimer = nullptr;      // the maintenance agent's cycle
+    QTimer *m_alertTimer = nullptr;      // sends what the alert outbox holds
+    std::atomic_bool m_agentBusy{false};
+    std::atomic_bool m_alertsBusy{false};
     std::unique_ptr<TelemetryIngest> m_demoIngest;
     std::unique_ptr<DemoTelemetry> m_demoTelemetry;   // --demo: the demo fleet reports
     QTimer *m_demoTicker = nullptr;

@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QUrl>
 #include <QStandardPaths>
 
 #include <algorithm>
@@ -63,6 +64,20 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
         {QStringLiteral("compress-after-days"), QStringLiteral("Raw telemetry days older than this are compressed, "
                                                                "0 never (env LACES_COMPRESS_AFTER_DAYS; default 7)."),
          QStringLiteral("days")},
+        {QStringLiteral("agent-interval-s"), QStringLiteral("Seconds between maintenance agent cycles, 0 none "
+                                                            "(env LACES_AGENT_INTERVAL_S; default 60)."),
+         QStringLiteral("s")},
+        {QStringLiteral("alert-repeat-s"), QStringLiteral("At most one alert per ticket this often, reminders "
+                                                          "included (env LACES_ALERT_REPEAT_S; default 14400)."),
+         QStringLiteral("s")},
+        {QStringLiteral("smtp-url"), QStringLiteral("Mail server for e-mail alerts, smtp://host:port "
+                                                    "(STARTTLS when offered; env LACES_SMTP_URL)."),
+         QStringLiteral("url")},
+        {QStringLiteral("smtp-from"), QStringLiteral("Sender address of e-mail alerts (env LACES_SMTP_FROM; "
+                                                     "default laces@<host name>)."),
+         QStringLiteral("address")},
+        {QStringLiteral("alert-allow-private"), QStringLiteral("Allow webhooks to loopback and private addresses "
+                                                               "(tests and closed networks; env LACES_ALERT_ALLOW_PRIVATE=1).")},
     });
 }
 
@@ -164,6 +179,28 @@ Core::Result<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &pa
     if (!runSlots)
         return runSlots.error();
     config.simulationSlots = int(*runSlots);
+    auto agentInterval = integerOf(parser, QStringLiteral("agent-interval-s"), "LACES_AGENT_INTERVAL_S",
+                                   config.agent.intervalS, 0, 86400);
+    if (!agentInterval)
+        return agentInterval.error();
+    config.agent.intervalS = int(*agentInterval);
+    auto repeat = integerOf(parser, QStringLiteral("alert-repeat-s"), "LACES_ALERT_REPEAT_S", config.agent.policy.repeatS,
+                            1, 7 * 86400);
+    if (!repeat)
+        return repeat.error();
+    config.agent.policy.repeatS = int(*repeat);
+    config.alerts.smtpUrl = valueOf(parser, QStringLiteral("smtp-url"), "LACES_SMTP_URL");
+    if (!config.alerts.smtpUrl.isEmpty()) {
+        const QUrl smtp(config.alerts.smtpUrl);
+        if (!smtp.isValid() || smtp.scheme() != QLatin1String("smtp") || smtp.host().isEmpty())
+            return Error::invalid(QStringLiteral("--smtp-url must be smtp://host[:port], not '%1'").arg(config.alerts.smtpUrl),
+                                  QStringLiteral("smtp-url"));
+    }
+    config.alerts.smtpFrom = valueOf(parser, QStringLiteral("smtp-from"), "LACES_SMTP_FROM");
+    if (!config.alerts.smtpFrom.isEmpty() && !config.alerts.smtpFrom.contains(QLatin1Char('@')))
+        return Error::invalid(QStringLiteral("--smtp-from must be an e-mail address"), QStringLiteral("smtp-from"));
+    config.alerts.allowPrivate = parser.isSet(QStringLiteral("alert-allow-private"))
+                                 || qEnvironmentVariable("LACES_ALERT_ALLOW_PRIVATE") == QLatin1String("1");
     return config;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "result.h"
+#include "maintenance/alertdelivery.h"
+#include "maintenance/maintenanceagent.h"
 #include "telemetry/telemetrystore.h"
 
 #include <QHostAddress>
@@ -37,6 +39,8 @@ struct ServerConfig
     TelemetrySettings telemetry;
     int telemetryMaintenanceMs = 3600000;  // partitions, compression, retention: hourly and at start
     int simulationSlots = 2;       // ageing simulations computing at once (the rest answer 503)
+    AgentSettings agent;           // the maintenance agent's loop and alert policy
+    AlertDeliverySettings alerts;  // where e-mail goes, whether webhooks may be private
 
     static QString defaultDataDir();
     static void addOptions(QCommandLineParser &parser);

@@ -6,6 +6,7 @@
 #include "http/jsonschema.h"
 #include "http/requestcontext.h"
 #include "auth/apikeys.h"
+#include "maintenance/healthapi.h"
 #include "telemetry/telemetrymetrics.h"
 
 #include <QJsonArray>
@@ -49,7 +50,7 @@ struct Sensor
 {
     QString metric;
     QString unit;
-    QByteArray min, max, warnAbove, sampleRate;  // SQL parameters (null when absent)
+    QByteArray min, max, warnAbove, sampleRate, component;  // SQL parameters (null when absent)
 };
 
 QByteArray optionalNumber(const QJsonObject &object, const QString &key)
@@ -88,7 +89,8 @@ Core::Result<std::optional<QList<Sensor>>> checkNode(const QJsonObject &body)
                                                {QStringLiteral("min"), FieldSpec::Type::NumberOrNull},
                                                {QStringLiteral("max"), FieldSpec::Type::NumberOrNull},
                                                {QStringLiteral("warn_above"), FieldSpec::Type::NumberOrNull},
-                                               {QStringLiteral("sample_rate_hz"), FieldSpec::Type::NumberOrNull}};
+                                               {QStringLiteral("sample_rate_hz"), FieldSpec::Type::NumberOrNull},
+                                               {QStringLiteral("component"), FieldSpec::Type::StringOrNull}};
     const QJsonArray items = body.value(QStringLiteral("sensors")).toArray();
     if (items.size() > TelemetryMetrics::count())
         return Error::invalid(QStringLiteral("a node has at most one sensor per metric"), QStringLiteral("sensors"));
@@ -129,6 +131,10 @@ Core::Result<std::optional<QList<Sensor>>> checkNode(const QJsonObject &body)
         sensor.max = optionalNumber(item, QStringLiteral("max"));
         sensor.warnAbove = optionalNumber(item, QStringLiteral("warn_above"));
         sensor.sampleRate = optionalNumber(item, QStringLiteral("sample_rate_hz"));
+        const QString component = item.value(QStringLiteral("component")).toString().trimmed();
+        if (component.size() > 200)
+            return Error::invalid(QStringLiteral("%1: 'component' is too long").arg(where), where + QStringLiteral(".component"));
+        sensor.component = component.isEmpty() ? pgNull() : component.toUtf8();
         sensors.append(sensor);
     }
     return std::optional<QList<Sensor>>(sensors);
@@ -162,9 +168,9 @@ Core::Status replaceSensors(PgConnection &db, const QString &nodeId, const QList
         return cleared.error();
     for (const Sensor &sensor : sensors) {
         auto inserted = db.exec("INSERT INTO node_sensors (node_id, metric, unit, min_value, max_value, warn_above, "
-                                "sample_rate_hz) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                "sample_rate_hz, component) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                                 {pgParam(nodeId), pgParam(sensor.metric), pgParam(sensor.unit), sensor.min,
-                                 sensor.max, sensor.warnAbove, sensor.sampleRate});
+                                 sensor.max, sensor.warnAbove, sensor.sampleRate, sensor.component});
         if (!inserted)
             return inserted.error();
     }
@@ -229,7 +235,7 @@ const char *NodesApi::nodeJsonSql()
            "'longitude', n.longitude, 'site', n.site, 'status', n.status, 'twin_id', n.twin_id, "
            "'properties', n.properties, 'created_at', n.created_at, 'last_seen_at', n.last_seen_at, "
            "'sensors', coalesce((SELECT json_agg(json_build_object('metric', s.metric, 'unit', s.unit, "
-           "'min', s.min_value, 'max', s.max_value, 'warn_above', s.warn_above, 'sample_rate_hz', s.sample_rate_hz) "
+           "'min', s.min_value, 'max', s.max_value, 'warn_above', s.warn_above, 'sample_rate_hz', s.sample_rate_hz, 'component', s.component) "
            "ORDER BY s.metric) FROM node_sensors s WHERE s.node_id = n.id), '[]'::json))";
 }
 
@@ -265,12 +271,54 @@ HttpResponse NodesApi::list(RequestContext &context)
     const auto pattern = context.searchPattern();
     if (!pattern)
         return HttpResponse::fromError(pattern.error());
+    // Where: a bounding box (rectangular in longitude and latitude; a min longitude above
+    // the max crosses the antimeridian) and/or a radius around a point, on the spheroid.
+    QByteArray box[4] = {pgNull(), pgNull(), pgNull(), pgNull()};
+    if (query.hasQueryItem(QStringLiteral("bbox"))) {
+        auto parsed = parseBoundingBox(query.queryItemValue(QStringLiteral("bbox")));
+        if (!parsed)
+            return HttpResponse::fromError(parsed.error());
+        box[0] = realParam(parsed->minLon);
+        box[1] = realParam(parsed->minLat);
+        box[2] = realParam(parsed->maxLon);
+        box[3] = realParam(parsed->maxLat);
+    }
+    QByteArray nearLat = pgNull(), nearLon = pgNull(), radiusM = pgNull();
+    if (query.hasQueryItem(QStringLiteral("near"))) {
+        const QStringList parts = query.queryItemValue(QStringLiteral("near")).split(QLatin1Char(','));
+        bool latOk = false, lonOk = false;
+        const double lat = parts.size() == 2 ? parts.at(0).trimmed().toDouble(&latOk) : 0;
+        const double lon = parts.size() == 2 ? parts.at(1).trimmed().toDouble(&lonOk) : 0;
+        if (!latOk || !lonOk || std::abs(lat) > 90 || std::abs(lon) > 180)
+            return HttpResponse::fromError(Error::invalid(
+                QStringLiteral("'near' must be lat,lon in degrees (latitude within ±90, longitude within ±180)"),
+                QStringLiteral("near")));
+        bool radiusOk = false;
+        const double radiusKm = query.queryItemValue(QStringLiteral("radius_km")).toDouble(&radiusOk);
+        if (!radiusOk || !(radiusKm > 0) || radiusKm > 20040)
+            return HttpResponse::fromError(Error::invalid(
+                QStringLiteral("'near' needs 'radius_km', above 0 and at most 20040 (half the Earth's circumference)"),
+                QStringLiteral("radius_km")));
+        nearLat = realParam(lat);
+        nearLon = realParam(lon);
+        radiusM = realParam(radiusKm * 1000);
+    } else if (query.hasQueryItem(QStringLiteral("radius_km"))) {
+        return HttpResponse::fromError(
+            Error::invalid(QStringLiteral("'radius_km' needs 'near=lat,lon'"), QStringLiteral("near")));
+    }
     auto rows = context.db().exec(
         "SELECT " + QByteArray(nodeJsonSql()) + ", count(*) OVER () FROM machine_nodes n "
         "WHERE n.organization_id = $1 AND ($2 = '' OR n.name ILIKE '%' || $2 || '%' OR n.site ILIKE '%' || $2 || '%') "
-        "AND ($3::uuid IS NULL OR n.twin_id = $3) ORDER BY lower(n.name), n.id LIMIT $4 OFFSET $5",
+        "AND ($3::uuid IS NULL OR n.twin_id = $3) "
+        "AND ($6::float8 IS NULL OR (n.location::geometry && CASE WHEN $6 <= $8 "
+        "  THEN ST_MakeEnvelope($6, $7, $8, $9, 4326) "
+        "  ELSE ST_Collect(ST_MakeEnvelope($6, $7, 180, $9, 4326), ST_MakeEnvelope(-180, $7, $8, $9, 4326)) END "
+        "  AND (CASE WHEN $6 <= $8 THEN n.longitude BETWEEN $6 AND $8 ELSE n.longitude >= $6 OR n.longitude <= $8 END))) "
+        "AND ($10::float8 IS NULL OR ST_DWithin(n.location, ST_SetSRID(ST_MakePoint($11, $10), 4326)::geography, $12)) "
+        "ORDER BY lower(n.name), n.id LIMIT $4 OFFSET $5",
         {uuidParam(context.principal().organizationId), pgParam(*pattern), twin.isEmpty() ? pgNull() : pgParam(twin),
-         pgParam(qint64(*perPage)), pgParam(qint64(*page - 1) * *perPage)});
+         pgParam(qint64(*perPage)), pgParam(qint64(*page - 1) * *perPage), box[0], box[1], box[2], box[3], nearLat,
+         nearLon, radiusM});
     if (!rows)
         return HttpResponse::fromError(rows.error());
     return HttpResponse::json(200, QJsonObject{{QStringLiteral("items"), jsonArrayOf(*rows)},

@@ -226,6 +226,7 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
                             state.username = principal->username;
                             state.role = principal->role;
                             state.canViewTelemetry = principal->can(QStringLiteral("twins.view"));
+                            state.canViewMaintenance = principal->can(QStringLiteral("maintenance.view"));
                             sendJson(guard, {{QStringLiteral("type"), QStringLiteral("welcome")},
                                              {QStringLiteral("user"), principal->username},
                                              {QStringLiteral("role"), principal->role},
@@ -246,6 +247,18 @@ void WebSocketHub::handleMessage(QWebSocket *socket, Client &client, const QStri
     }
     if (type == QLatin1String("subscribe_telemetry")) {
         subscribeTelemetry(socket, client, message);
+        return;
+    }
+    if (type == QLatin1String("subscribe_maintenance") || type == QLatin1String("unsubscribe_maintenance")) {
+        const bool subscribe = type == QLatin1String("subscribe_maintenance");
+        if (subscribe && !client.canViewMaintenance) {
+            sendError(socket, QStringLiteral("forbidden"),
+                      QStringLiteral("your role (%1) lacks the permission maintenance.view").arg(client.role));
+            return;
+        }
+        client.maintenance = subscribe;
+        if (subscribe)
+            sendJson(socket, {{QStringLiteral("type"), QStringLiteral("maintenance_subscribed")}});
         return;
     }
     if (type == QLatin1String("unsubscribe_telemetry")) {
@@ -450,6 +463,10 @@ void WebSocketHub::deliver(const QJsonObject &event)
         queueTelemetry(event);
         return;
     }
+    if (kind == QLatin1String("ticket_opened") || kind == QLatin1String("ticket_updated")) {
+        deliverTicket(event);
+        return;
+    }
     deliverHere(event);
 }
 
@@ -548,6 +565,24 @@ void WebSocketHub::flushTelemetry()
     }
     if (held && !m_telemetryFlush->isActive())
         m_telemetryFlush->start();
+}
+
+void WebSocketHub::deliverTicket(const QJsonObject &event)
+{
+    const QUuid organization = QUuid::fromString(event.value(QStringLiteral("organization_id")).toString());
+    QJsonObject outgoing = event;
+    outgoing.remove(QStringLiteral("organization_id"));
+    outgoing.remove(QStringLiteral("origin"));
+    const QString text = QString::fromUtf8(QJsonDocument(outgoing).toJson(QJsonDocument::Compact));
+    QList<QPointer<QWebSocket>> receivers;
+    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
+        if (it->authenticated && it->maintenance && it->organizationId == organization)
+            receivers.append(it.key());
+    }
+    for (const QPointer<QWebSocket> &receiver : std::as_const(receivers)) {
+        if (receiver && m_clients.contains(receiver))
+            receiver->sendTextMessage(text);
+    }
 }
 
 void WebSocketHub::deliverHere(const QJsonObject &event)

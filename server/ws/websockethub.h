@@ -87,6 +87,8 @@ private:
         bool authenticated = false;
         bool authenticating = false;
         bool canViewTelemetry = false;
+        bool canViewMaintenance = false;
+        bool maintenance = false;   // subscribed to its organization's tickets
         // Followed nodes → the metrics wanted (empty: all); samples waiting to be sent.
         QHash<QString, QSet<QString>> telemetry;
         QHash<QString, QJsonObject> telemetryOut;
@@ -98,6 +100,8 @@ private:
     void sendError(QWebSocket *socket, const QString &code, const QString &message);
     void handleMessage(QWebSocket *socket, Client &client, const QString &type, const QJsonObject &message);
     void publish(const Client &client, const QString &twinId, QJsonObject event);
+    // Ticket events go to the subscribers of maintenance in the ticket's organization.
+    void deliverTicket(const QJsonObject &event);
     // Sends an event to this instance's subscribers of its twin (not to its sender).
     void deliverHere(const QJsonObject &event);
     void publishCursors(QWebSocket *socket);

@@ -69,7 +69,9 @@ void tst_Migrations::emptyDatabaseReachesLatest()
         QStringLiteral("collaboration_sessions"), QStringLiteral("machine_nodes"), QStringLiteral("node_sensors"),
         QStringLiteral("telemetry_data"), QStringLiteral("telemetry_rollup_1m"), QStringLiteral("telemetry_rollup_1h"),
         QStringLiteral("maintenance_tickets"), QStringLiteral("ticket_events"), QStringLiteral("alert_rules"),
-        QStringLiteral("alerts"), QStringLiteral("anomaly_models"), QStringLiteral("simulation_runs"),
+        QStringLiteral("alert_states"), QStringLiteral("alert_channels"), QStringLiteral("alert_outbox"),
+        QStringLiteral("alert_attempts"), QStringLiteral("node_health"), QStringLiteral("agent_cycles"),
+        QStringLiteral("anomaly_models"), QStringLiteral("simulation_runs"),
         QStringLiteral("idempotency_keys"), QStringLiteral("audit_log"), QStringLiteral("schema_migrations")};
     for (const QString &table : required) {
         auto found = m_db->exec("SELECT to_regclass($1) IS NOT NULL", {table.toUtf8()});
@@ -84,16 +86,23 @@ void tst_Migrations::emptyDatabaseReachesLatest()
     auto located = m_db->exec("SELECT count(*) FROM information_schema.columns WHERE table_name = 'machine_nodes' "
                               "AND column_name IN ('latitude', 'longitude')");
     QCOMPARE(located->integer(0, 0), 2);
+    // ... and, with PostGIS, a geography point made from them.
+    auto geography = m_db->exec("SELECT ST_AsText(ST_GeomFromText('POINT(13.4 52.5)', 4326)::geography), "
+                                "(SELECT udt_name FROM information_schema.columns WHERE table_name = 'machine_nodes' "
+                                "AND column_name = 'location')");
+    QVERIFY2(geography, geography ? "" : qPrintable(geography.error().message));
+    QCOMPARE(geography->text(0, 0), QStringLiteral("POINT(13.4 52.5)"));
+    QCOMPARE(geography->text(0, 1), QStringLiteral("geography"));
     // The role table is the product's.
     auto engineer = m_db->exec("SELECT string_agg(permission, ',' ORDER BY permission) FROM role_permissions "
                                "WHERE role = 'engineer'");
-    QCOMPARE(engineer->text(0, 0), QStringLiteral("maintenance.view,simulations.run,twins.create,twins.edit,twins.version"));
+    QCOMPARE(engineer->text(0, 0), QStringLiteral("maintenance.view,maintenance.work,simulations.run,twins.create,twins.edit,twins.version"));
     auto viewer = m_db->exec("SELECT string_agg(permission, ',' ORDER BY permission) FROM role_permissions "
                              "WHERE role = 'viewer'");
     QCOMPARE(viewer->text(0, 0), QStringLiteral("analytics.view,twins.view"));
     auto operatorRole = m_db->exec("SELECT string_agg(permission, ',' ORDER BY permission) FROM role_permissions "
                                    "WHERE role = 'operator'");
-    QCOMPARE(operatorRole->text(0, 0), QStringLiteral("maintenance.view,telemetry.ingest,twins.view"));
+    QCOMPARE(operatorRole->text(0, 0), QStringLiteral("maintenance.view,maintenance.work,telemetry.ingest,twins.view"));
 }
 
 void tst_Migrations::secondRunChangesNothing()

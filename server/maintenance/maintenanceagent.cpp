@@ -1,0 +1,935 @@
+#include "maintenanceagent.h"
+
+#include "common/jsonutil.h"
+#include "db/pgconnection.h"
+#include "maintenance/anomalymodels.h"
+#include "telemetry/telemetrymetrics.h"
+
+#include "anomaly/anomalystream.h"
+#include "anomaly/detector.h"
+
+#include "anomaly/trend.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QSet>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+#include <array>
+#include <cmath>
+
+Q_LOGGING_CATEGORY(lcAgent, "laces.server.agent")
+
+namespace Laces::Server {
+
+using Core::Error;
+
+QJsonObject AgentReport::toJson() const
+{
+    return {{QStringLiteral("nodes_assessed"), nodesAssessed},
+            {QStringLiteral("tickets_opened"), ticketsOpened},
+            {QStringLiteral("tickets_updated"), ticketsUpdated},
+            {QStringLiteral("alerts_queued"), alertsQueued},
+            {QStringLiteral("trends_refreshed"), trendsRefreshed},
+            {QStringLiteral("samples_scored"), samplesScored},
+            {QStringLiteral("duration_ms"), std::round(durationMs * 100) / 100},
+            {QStringLiteral("skipped"), skipped}};
+}
+
+struct MaintenanceAgent::Cycle
+{
+    qint64 nowMs = 0;                    // the cycle's "now" (tests move it)
+    QByteArray now;                      // the same as a timestamptz parameter
+    QUuid reportFor;                     // counts only this organization's (null: all)
+    AgentReport report;
+    QHash<QUuid, QJsonArray> limits;     // per node: the rules beyond their level now
+    QStringList stillFiring;             // dedup keys of tickets whose condition still holds
+
+    void count(const FindingOutcome &outcome, const QUuid &organization)
+    {
+        if (!reportFor.isNull() && organization != reportFor)
+            return;
+        report.ticketsOpened += outcome.opened ? 1 : 0;
+        report.ticketsUpdated += outcome.updated ? 1 : 0;
+        report.alertsQueued += outcome.alertsQueued;
+    }
+};
+
+namespace {
+
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QString dedupKey(const QUuid &node, const QString &cause)
+{
+    return QStringLiteral("node:") + node.toString(QUuid::WithoutBraces) + QLatin1Char('/') + cause;
+}
+
+// Releases the agent's session-level advisory lock however the cycle ends.
+class AgentLock
+{
+public:
+    explicit AgentLock(PgConnection &db) : m_db(db) {}
+    ~AgentLock()
+    {
+        if (m_held)
+            m_db.exec("SELECT pg_advisory_unlock(hashtext('laces.maintenance.agent'))");
+    }
+    Core::Result<bool> take(bool wait)
+    {
+        auto taken = m_db.exec(wait ? "SELECT pg_advisory_lock(hashtext('laces.maintenance.agent')), true"
+                                    : "SELECT 0, pg_try_advisory_lock(hashtext('laces.maintenance.agent'))");
+        if (!taken)
+            return taken.error();
+        m_held = taken->boolean(0, 1);
+        return m_held;
+    }
+
+private:
+    PgConnection &m_db;
+    bool m_held = false;
+};
+
+// Every (online node, rule) with its minute rollups over the rule's for_s (and two minutes
+// more): the explicit rules that apply to the node and the defaults from its sensors'
+// limits, each with its state. One statement for the whole fleet.
+const char *kThresholdSql = R"SQL(
+WITH nodes AS (
+    SELECT n.id, n.organization_id, n.node_type, n.name FROM machine_nodes n WHERE n.status = 'online'
+), rules AS (
+    SELECT n.id AS node_id, r.id::text AS rule_key, r.metric, r.direction, r.level, r.clear_level, r.for_s, r.severity
+    FROM nodes n JOIN alert_rules r ON r.organization_id = n.organization_id AND r.enabled
+        AND (r.node_id = n.id OR r.node_type = n.node_type OR (r.node_id IS NULL AND r.node_type IS NULL))
+    UNION ALL
+    SELECT s.node_id, 'sensor:' || s.metric || ':warn', s.metric, 'above', s.warn_above,
+           s.warn_above - 0.05 * abs(s.warn_above), 60, 'MEDIUM'
+    FROM node_sensors s JOIN nodes n ON n.id = s.node_id WHERE s.warn_above IS NOT NULL
+    UNION ALL
+    SELECT s.node_id, 'sensor:' || s.metric || ':max', s.metric, 'above', s.max_value,
+           s.max_value - 0.05 * abs(s.max_value), 60, 'HIGH'
+    FROM node_sensors s JOIN nodes n ON n.id = s.node_id WHERE s.max_value IS NOT NULL
+    UNION ALL
+    SELECT s.node_id, 'sensor:' || s.metric || ':min', s.metric, 'below', s.min_value,
+           s.min_value + 0.05 * abs(s.min_value), 60, 'HIGH'
+    FROM node_sensors s JOIN nodes n ON n.id = s.node_id WHERE s.min_value IS NOT NULL
+), evaluated AS (
+    SELECT r.node_id, r.rule_key, r.metric, r.direction, r.level, r.clear_level, r.for_s, r.severity,
+           max(b.bucket) AS newest, min(b.bucket) AS oldest,
+           max(b.bucket) FILTER (WHERE NOT (CASE WHEN r.direction = 'above' THEN b.min > r.level
+                                                 ELSE b.max < r.level END)) AS last_bad,
+           (array_agg(b.max ORDER BY b.bucket DESC))[1] AS newest_max,
+           (array_agg(b.min ORDER BY b.bucket DESC))[1] AS newest_min,
+           (array_agg(b.sum / b.count ORDER BY b.bucket DESC))[1] AS newest_mean,
+           max(b.max) AS window_max, min(b.min) AS window_min
+    FROM rules r JOIN telemetry_rollup_1m b ON b.node_id = r.node_id AND b.metric = r.metric
+        AND b.bucket >= date_trunc('minute', $1::timestamptz) - make_interval(secs => r.for_s + 120)
+        AND b.bucket <= $1::timestamptz
+    GROUP BY r.node_id, r.rule_key, r.metric, r.direction, r.level, r.clear_level, r.for_s, r.severity
+)
+SELECT e.node_id, n.organization_id, n.name, e.rule_key, e.metric, e.direction, e.level, e.clear_level, e.for_s,
+       e.severity, (extract(epoch FROM e.newest) * 1000)::int8, (extract(epoch FROM e.oldest) * 1000)::int8,
+       (extract(epoch FROM e.last_bad) * 1000)::int8, e.newest_max, e.newest_min, e.newest_mean, e.window_max,
+       e.window_min, st.node_id IS NOT NULL AS firing, (extract(epoch FROM $1::timestamptz) * 1000)::int8,
+       coalesce((SELECT s.unit FROM node_sensors s WHERE s.node_id = e.node_id AND s.metric = e.metric), '')
+FROM evaluated e JOIN nodes n ON n.id = e.node_id
+LEFT JOIN alert_states st ON st.node_id = e.node_id AND st.rule_key = e.rule_key
+ORDER BY e.node_id, e.metric, e.rule_key
+)SQL";
+
+} // namespace
+
+MaintenanceAgent::MaintenanceAgent(AgentSettings settings) : m_settings(std::move(settings)) {}
+
+Core::Result<AgentReport> MaintenanceAgent::runCycle(PgConnection &db, bool wait, const QUuid &reportFor,
+                                                    std::optional<qint64> nowMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    AgentLock lock(db);
+    auto taken = lock.take(wait);
+    if (!taken)
+        return taken.error();
+    Cycle cycle;
+    cycle.nowMs = nowMs.value_or(QDateTime::currentMSecsSinceEpoch());
+    cycle.now = isoTime(cycle.nowMs).toUtf8();
+    cycle.reportFor = reportFor;
+    if (!*taken) {
+        cycle.report.skipped = true;
+        return cycle.report;
+    }
+    auto started = db.exec("INSERT INTO agent_cycles (instance) VALUES ($1) RETURNING id",
+                           {m_settings.instance.toUtf8()});
+    if (!started)
+        return started.error();
+    auto online = db.exec("SELECT count(*) FROM machine_nodes WHERE status = 'online' "
+                          "AND ($1::uuid IS NULL OR organization_id = $1)",
+                          {reportFor.isNull() ? pgNull() : uuidParam(reportFor)});
+    if (!online)
+        return online.error();
+    cycle.report.nodesAssessed = int(online->integer(0, 0));
+    // Resolved tickets older than the deduplication window stop collecting repeats.
+    if (auto expired = db.exec("UPDATE maintenance_tickets SET dedup_active = false WHERE dedup_active "
+                               "AND status = 'resolved' AND resolved_at < $2::timestamptz - make_interval(secs => $1)",
+                               {QByteArray::number(m_settings.policy.dedupAfterResolveS), cycle.now});
+        !expired)
+        return expired.error();
+    for (auto step : {&MaintenanceAgent::assessThresholds, &MaintenanceAgent::assessStale,
+                      &MaintenanceAgent::assessTrends, &MaintenanceAgent::assessAnomalies}) {
+        if (auto done = (this->*step)(db, cycle); !done)
+            return done.error();
+    }
+    // Conditions that still hold keep their tickets' "last seen" current.
+    if (!cycle.stillFiring.isEmpty()) {
+        if (auto touched = db.exec("UPDATE maintenance_tickets SET last_seen_at = now() WHERE dedup_active "
+                                   "AND dedup_key = ANY($1::text[])",
+                                   {textArrayParam(cycle.stillFiring)});
+            !touched)
+            return touched.error();
+    }
+    // Reminders: CRITICAL tickets nobody acknowledged, once per repeat interval.
+    auto reminders = db.exec("SELECT id, organization_id FROM maintenance_tickets WHERE status = 'open' AND severity = 'CRITICAL' "
+                             "AND coalesce(last_alert_at, opened_at) < $2::timestamptz - make_interval(secs => $1)",
+                             {QByteArray::number(m_settings.policy.repeatS), cycle.now});
+    if (!reminders)
+        return reminders.error();
+    for (int row = 0; row < reminders->rowCount(); ++row) {
+        Transaction transaction(db);
+        auto queued = TicketStore::queueAlerts(db, QUuid::fromString(reminders->text(row, 0)), QStringLiteral("reminder"));
+        if (!queued)
+            return queued.error();
+        if (auto committed = transaction.commit(); !committed)
+            return committed.error();
+        if (cycle.reportFor.isNull() || QUuid::fromString(reminders->text(row, 1)) == cycle.reportFor)
+            cycle.report.alertsQueued += *queued;
+    }
+    if (auto written = writeHealth(db, cycle); !written)
+        return written.error();
+    cycle.report.durationMs = double(timer.nsecsElapsed()) / 1e6;
+    if (auto finished = db.exec("UPDATE agent_cycles SET finished_at = now(), nodes_assessed = $2, tickets_opened = $3, "
+                                "tickets_updated = $4, alerts_queued = $5, duration_ms = $6 WHERE id = $1",
+                                {started->bytes(0, 0), QByteArray::number(cycle.report.nodesAssessed),
+                                 QByteArray::number(cycle.report.ticketsOpened),
+                                 QByteArray::number(cycle.report.ticketsUpdated),
+                                 QByteArray::number(cycle.report.alertsQueued), realParam(cycle.report.durationMs)});
+        !finished)
+        return finished.error();
+    return cycle.report;
+}
+
+Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
+{
+    auto rows = db.exec(kThresholdSql, {cycle.now});
+    if (!rows)
+        return rows.error();
+    struct Fire
+    {
+        QUuid organization;
+        QString nodeName;
+        QString metric;
+        QString severity;
+        QJsonObject evidence;
+        QStringList ruleKeys;
+        QList<double> values;
+    };
+    QHash<QPair<QUuid, QString>, Fire> fires;   // (node, metric): one finding, the worst rule's severity
+    QList<QPair<QUuid, QString>> order;
+    QList<QByteArray> clearedNodes;
+    QStringList clearedRules;
+    for (int row = 0; row < rows->rowCount(); ++row) {
+        const QUuid node = QUuid::fromString(rows->text(row, 0));
+        const QString ruleKey = rows->text(row, 3);
+        const QString metric = rows->text(row, 4);
+        const bool above = rows->text(row, 5) == QLatin1String("above");
+        const double level = rows->real(row, 6);
+        const double clearLevel = rows->real(row, 7);
+        const int forS = int(rows->integer(row, 8));
+        const QString severity = rows->text(row, 9);
+        const qint64 newestMs = rows->integer(row, 10);
+        const qint64 oldestMs = rows->integer(row, 11);
+        const bool anyBad = !rows->isNull(row, 12);
+        const qint64 lastBadMs = anyBad ? rows->integer(row, 12) : 0;
+        const double newestMax = rows->real(row, 13);
+        const double newestMin = rows->real(row, 14);
+        const bool firing = rows->boolean(row, 18);
+        const qint64 nowMs = rows->integer(row, 19);
+        const bool beyondNow = !anyBad || lastBadMs < newestMs;
+        // The condition holds since the first minute after the last one that broke it; it
+        // counts as held once that is for_s ago.
+        const qint64 sinceMs = anyBad ? lastBadMs + 60000 : oldestMs;
+        const bool held = beyondNow && nowMs - sinceMs >= qint64(forS) * 1000;
+        const double value = above ? newestMax : newestMin;
+        const bool cleared = above ? newestMax < clearLevel : newestMin > clearLevel;
+        if (beyondNow)
+            cycle.limits[node].append(QJsonObject{{QStringLiteral("metric"), metric},
+                                                  {QStringLiteral("direction"), above ? QStringLiteral("above") : QStringLiteral("below")},
+                                                  {QStringLiteral("level"), level},
+                                                  {QStringLiteral("value"), value},
+                                                  {QStringLiteral("severity"), severity},
+                                                  {QStringLiteral("since"), isoTime(sinceMs)}});
+        if (firing) {
+            if (cleared) {
+                clearedNodes.append(uuidParam(node));
+                clearedRules.append(ruleKey);
+            } else {
+                cycle.stillFiring.append(dedupKey(node, QStringLiteral("threshold:") + metric));
+            }
+            continue;
+        }
+        if (!held)
+            continue;
+        const auto key = qMakePair(node, metric);
+        Fire &fire = fires[key];
+        if (fire.ruleKeys.isEmpty()) {
+            order.append(key);
+            fire.organization = QUuid::fromString(rows->text(row, 1));
+            fire.nodeName = rows->text(row, 2);
+            fire.metric = metric;
+        }
+        fire.ruleKeys.append(ruleKey);
+        fire.values.append(value);
+        if (Severity::rank(severity) > Severity::rank(fire.severity)) {
+            fire.severity = severity;
+            const QString unit = rows->text(row, 20);
+            fire.evidence = QJsonObject{
+                {QStringLiteral("metric"), metric},
+                {QStringLiteral("unit"), unit},
+                {QStringLiteral("value"), value},
+                {QStringLiteral("direction"), above ? QStringLiteral("above") : QStringLiteral("below")},
+                {QStringLiteral("level"), level},
+                {QStringLiteral("clear_level"), clearLevel},
+                {QStringLiteral("for_s"), forS},
+                {QStringLiteral("rule"), ruleKey},
+                {QStringLiteral("window"), QJsonObject{{QStringLiteral("from"), isoTime(sinceMs)},
+                                                       {QStringLiteral("to"), isoTime(newestMs + 60000)}}},
+                {QStringLiteral("window_max"), rows->real(row, 16)},
+                {QStringLiteral("window_min"), rows->real(row, 17)},
+                {QStringLiteral("title"),
+                 QStringLiteral("%1 %2 %3%4 for %5 s on %6")
+                     .arg(metric, above ? QStringLiteral("above") : QStringLiteral("below"))
+                     .arg(level)
+                     .arg(unit.isEmpty() ? QString() : QLatin1Char(' ') + unit)
+                     .arg(forS)
+                     .arg(fire.nodeName)}};
+        }
+    }
+    if (!clearedRules.isEmpty()) {
+        QList<QUuid> nodes;
+        for (const QByteArray &node : std::as_const(clearedNodes))
+            nodes.append(QUuid::fromString(QString::fromLatin1(node)));
+        if (auto cleared = db.exec("DELETE FROM alert_states s USING unnest($1::uuid[], $2::text[]) AS c(node_id, rule_key) "
+                                   "WHERE s.node_id = c.node_id AND s.rule_key = c.rule_key",
+                                   {uuidArrayParam(nodes), textArrayParam(clearedRules)});
+            !cleared)
+            return cleared.error();
+    }
+    for (const auto &key : std::as_const(order)) {
+        const Fire &fire = fires.value(key);
+        Finding finding;
+        finding.organizationId = fire.organization;
+        finding.nodeId = key.first;
+        finding.cause = QStringLiteral("threshold:") + fire.metric;
+        finding.severity = fire.severity;
+        finding.metric = fire.metric;
+        finding.evidence = fire.evidence;
+        finding.title = fire.evidence.value(QStringLiteral("title")).toString();
+        const QStringList ruleKeys = fire.ruleKeys;
+        const QList<double> values = fire.values;
+        auto raised = TicketStore::raise(db, finding, m_settings.policy, [&](PgConnection &tx) -> Core::Status {
+            for (int i = 0; i < ruleKeys.size(); ++i) {
+                auto stored = tx.exec("INSERT INTO alert_states (node_id, rule_key, firing, since, last_value) "
+                                      "VALUES ($1, $2, true, now(), $3) ON CONFLICT (node_id, rule_key) DO UPDATE "
+                                      "SET firing = true, since = now(), last_value = excluded.last_value, updated_at = now()",
+                                      {uuidParam(key.first), ruleKeys.at(i).toUtf8(), realParam(values.at(i))});
+                if (!stored)
+                    return stored.error();
+            }
+            return Core::Ok{};
+        });
+        if (!raised)
+            return raised.error();
+        cycle.count(*raised, finding.organizationId);
+    }
+    return Core::Ok{};
+}
+
+Core::Status MaintenanceAgent::assessStale(PgConnection &db, Cycle &cycle)
+{
+    // Online nodes silent past their interval (10 sample periods of their slowest sensor,
+    // at least staleAfterS), and stale ones that spoke again. Only the changes come back.
+    auto rows = db.exec(
+        "WITH nodes AS (SELECT n.id, n.organization_id, n.name, extract(epoch FROM $2::timestamptz - n.last_seen_at) AS silent_s, "
+        "  greatest($1::float8, 10 / nullif((SELECT min(s.sample_rate_hz) FROM node_sensors s WHERE s.node_id = n.id), 0)) "
+        "    AS allowed_s, n.last_seen_at, "
+        "  EXISTS (SELECT 1 FROM alert_states st WHERE st.node_id = n.id AND st.rule_key = 'stale') AS firing "
+        "  FROM machine_nodes n WHERE n.status = 'online' AND n.last_seen_at IS NOT NULL) "
+        "SELECT id, organization_id, name, silent_s, allowed_s, firing, last_seen_at FROM nodes "
+        "WHERE (silent_s > allowed_s) <> firing OR firing",
+        {QByteArray::number(m_settings.staleAfterS), cycle.now});
+    if (!rows)
+        return rows.error();
+    QList<QUuid> spokeAgain;
+    for (int row = 0; row < rows->rowCount(); ++row) {
+        const QUuid node = QUuid::fromString(rows->text(row, 0));
+        const double silentS = rows->real(row, 3);
+        const double allowedS = rows->real(row, 4);
+        const bool firing = rows->boolean(row, 5);
+        if (firing) {
+            if (silentS <= allowedS)
+                spokeAgain.append(node);
+            else
+                cycle.stillFiring.append(dedupKey(node, QStringLiteral("stale")));
+            continue;
+        }
+        Finding finding;
+        finding.organizationId = QUuid::fromString(rows->text(row, 1));
+        finding.nodeId = node;
+        finding.cause = QStringLiteral("stale");
+        finding.severity = QStringLiteral("MEDIUM");
+        finding.title = QStringLiteral("%1 has sent no data for %2 min").arg(rows->text(row, 2)).arg(int(silentS / 60));
+        finding.evidence = {{QStringLiteral("silent_s"), std::round(silentS)},
+                            {QStringLiteral("allowed_s"), allowedS},
+                            {QStringLiteral("last_seen_at"), rows->text(row, 6)}};
+        auto raised = TicketStore::raise(db, finding, m_settings.policy, [&](PgConnection &tx) -> Core::Status {
+            auto stored = tx.exec("INSERT INTO alert_states (node_id, rule_key, firing, since) VALUES ($1, 'stale', true, now()) "
+                                  "ON CONFLICT (node_id, rule_key) DO NOTHING",
+                                  {uuidParam(node)});
+            if (!stored)
+                return stored.error();
+            return Core::Ok{};
+        });
+        if (!raised)
+            return raised.error();
+        cycle.count(*raised, finding.organizationId);
+    }
+    if (!spokeAgain.isEmpty()) {
+        if (auto cleared = db.exec("DELETE FROM alert_states WHERE rule_key = 'stale' AND node_id = ANY($1::uuid[])",
+                                   {uuidArrayParam(spokeAgain)});
+            !cleared)
+            return cleared.error();
+    }
+    return Core::Ok{};
+}
+
+Core::Status MaintenanceAgent::assessTrends(PgConnection &db, Cycle &cycle)
+{
+    namespace A = Core::Anomaly;
+    // Hourly means change once an hour: each node's trends are fit once an hour, the
+    // oldest first, enough nodes a cycle to get round the fleet within the hour.
+    const int perCycle = std::max(m_settings.trendNodesPerCycle,
+                                  int(std::ceil(double(cycle.report.nodesAssessed) * std::max(1, m_settings.intervalS)
+                                                / 3600.0)));
+    // Every metric with a limit (max, else warn_above) and the vibration magnitude (its
+    // limit the largest axis max), as complete hourly means over the window.
+    auto rows = db.exec(R"SQL(
+WITH chosen AS (
+    SELECT n.id, n.organization_id, n.name FROM machine_nodes n LEFT JOIN node_health h ON h.node_id = n.id
+    WHERE n.status = 'online' AND (h.trends_at IS NULL OR h.trends_at < date_trunc('hour', $3::timestamptz))
+    ORDER BY h.trends_at NULLS FIRST, n.id LIMIT $1
+), series AS (
+    SELECT s.node_id, s.metric, coalesce(s.max_value, s.warn_above) AS limit_value, s.unit
+    FROM node_sensors s JOIN chosen c ON c.id = s.node_id
+    WHERE coalesce(s.max_value, s.warn_above) IS NOT NULL OR s.metric LIKE 'vibration\__\_g'
+)
+SELECT c.id, c.organization_id, c.name, s.metric, s.limit_value, s.unit,
+       extract(epoch FROM b.bucket) / 3600, b.sum / b.count, b.sum_squares / b.count
+FROM chosen c LEFT JOIN series s ON s.node_id = c.id
+LEFT JOIN telemetry_rollup_1h b ON b.node_id = s.node_id AND b.metric = s.metric
+    AND b.bucket >= date_trunc('hour', $3::timestamptz) - make_interval(hours => $2)
+    AND b.bucket < date_trunc('hour', $3::timestamptz)
+ORDER BY c.id, s.metric, b.bucket
+)SQL",
+                        {QByteArray::number(perCycle), QByteArray::number(m_settings.trendWindowH), cycle.now});
+    if (!rows)
+        return rows.error();
+    struct Series
+    {
+        QString metric;
+        QString unit;
+        std::optional<double> limit;
+        QList<double> hours;
+        QList<double> values;
+    };
+    struct NodeSeries
+    {
+        QUuid organization;
+        QString name;
+        QList<Series> series;
+        QHash<double, std::array<double, 3>> vibrationSquares;  // hour → mean squares of x, y, z
+        QHash<double, int> vibrationAxes;
+        std::optional<double> vibrationLimit;
+        QString vibrationUnit;
+    };
+    QList<QUuid> order;
+    QHash<QUuid, NodeSeries> nodes;
+    for (int row = 0; row < rows->rowCount(); ++row) {
+        const QUuid node = QUuid::fromString(rows->text(row, 0));
+        if (!nodes.contains(node)) {
+            order.append(node);
+            nodes[node].organization = QUuid::fromString(rows->text(row, 1));
+            nodes[node].name = rows->text(row, 2);
+        }
+        NodeSeries &entry = nodes[node];
+        if (rows->isNull(row, 3))
+            continue;
+        const QString metric = rows->text(row, 3);
+        const bool vibration = metric.startsWith(QLatin1String("vibration_"));
+        if (vibration && !rows->isNull(row, 4)) {
+            entry.vibrationLimit = std::max(entry.vibrationLimit.value_or(0), rows->real(row, 4));
+            entry.vibrationUnit = rows->text(row, 5);
+        }
+        if (!rows->isNull(row, 4) && (entry.series.isEmpty() || entry.series.last().metric != metric))
+            entry.series.append(Series{metric, rows->text(row, 5), rows->real(row, 4), {}, {}});
+        if (rows->isNull(row, 6))
+            continue;
+        const double hour = rows->real(row, 6);
+        if (!rows->isNull(row, 4)) {
+            entry.series.last().hours.append(hour);
+            entry.series.last().values.append(rows->real(row, 7));
+        }
+        if (vibration) {
+            const int axis = metric.at(10).unicode() - 'x';
+            if (axis >= 0 && axis < 3) {
+                entry.vibrationSquares[hour][axis] = rows->real(row, 8);
+                entry.vibrationAxes[hour] |= 1 << axis;
+            }
+        }
+    }
+    QSet<QPair<QUuid, QString>> trendStates;
+    if (!order.isEmpty()) {
+        auto states = db.exec("SELECT node_id, rule_key FROM alert_states WHERE rule_key LIKE 'trend:%' "
+                              "AND node_id = ANY($1::uuid[])",
+                              {uuidArrayParam(order)});
+        if (!states)
+            return states.error();
+        for (int row = 0; row < states->rowCount(); ++row)
+            trendStates.insert(qMakePair(QUuid::fromString(states->text(row, 0)), states->text(row, 1)));
+    }
+    QList<QUuid> refreshed;
+    QStringList trendsJson;
+    const qint64 nowMs = cycle.nowMs;
+    for (const QUuid &node : std::as_const(order)) {
+        NodeSeries &entry = nodes[node];
+        if (entry.vibrationLimit && !entry.vibrationAxes.isEmpty()) {
+            // The RMS magnitude of each hour, √(mean vx² + mean vy² + mean vz²), from the
+            // rollups' sums of squares: hours with all three axes only.
+            Series magnitude{QStringLiteral("vibration_magnitude"), entry.vibrationUnit, entry.vibrationLimit, {}, {}};
+            QList<double> hours = entry.vibrationAxes.keys();
+            std::sort(hours.begin(), hours.end());
+            for (double hour : std::as_const(hours)) {
+                if (entry.vibrationAxes.value(hour) != 7)
+                    continue;
+                const auto &squares = entry.vibrationSquares[hour];
+                magnitude.hours.append(hour);
+                magnitude.values.append(std::sqrt(squares[0] + squares[1] + squares[2]));
+            }
+            entry.series.append(magnitude);
+        }
+        QJsonArray trends;
+        for (const Series &series : std::as_const(entry.series)) {
+            if (series.hours.size() < 12)
+                continue;   // half a day of hours at least
+            auto fit = A::fitTheilSen(series.hours, series.values);
+            if (!fit)
+                continue;
+            const A::TimeToThreshold reach = A::timeToThreshold(*fit, *series.limit, A::LimitSide::Above);
+            const double probability = reach.probabilityWithin(m_settings.trendHorizonH);
+            QJsonArray values;
+            for (double value : series.values)
+                values.append(value);
+            QJsonArray hours;
+            for (double hour : series.hours)
+                hours.append(QJsonValue(qint64(std::llround(hour))));
+            const auto optional = [](const std::optional<double> &value) {
+                return value ? QJsonValue(std::round(*value * 10) / 10) : QJsonValue(QJsonValue::Null);
+            };
+            QJsonObject trend{{QStringLiteral("metric"), series.metric},
+                              {QStringLiteral("unit"), series.unit},
+                              {QStringLiteral("limit"), *series.limit},
+                              {QStringLiteral("method"), QStringLiteral("theil_sen")},
+                              {QStringLiteral("slope_per_hour"), fit->slopePerHour},
+                              {QStringLiteral("slope_low"), fit->slopeLow},
+                              {QStringLiteral("slope_high"), fit->slopeHigh},
+                              {QStringLiteral("confidence"), fit->confidence},
+                              {QStringLiteral("intercept"), fit->intercept},
+                              {QStringLiteral("points"), fit->points},
+                              {QStringLiteral("hours_to_limit"), optional(reach.hours)},
+                              {QStringLiteral("hours_low"), optional(reach.hoursLow)},
+                              {QStringLiteral("hours_high"), optional(reach.hoursHigh)},
+                              {QStringLiteral("horizon_h"), m_settings.trendHorizonH},
+                              {QStringLiteral("probability_within_horizon"), probability},
+                              {QStringLiteral("inputs"), QJsonObject{{QStringLiteral("hours_since_epoch"), hours},
+                                                                     {QStringLiteral("hourly_means"), values}}}};
+            trends.append(trend);
+            const QString cause = QStringLiteral("trend:") + series.metric;
+            const bool reaches = reach.hours && *reach.hours <= m_settings.trendHorizonH && fit->slopePerHour > 0;
+            const QString ruleKey = cause;
+            const bool firing = trendStates.contains(qMakePair(node, ruleKey));
+            // Hysteresis: a trend ticket's condition ends only when the limit is more than
+            // 1.5 horizons away (or the slope turned).
+            const bool ended = !reach.hours || *reach.hours > 1.5 * m_settings.trendHorizonH || fit->slopePerHour <= 0;
+            if (firing && ended) {
+                if (auto cleared = db.exec("DELETE FROM alert_states WHERE node_id = $1 AND rule_key = $2",
+                                           {uuidParam(node), ruleKey.toUtf8()});
+                    !cleared)
+                    return cleared.error();
+                continue;
+            }
+            if (!reaches && !firing)
+                continue;
+            if (!reaches) {
+                cycle.stillFiring.append(dedupKey(node, cause));
+                continue;
+            }
+            Finding finding;
+            finding.organizationId = entry.organization;
+            finding.nodeId = node;
+            finding.cause = cause;
+            finding.metric = series.metric.startsWith(QLatin1String("vibration_magnitude")) ? QStringLiteral("vibration_z_g")
+                                                                                            : series.metric;
+            finding.severity = *reach.hours < 24 ? QStringLiteral("HIGH")
+                               : *reach.hours < 72 ? QStringLiteral("MEDIUM")
+                                                   : QStringLiteral("LOW");
+            finding.title = QStringLiteral("%1 on %2 reaches its limit %3 %4 in about %5 h")
+                                .arg(series.metric, entry.name)
+                                .arg(*series.limit)
+                                .arg(series.unit)
+                                .arg(std::round(*reach.hours));
+            finding.predictedFailureMs = nowMs + qint64(*reach.hours * 3600000.0);
+            QJsonObject evidence = trend;
+            evidence.insert(QStringLiteral("title"), finding.title);
+            evidence.insert(QStringLiteral("window"),
+                            QJsonObject{{QStringLiteral("from"), isoTime(qint64(series.hours.first() * 3600000.0))},
+                                        {QStringLiteral("to"), isoTime(qint64(series.hours.last() * 3600000.0) + 3600000)}});
+            finding.evidence = evidence;
+            finding.newOccurrence = !firing;
+            auto raised = TicketStore::raise(db, finding, m_settings.policy, [&](PgConnection &tx) -> Core::Status {
+                auto stored = tx.exec("INSERT INTO alert_states (node_id, rule_key, firing, since, last_value) "
+                                      "VALUES ($1, $2, true, now(), $3) ON CONFLICT (node_id, rule_key) DO UPDATE "
+                                      "SET last_value = excluded.last_value, updated_at = now()",
+                                      {uuidParam(node), ruleKey.toUtf8(), realParam(*reach.hours)});
+                if (!stored)
+                    return stored.error();
+                return Core::Ok{};
+            });
+            if (!raised)
+                return raised.error();
+            cycle.count(*raised, finding.organizationId);
+        }
+        refreshed.append(node);
+        trendsJson.append(QString::fromUtf8(QJsonDocument(trends).toJson(QJsonDocument::Compact)));
+    }
+    cycle.report.trendsRefreshed = int(refreshed.size());
+    if (refreshed.isEmpty())
+        return Core::Ok{};
+    auto stored = db.exec("INSERT INTO node_health (node_id, score, status, trends, trends_at) "
+                          "SELECT node_id, 100, 'unknown', trends::jsonb, $3::timestamptz "
+                          "FROM unnest($1::uuid[], $2::text[]) AS u(node_id, trends) "
+                          "ON CONFLICT (node_id) DO UPDATE SET trends = excluded.trends, trends_at = excluded.trends_at",
+                          {uuidArrayParam(refreshed), textArrayParam(trendsJson), cycle.now});
+    if (!stored)
+        return stored.error();
+    return Core::Ok{};
+}
+
+Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
+{
+    namespace A = Core::Anomaly;
+    // Nodes with enough history and no model get one, trained on their first hours (a
+    // machine is taken to be healthy when it is commissioned); two a cycle at most.
+    auto untrained = db.exec(
+        "SELECT n.id, n.organization_id, (SELECT (extract(epoch FROM min(d.time)) * 1000)::int8 FROM telemetry_data d "
+        "  WHERE d.node_id = n.id) AS first_ms FROM machine_nodes n "
+        "WHERE n.status = 'online' AND NOT EXISTS (SELECT 1 FROM anomaly_models m WHERE m.node_id = n.id AND m.is_active) "
+        "AND NOT EXISTS (SELECT 1 FROM alert_states s WHERE s.node_id = n.id AND s.rule_key = 'anomaly:untrainable' "
+        "  AND s.since > $1::timestamptz - interval '1 day') "
+        "AND EXISTS (SELECT 1 FROM telemetry_rollup_1h h WHERE h.node_id = n.id "
+        "  AND h.bucket <= $1::timestamptz - make_interval(hours => $2)) "
+        "ORDER BY n.id LIMIT 2",
+        {cycle.now, QByteArray::number(m_settings.anomalyTrainHours)});
+    if (!untrained)
+        return untrained.error();
+    for (int row = 0; row < untrained->rowCount(); ++row) {
+        if (untrained->isNull(row, 2))
+            continue;
+        TrainingRequest request;
+        request.fromMs = untrained->integer(row, 2);
+        request.toMs = request.fromMs + qint64(m_settings.anomalyTrainHours) * 3600000;
+        const QUuid node = QUuid::fromString(untrained->text(row, 0));
+        auto trained = AnomalyModels::train(db, QUuid::fromString(untrained->text(row, 1)), node, request);
+        if (!trained) {
+            // Not retried for a day (too few complete samples, say).
+            qCInfo(lcAgent).noquote() << "no anomaly model for node" << node.toString(QUuid::WithoutBraces) << ":"
+                                      << trained.error().message;
+            db.exec("INSERT INTO alert_states (node_id, rule_key, firing, since) VALUES ($1, 'anomaly:untrainable', false, "
+                    "$2::timestamptz) ON CONFLICT (node_id, rule_key) DO UPDATE SET since = excluded.since",
+                    {uuidParam(node), cycle.now});
+        }
+    }
+
+    auto models = db.exec(
+        "SELECT m.id, m.node_id, n.organization_id, n.name, m.metrics, "
+        "  (extract(epoch FROM coalesce(h.scored_until, m.trained_to)) * 1000)::int8, "
+        "  EXISTS (SELECT 1 FROM alert_states s WHERE s.node_id = n.id AND s.rule_key = 'anomaly') "
+        "FROM anomaly_models m JOIN machine_nodes n ON n.id = m.node_id AND n.status = 'online' "
+        "LEFT JOIN node_health h ON h.node_id = n.id WHERE m.is_active ORDER BY m.node_id");
+    if (!models)
+        return models.error();
+    if (models->rowCount() == 0)
+        return Core::Ok{};
+    // The detectors not yet in memory, in one statement.
+    QList<QUuid> missing;
+    for (int row = 0; row < models->rowCount(); ++row) {
+        const QUuid id = QUuid::fromString(models->text(row, 0));
+        if (!m_detectors.find(id))
+            missing.append(id);
+    }
+    if (!missing.isEmpty()) {
+        auto bytes = db.exec("SELECT id, encode(model, 'base64') FROM anomaly_models WHERE id = ANY($1::uuid[])",
+                             {uuidArrayParam(missing)});
+        if (!bytes)
+            return bytes.error();
+        for (int row = 0; row < bytes->rowCount(); ++row) {
+            auto detector = A::deserializeDetector(QByteArray::fromBase64(bytes->bytes(row, 1).replace('\n', "")));
+            if (!detector) {
+                qCWarning(lcAgent).noquote() << "anomaly model" << bytes->text(row, 0) << "is unreadable:"
+                                             << detector.error().message;
+                continue;
+            }
+            m_detectors.insert(QUuid::fromString(bytes->text(row, 0)), std::shared_ptr<const A::Detector>(std::move(*detector)));
+        }
+    }
+    // The newest samples of every such node since it was last scored, with the window
+    // before them that the smoothing needs: one statement.
+    QList<QUuid> nodes;
+    QStringList since;
+    QList<qint64> warmRows;
+    for (int row = 0; row < models->rowCount(); ++row) {
+        nodes.append(QUuid::fromString(models->text(row, 1)));
+        since.append(isoTime(models->integer(row, 5)));
+        auto detector = m_detectors.find(QUuid::fromString(models->text(row, 0)));
+        warmRows.append(detector ? std::max(0, detector->smoothingRows() - 1) : 0);
+    }
+    QByteArray columns;
+    for (const TelemetryMetrics::Metric &metric : TelemetryMetrics::all())
+        columns += QByteArray(", d.") + metric.name;
+    auto samples = db.exec(
+        "SELECT u.node_id, (extract(epoch FROM d.time) * 1000)::int8, d.time > u.since" + columns + " "
+        "FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[]) AS u(node_id, since, warm) "
+        "CROSS JOIN LATERAL ((SELECT * FROM telemetry_data d WHERE d.node_id = u.node_id AND d.time <= u.since "
+        "  AND d.time > u.since - interval '1 hour' ORDER BY d.time DESC LIMIT u.warm) "
+        "  UNION ALL (SELECT * FROM telemetry_data d WHERE d.node_id = u.node_id AND d.time > u.since "
+        "  AND d.time <= $4::timestamptz AND d.time > $4::timestamptz - interval '1 hour' ORDER BY d.time LIMIT 20000)) d "
+        "ORDER BY u.node_id, d.time, d.boot_epoch, d.seq",
+        {uuidArrayParam(nodes), textArrayParam(since), integerArrayParam(warmRows), cycle.now});
+    if (!samples)
+        return samples.error();
+    QHash<QUuid, QPair<int, int>> ranges;   // node → [first row, end row) of the samples
+    for (int row = 0; row < samples->rowCount(); ++row) {
+        const QUuid node = QUuid::fromString(samples->text(row, 0));
+        auto it = ranges.find(node);
+        if (it == ranges.end())
+            ranges.insert(node, {row, row + 1});
+        else
+            it->second = row + 1;
+    }
+    QList<QUuid> healthNodes;
+    QStringList healthAnomaly, healthScored;
+    for (int model = 0; model < models->rowCount(); ++model) {
+        const QUuid modelId = QUuid::fromString(models->text(model, 0));
+        const QUuid node = QUuid::fromString(models->text(model, 1));
+        std::shared_ptr<const A::Detector> detector = m_detectors.find(modelId);
+        if (!detector || !ranges.contains(node))
+            continue;
+        const QStringList features = detector->featureNames();
+        QList<int> featureColumns;
+        for (const QString &feature : features)
+            featureColumns.append(3 + TelemetryMetrics::indexOf(feature));
+        if (featureColumns.contains(2))
+            continue;   // a metric this server no longer knows
+        A::AnomalyStream stream(detector);
+        std::vector<double> values(size_t(features.size()));
+        const auto [first, end] = ranges.value(node);
+        double worst = -1;
+        A::AnomalyScore worstScore, newest;
+        qint64 firstAnomalyMs = 0, lastAnomalyMs = 0, newestMs = 0, firstNewMs = 0;
+        int fresh = 0, anomalous = 0;
+        QHash<QString, double> driverSums;
+        for (int row = first; row < end; ++row) {
+            bool complete = true;
+            for (int f = 0; f < featureColumns.size(); ++f) {
+                complete = complete && !samples->isNull(row, featureColumns.at(f));
+                values[size_t(f)] = complete ? samples->real(row, featureColumns.at(f)) : 0;
+            }
+            if (!complete)
+                continue;
+            const A::AnomalyScore score = stream.push(values.data());
+            if (!samples->boolean(row, 2))
+                continue;   // warming the smoothing window up
+            const qint64 timeMs = samples->integer(row, 1);
+            if (fresh++ == 0)
+                firstNewMs = timeMs;
+            newest = score;
+            newestMs = timeMs;
+            if (score.anomaly) {
+                ++anomalous;
+                if (firstAnomalyMs == 0)
+                    firstAnomalyMs = timeMs;
+                lastAnomalyMs = timeMs;
+                for (const A::FeatureContribution &driver : score.drivers)
+                    driverSums[driver.feature] += driver.share;
+            }
+            if (std::isfinite(score.score) && score.score > worst) {
+                worst = score.score;
+                worstScore = score;
+            }
+        }
+        if (fresh == 0)
+            continue;
+        cycle.report.samplesScored += fresh;
+        const double threshold = detector->threshold();
+        const auto driversJson = [](const QList<A::FeatureContribution> &drivers) {
+            QJsonArray items;
+            for (int i = 0; i < std::min<qsizetype>(3, drivers.size()); ++i)
+                items.append(QJsonObject{{QStringLiteral("metric"), drivers.at(i).feature},
+                                         {QStringLiteral("share"), std::round(drivers.at(i).share * 1000) / 1000}});
+            return items;
+        };
+        healthNodes.append(node);
+        healthScored.append(isoTime(newestMs));
+        healthAnomaly.append(QString::fromUtf8(QJsonDocument(QJsonObject{
+            {QStringLiteral("score"), std::isfinite(newest.score) ? newest.score : 0.0},
+            {QStringLiteral("threshold"), threshold},
+            {QStringLiteral("anomalous"), newest.anomaly},
+            {QStringLiteral("drivers"), driversJson(newest.drivers)},
+            {QStringLiteral("max_score"), worst},
+            {QStringLiteral("kind"), detector->kind()},
+            {QStringLiteral("model_id"), modelId.toString(QUuid::WithoutBraces)},
+            {QStringLiteral("at"), isoTime(newestMs)}}).toJson(QJsonDocument::Compact)));
+        const bool firing = models->boolean(model, 6);
+        // Hysteresis: an episode ends once the smoothed score is back below 80 % of the
+        // threshold.
+        if (firing) {
+            if (std::isfinite(newest.score) && newest.score < 0.8 * threshold) {
+                if (auto cleared = db.exec("DELETE FROM alert_states WHERE node_id = $1 AND rule_key = 'anomaly'",
+                                           {uuidParam(node)});
+                    !cleared)
+                    return cleared.error();
+            } else {
+                cycle.stillFiring.append(dedupKey(node, QStringLiteral("anomaly")));
+            }
+            continue;
+        }
+        if (anomalous == 0)
+            continue;
+        // The drivers of the episode: each metric's mean share over its anomalous samples.
+        QList<A::FeatureContribution> drivers;
+        for (auto it = driverSums.cbegin(); it != driverSums.cend(); ++it)
+            drivers.append({it.key(), it.value() / anomalous});
+        std::sort(drivers.begin(), drivers.end(), [](const auto &a, const auto &b) {
+            return a.share != b.share ? a.share > b.share : a.feature < b.feature;
+        });
+        QStringList named;
+        for (const A::FeatureContribution &driver : std::as_const(drivers)) {
+            if (named.size() < 2 && (named.isEmpty() || driver.share >= 0.2))
+                named.append(driver.feature);
+        }
+        Finding finding;
+        finding.organizationId = QUuid::fromString(models->text(model, 2));
+        finding.nodeId = node;
+        finding.cause = QStringLiteral("anomaly");
+        finding.metric = named.value(0);
+        finding.severity = worst >= 1.5 * threshold ? QStringLiteral("HIGH") : QStringLiteral("MEDIUM");
+        finding.title = QStringLiteral("Unusual behaviour of %1: %2")
+                            .arg(models->text(model, 3), named.join(QStringLiteral(" and ")));
+        finding.evidence = {{QStringLiteral("score"), worst},
+                            {QStringLiteral("threshold"), threshold},
+                            {QStringLiteral("kind"), detector->kind()},
+                            {QStringLiteral("model_id"), modelId.toString(QUuid::WithoutBraces)},
+                            {QStringLiteral("drivers"), driversJson(drivers)},
+                            {QStringLiteral("driver_metrics"), QJsonArray::fromStringList(named)},
+                            {QStringLiteral("anomalous_samples"), anomalous},
+                            {QStringLiteral("scored_samples"), fresh},
+                            {QStringLiteral("title"), finding.title},
+                            {QStringLiteral("window"), QJsonObject{{QStringLiteral("from"), isoTime(firstAnomalyMs)},
+                                                                   {QStringLiteral("to"), isoTime(lastAnomalyMs)},
+                                                                   {QStringLiteral("scored_from"), isoTime(firstNewMs)}}}};
+        auto raised = TicketStore::raise(db, finding, m_settings.policy, [&](PgConnection &tx) -> Core::Status {
+            auto stored = tx.exec("INSERT INTO alert_states (node_id, rule_key, firing, since, last_value) "
+                                  "VALUES ($1, 'anomaly', true, $2::timestamptz, $3) ON CONFLICT (node_id, rule_key) "
+                                  "DO UPDATE SET firing = true, since = excluded.since, last_value = excluded.last_value",
+                                  {uuidParam(node), cycle.now, realParam(worst)});
+            if (!stored)
+                return stored.error();
+            return Core::Ok{};
+        });
+        if (!raised)
+            return raised.error();
+        cycle.count(*raised, finding.organizationId);
+    }
+    if (!healthNodes.isEmpty()) {
+        auto stored = db.exec("INSERT INTO node_health (node_id, score, status, anomaly, scored_until) "
+                              "SELECT node_id, 100, 'unknown', anomaly::jsonb, scored_until "
+                              "FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(node_id, anomaly, scored_until) "
+                              "ON CONFLICT (node_id) DO UPDATE SET anomaly = excluded.anomaly, "
+                              "scored_until = excluded.scored_until",
+                              {uuidArrayParam(healthNodes), textArrayParam(healthAnomaly), textArrayParam(healthScored)});
+        if (!stored)
+            return stored.error();
+    }
+    return Core::Ok{};
+}
+
+Core::Status MaintenanceAgent::writeHealth(PgConnection &db, Cycle &cycle)
+{
+    QList<QUuid> nodes;
+    QStringList limits;
+    for (auto it = cycle.limits.cbegin(); it != cycle.limits.cend(); ++it) {
+        nodes.append(it.key());
+        limits.append(QString::fromUtf8(QJsonDocument(it.value()).toJson(QJsonDocument::Compact)));
+    }
+    // The documented health score: 100, less the worst open ticket (LOW 5, MEDIUM 20,
+    // HIGH 40, CRITICAL 70) and 5 for each further one (at most 15), 30 when stale, up to
+    // 25 for an anomaly score beyond its threshold (all of it at 1.5 times the threshold,
+    // whatever the detector's units), up to 20 for a trend reaching a limit
+    // within the horizon (more the sooner).
+    auto written = db.exec(
+        R"SQL(
+WITH limits AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS l(node_id, items)),
+open AS (SELECT node_id, max(CASE severity WHEN 'LOW' THEN 5 WHEN 'MEDIUM' THEN 20 WHEN 'HIGH' THEN 40 ELSE 70 END) AS worst,
+                count(*) AS n
+         FROM maintenance_tickets WHERE status IN ('open', 'acknowledged', 'in_progress') GROUP BY node_id),
+scored AS (
+    SELECT n.id AS node_id,
+           coalesce(o.worst, 0) + least(15, 5 * greatest(coalesce(o.n, 0) - 1, 0))
+           + CASE WHEN st.node_id IS NOT NULL THEN 30 ELSE 0 END
+           + coalesce(least(25, greatest(0, 50 * ((h.anomaly->>'score')::float8
+                                                / nullif((h.anomaly->>'threshold')::float8, 0) - 1))), 0)
+           + coalesce((SELECT max(20 * (1 - least(1, (t->>'hours_to_limit')::float8 / $3)))
+                       FROM jsonb_array_elements(h.trends) t WHERE t->>'hours_to_limit' IS NOT NULL), 0) AS penalty,
+           st.node_id IS NOT NULL AS stale, coalesce(l.items, '[]')::jsonb AS limits
+    FROM machine_nodes n
+    LEFT JOIN open o ON o.node_id = n.id
+    LEFT JOIN alert_states st ON st.node_id = n.id AND st.rule_key = 'stale'
+    LEFT JOIN node_health h ON h.node_id = n.id
+    LEFT JOIN limits l ON l.node_id = n.id
+    WHERE n.status = 'online')
+INSERT INTO node_health AS h (node_id, score, status, limits, assessed_at)
+SELECT node_id, greatest(0, 100 - penalty)::int,
+       CASE WHEN stale THEN 'stale' WHEN 100 - penalty < 40 THEN 'critical' WHEN 100 - penalty < 75 THEN 'warning'
+            ELSE 'healthy' END, limits, now()
+FROM scored
+ON CONFLICT (node_id) DO UPDATE SET score = excluded.score, status = excluded.status, limits = excluded.limits,
+    assessed_at = excluded.assessed_at
+)SQL",
+        {uuidArrayParam(nodes), textArrayParam(limits), QByteArray::number(m_settings.trendHorizonH)});
+    if (!written)
+        return written.error();
+    return Core::Ok{};
+}
+
+} // namespace Laces::Server

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "maintenance/anomalymodels.h"
+#include "maintenance/ticketstore.h"
+#include "result.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QUuid>
+
+#include <optional>
+
+#include <atomic>
+
+namespace Laces::Server {
+
+class PgConnection;
+
+struct AgentSettings
+{
+    int intervalS = 60;             // --agent-interval-s; 0 turns the loop off
+    AlertPolicy policy;
+    int staleAfterS = 300;          // a node silent this long (or 10 sample periods, if longer) is stale
+    int trendWindowH = 168;         // Theil–Sen over this many hours of hourly means
+    int trendHorizonH = 168;        // a trend reaching a limit within this opens a ticket
+    int trendNodesPerCycle = 500;   // trends are refreshed hourly, at most this many nodes a cycle
+    int anomalyTrainHours = 24;     // a node without a model gets one after this much history
+    QString instance;               // names the server instance in agent_cycles
+};
+
+struct AgentReport
+{
+    int nodesAssessed = 0;
+    int ticketsOpened = 0;
+    int ticketsUpdated = 0;
+    int alertsQueued = 0;
+    int trendsRefreshed = 0;
+    int samplesScored = 0;
+    double durationMs = 0;
+    bool skipped = false;           // another instance held the agent's lock
+
+    QJsonObject toJson() const;
+};
+
+// One maintenance cycle over every online node of every organization: threshold rules
+// with hysteresis and for_s from the minute rollups, stale nodes, trends from the hourly
+// rollups, anomaly scores of the newest samples, tickets, alerts and each node's health.
+// The reads are set-based (one statement for all nodes, not one per node); each ticket
+// and the rule state that caused it commit together, so a crash mid-cycle loses nothing
+// and the next cycle finishes the work. One instance runs a cycle at a time (an advisory
+// lock); with `wait` false a cycle finding it held is skipped.
+class MaintenanceAgent
+{
+public:
+    explicit MaintenanceAgent(AgentSettings settings);
+
+    // The report counts `reportFor`'s nodes and tickets only (all when null): a caller of
+    // POST /maintenance/agent/run learns nothing of other organizations. `nowMs` moves
+    // the cycle's clock (tests); by default it is the present.
+    Core::Result<AgentReport> runCycle(PgConnection &db, bool wait, const QUuid &reportFor = {},
+                                       std::optional<qint64> nowMs = {});
+    const AgentSettings &settings() const { return m_settings; }
+
+private:
+    struct Cycle;
+    Core::Status assessThresholds(PgConnection &db, Cycle &cycle);
+    Core::Status assessStale(PgConnection &db, Cycle &cycle);
+    Core::Status assessTrends(PgConnection &db, Cycle &cycle);
+    Core::Status assessAnomalies(PgConnection &db, Cycle &cycle);
+    Core::Status writeHealth(PgConnection &db, Cycle &cycle);
+
+    AgentSettings m_settings;
+    DetectorCache m_detectors;
+};
+
+} // namespace Laces::Server
