@@ -12,10 +12,10 @@ class QCommandLineParser;
 
 namespace Laces::App {
 
-// laces-cli: command-line access to a LACES server.
-// Exit codes: 0 done, 1 the server refused (or the model file is not acceptable), 2 bad
-// usage, 3 authentication failed, 4 server unreachable, 5 a local file cannot be read or
-// written.
+// laces-cli: command-line access to a LACES server, and local anomaly scoring.
+// Exit codes: 0 done, 1 the server refused (or the model file or a data file is not
+// acceptable: no numeric columns, a bad number, too few training rows), 2 bad usage, 3
+// authentication failed, 4 server unreachable, 5 a local file cannot be read or written.
 class Cli
 {
 public:
@@ -46,6 +46,9 @@ private:
     int nodeKey(const QString &node, const QString &name);
     int ingest(const QString &path, qint64 bootEpoch);
     int simulate(const QString &twin, const QCommandLineParser &parser);
+    // `anomaly score`: fits a detector on training rows of a CSV and writes
+    // row,score,anomaly,drivers for the input rows to standard output. Entirely local.
+    int anomalyScore(const QCommandLineParser &parser);
 
     // A twin by id or exact name (case-insensitive); nothing if it does not exist.
     std::optional<QJsonObject> findTwin(const QString &nameOrId, int *exitCode);

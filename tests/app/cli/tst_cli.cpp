@@ -4,6 +4,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
+#include <QMap>
 #include <QFile>
 #include <QProcess>
 #include <QJsonDocument>
@@ -33,8 +34,14 @@ private slots:
     void exportToUnwritablePath();
     void nodesKeysAndIngest();
     void simulatePrintsWorstFirstAndWritesTheRun();
+    void anomalyScoreSkabFile();
+    void anomalyScoreFlagsPlantedFault();
+    void anomalyScoreErrors_data();
+    void anomalyScoreErrors();
 
 private:
+    QString writeFile(const QString &name, const QByteArray &content);
+    QTemporaryDir m_dir;
     struct Run
     {
         int exitCode = -1;
@@ -354,6 +361,175 @@ void tst_Cli::simulatePrintsWorstFirstAndWritesTheRun()
     const Run noProfile = run({QStringLiteral("simulate"), QStringLiteral("Aged rig")}, {}, m_token);
     QCOMPARE(noProfile.exitCode, 1);
     QVERIFY2(noProfile.err.contains("--rpm/--load or --from-node"), noProfile.err.constData());
+}
+
+QString tst_Cli::writeFile(const QString &name, const QByteArray &content)
+{
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
+namespace {
+
+// 600 rows "time,flow,pressure,label": flow ≈ 50, pressure ≈ 4 with seeded uniform noise,
+// and a fault in rows 500..529 where pressure sits 8 σ high (the label is 1 there).
+QByteArray plantedCsv()
+{
+    QByteArray csv = "time,flow,pressure,label\n";
+    quint64 state = 12345;
+    const auto noise = [&state]() {  // SplitMix64 → uniform(−1, 1): ~0.577 σ
+        quint64 z = (state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        return double(z >> 11) * 0x1.0p-52 - 1.0;
+    };
+    for (int r = 0; r < 600; ++r) {
+        const bool fault = r >= 500 && r < 530;
+        const double flow = 50 + noise();
+        const double pressure = 4 + 0.1 * noise() + (fault ? 8 * 0.0577 : 0);
+        csv += QStringLiteral("2024-05-01T10:%1:%2Z,%3,%4,%5\n")
+                   .arg(r / 60, 2, 10, QLatin1Char('0'))
+                   .arg(r % 60, 2, 10, QLatin1Char('0'))
+                   .arg(flow, 0, 'f', 4)
+                   .arg(pressure, 0, 'f', 5)
+                   .arg(fault ? 1 : 0)
+                   .toUtf8();
+    }
+    return csv;
+}
+
+} // namespace
+
+void tst_Cli::anomalyScoreSkabFile()
+{
+    // SKAB valve1/0.csv: 1,147 rows, ';'-separated, a datetime column (skipped as text) and
+    // the labels anomaly/changepoint (ignored). The first 400 rows fit, the other 747 are
+    // scored; no server is needed (--server points nowhere).
+    const QString skab = QStringLiteral(LACES_SHARED_DATA_DIR "/telemetry/skab/valve1/0.csv");
+    const Run scored = run({QStringLiteral("anomaly"), QStringLiteral("score"), QStringLiteral("--train"), skab,
+                            QStringLiteral("--input"), skab, QStringLiteral("--train-rows"), QStringLiteral("400"),
+                            QStringLiteral("--ignore"), QStringLiteral("anomaly,changepoint"), QStringLiteral("--server"),
+                            QStringLiteral("http://127.0.0.1:1")});
+    QCOMPARE(scored.exitCode, 0);
+    QVERIFY2(scored.err.contains("zscore_max on 8 column(s)"), scored.err.constData());
+    const QList<QByteArray> lines = scored.out.trimmed().split('\n');
+    QCOMPARE(lines.first(), QByteArray("row,score,anomaly,drivers"));
+    QCOMPARE(lines.size() - 1, 1147 - 400);
+    QVERIFY(lines[1].startsWith("400,"));
+    QVERIFY(lines.last().startsWith("1146,"));
+    // Against the file's own labels: the faulty part (401 labelled rows) is found.
+    QFile file(skab);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> data = file.readAll().trimmed().split('\n');
+    int labelled = 0, caught = 0;
+    for (int i = 1; i < lines.size(); ++i) {
+        const QList<QByteArray> fields = lines[i].split(',');
+        QCOMPARE(fields.size(), 4);
+        const int row = fields[0].toInt();
+        const bool anomaly = data[row + 1].split(';').at(9).toDouble() > 0.5;
+        labelled += anomaly;
+        caught += anomaly && fields[2] == "1";
+    }
+    QCOMPARE(labelled, 401);
+    QVERIFY2(caught >= 0.9 * labelled, qPrintable(QString::number(caught)));
+}
+
+void tst_Cli::anomalyScoreFlagsPlantedFault()
+{
+    const QString path = writeFile(QStringLiteral("planted.csv"), plantedCsv());
+    for (const QString &detector : {QStringLiteral("zscore_max"), QStringLiteral("isolation_forest")}) {
+        const Run scored = run({QStringLiteral("anomaly"), QStringLiteral("score"), QStringLiteral("--train"), path,
+                                QStringLiteral("--input"), path, QStringLiteral("--train-rows"), QStringLiteral("400"),
+                                QStringLiteral("--ignore"), QStringLiteral("label"), QStringLiteral("--detector"), detector});
+        QCOMPARE(scored.exitCode, 0);
+        const QList<QByteArray> lines = scored.out.trimmed().split('\n');
+        QCOMPARE(lines.size() - 1, 200);
+        // Row 529, the fault's last: its 30-row smoothed score is well above the threshold,
+        // and the row's own explanation names the pressure first.
+        const QList<QByteArray> fault = lines[529 - 400 + 1].split(',');
+        QCOMPARE(fault[0], QByteArray("529"));
+        QVERIFY2(fault[2] == "1", lines[529 - 400 + 1].constData());
+        QVERIFY2(fault[3].startsWith("pressure:"), fault[3].constData());
+        // The hundred healthy rows before the fault are quiet.
+        for (int row = 400; row < 500; ++row)
+            QVERIFY2(lines[row - 400 + 1].split(',').at(2) == "0", lines[row - 400 + 1].constData());
+    }
+    // A separate input file is scored from its row 0, with the columns picked by name.
+    const QString input = writeFile(QStringLiteral("input.csv"), "time;flow;pressure;label\n"
+                                    "t1;50.1;4.02;0\nt2;49.9;9.5;1\n");
+    const Run other = run({QStringLiteral("anomaly"), QStringLiteral("score"), QStringLiteral("--train"), path,
+                           QStringLiteral("--train-rows"), QStringLiteral("400"), QStringLiteral("--input"), input,
+                           QStringLiteral("--ignore"), QStringLiteral("label"), QStringLiteral("--columns"),
+                           QStringLiteral("pressure,flow")});
+    QCOMPARE(other.exitCode, 0);
+    const QList<QByteArray> lines = other.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines[1].startsWith("0,"));
+    QVERIFY2(lines[2].startsWith("1,") && lines[2].split(',').at(2) == "1", lines[2].constData());
+    QVERIFY(lines[2].split(',').at(3).startsWith("pressure:"));
+}
+
+void tst_Cli::anomalyScoreErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    const QString planted = QStringLiteral("@planted");
+    QTest::newRow("missing file") << QStringList{QStringLiteral("--train"), QStringLiteral("/nonexistent/train.csv"),
+                                                 QStringLiteral("--input"), planted}
+                                  << 5 << QStringLiteral("cannot read /nonexistent/train.csv");
+    QTest::newRow("no numeric columns") << QStringList{QStringLiteral("--train"), QStringLiteral("@text"),
+                                                       QStringLiteral("--input"), planted}
+                                        << 1 << QStringLiteral("no numeric columns");
+    QTest::newRow("too few training rows") << QStringList{QStringLiteral("--train"), planted, QStringLiteral("--input"),
+                                                          planted, QStringLiteral("--train-rows"), QStringLiteral("20")}
+                                           << 1 << QStringLiteral("too few training rows: 20");
+    QTest::newRow("unknown column") << QStringList{QStringLiteral("--train"), planted, QStringLiteral("--input"), planted,
+                                                   QStringLiteral("--train-rows"), QStringLiteral("100"),
+                                                   QStringLiteral("--columns"), QStringLiteral("flow,torque")}
+                                    << 2 << QStringLiteral("no numeric column \"torque\"");
+    QTest::newRow("contamination and threshold")
+        << QStringList{QStringLiteral("--train"), planted, QStringLiteral("--input"), planted,
+                       QStringLiteral("--train-rows"), QStringLiteral("100"), QStringLiteral("--contamination"),
+                       QStringLiteral("0.05"), QStringLiteral("--threshold"), QStringLiteral("3")}
+        << 2 << QStringLiteral("--contamination or --threshold, not both");
+    QTest::newRow("bad contamination") << QStringList{QStringLiteral("--train"), planted, QStringLiteral("--input"),
+                                                      planted, QStringLiteral("--train-rows"), QStringLiteral("100"),
+                                                      QStringLiteral("--contamination"), QStringLiteral("lots")}
+                                       << 2 << QStringLiteral("--contamination must be a number");
+    QTest::newRow("bad number in the data") << QStringList{QStringLiteral("--train"), QStringLiteral("@badnumber"),
+                                                           QStringLiteral("--input"), planted}
+                                            << 1 << QStringLiteral("line 3, column \"pressure\": \"4,1x\" is not a number");
+    QTest::newRow("same file without train rows") << QStringList{QStringLiteral("--train"), planted,
+                                                                 QStringLiteral("--input"), planted}
+                                                  << 2 << QStringLiteral("--train-rows N");
+    QTest::newRow("unknown detector") << QStringList{QStringLiteral("--train"), planted, QStringLiteral("--input"), planted,
+                                                     QStringLiteral("--train-rows"), QStringLiteral("100"),
+                                                     QStringLiteral("--detector"), QStringLiteral("magic")}
+                                      << 2 << QStringLiteral("--detector must be zscore_max or isolation_forest");
+}
+
+void tst_Cli::anomalyScoreErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    const QMap<QString, QString> files{
+        {QStringLiteral("@planted"), writeFile(QStringLiteral("planted.csv"), plantedCsv())},
+        {QStringLiteral("@text"), writeFile(QStringLiteral("text.csv"), "name,site\npump,north\nvalve,south\n")},
+        {QStringLiteral("@badnumber"), writeFile(QStringLiteral("bad.csv"), "time;flow;pressure\nt1;50;4.0\nt2;51;\"4,1x\"\n")},
+    };
+    QStringList args{QStringLiteral("anomaly"), QStringLiteral("score")};
+    for (const QString &argument : arguments)
+        args.append(files.value(argument, argument));
+    const Run result = run(args);
+    QCOMPARE(result.exitCode, exitCode);
+    QVERIFY2(result.err.contains(message.toUtf8()), result.err.constData());
+    QVERIFY(result.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
