@@ -19,6 +19,7 @@
 #include "maintenance/anomalymodels.h"
 #include "maintenance/healthapi.h"
 #include "maintenance/maintenanceagent.h"
+#include "maintenance/reliabilityapi.h"
 #include "maintenance/ticketsapi.h"
 #include "telemetry/nodesapi.h"
 #include "telemetry/telemetryapi.h"
@@ -358,6 +359,8 @@ void Server::registerRoutes()
     m_healthApi->registerRoutes(m_router);
     m_anomalyModelsApi = std::make_unique<AnomalyModelsApi>();
     m_anomalyModelsApi->registerRoutes(m_router);
+    m_reliabilityApi = std::make_unique<ReliabilityApi>();
+    m_reliabilityApi->registerRoutes(m_router);
 }
 
 Core::Result<AgentReport> Server::runAgentCycle(std::optional<qint64> nowMs)

@@ -22,6 +22,7 @@ class AnomalyModelsApi;
 class AuthApi;
 class HealthApi;
 class MaintenanceAgent;
+class ReliabilityApi;
 class TicketsApi;
 class EventBus;
 class AuthService;
@@ -107,6 +108,7 @@ private:
     std::unique_ptr<AlertChannelsApi> m_alertChannelsApi;
     std::unique_ptr<HealthApi> m_healthApi;
     std::unique_ptr<AnomalyModelsApi> m_anomalyModelsApi;
+    std::unique_ptr<ReliabilityApi> m_reliabilityApi;
     Router m_router;
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;

@@ -149,7 +149,8 @@ Core::Result<SimulationRequest> SimulationRequest::fromJson(const QJsonObject &b
                                          {QStringLiteral("components"), FieldSpec::Type::Array},
                                          {QStringLiteral("materials"), FieldSpec::Type::Object},
                                          {QStringLiteral("monte_carlo"), FieldSpec::Type::Object},
-                                         {QStringLiteral("store"), FieldSpec::Type::Bool}};
+                                         {QStringLiteral("store"), FieldSpec::Type::Bool},
+                                         {QStringLiteral("fleet_reliability"), FieldSpec::Type::Bool}};
     if (auto valid = validateObject(body, fields); !valid)
         return valid.error();
     SimulationRequest request;
@@ -295,6 +296,7 @@ Core::Result<SimulationRequest> SimulationRequest::fromJson(const QJsonObject &b
         }
     }
     request.store = body.value(QStringLiteral("store")).toBool(true);
+    request.fleetReliability = body.value(QStringLiteral("fleet_reliability")).toBool(false);
     return request;
 }
 

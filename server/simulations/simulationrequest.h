@@ -42,6 +42,9 @@ struct SimulationRequest
     quint64 seed = 0;
     QStringList monteCarloBands;       // components that get P10/P50/P90 crack series
     bool store = true;                 // false: answer the run without keeping it
+    // The fleet's own Weibull shape (from resolved failure tickets, GET /reliability/weibull)
+    // instead of the preset's, for components with two failures or more on record.
+    bool fleetReliability = false;
 
     static constexpr int kMaxMonteCarloSamples = 10000;
     static constexpr int kMaxSegments = 100;

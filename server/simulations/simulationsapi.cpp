@@ -4,6 +4,7 @@
 #include "ageing/simulationjson.h"
 #include "common/auditlog.h"
 #include "common/jsonutil.h"
+#include "maintenance/reliabilityapi.h"
 #include "db/pgconnection.h"
 #include "http/requestcontext.h"
 #include "simulationrequest.h"
@@ -199,6 +200,24 @@ HttpResponse SimulationsApi::run(RequestContext &context)
         }
         inputs.components.append(*spec);
     }
+    // The fleet's own failure record, where it has one (and the run does not set β itself).
+    QJsonObject fleet;
+    if (request.fleetReliability) {
+        for (Ageing::ComponentSpec &spec : inputs.components) {
+            if (request.materials.value(spec.name).toObject().contains(QStringLiteral("beta")))
+                continue;
+            auto fitted = ReliabilityApi::fit(db, context.principal().organizationId, spec.name);
+            if (!fitted || fitted->value(QStringLiteral("failures")).toInt() < 2)
+                continue;
+            const double beta = fitted->value(QStringLiteral("beta")).toDouble();
+            if (!(beta >= 0.1 && beta <= 50))
+                continue;
+            spec.material.weibullBeta = beta;
+            fleet.insert(spec.name, QJsonObject{{QStringLiteral("beta"), beta},
+                                                {QStringLiteral("failures"), fitted->value(QStringLiteral("failures"))},
+                                                {QStringLiteral("suspensions"), fitted->value(QStringLiteral("suspensions"))}});
+        }
+    }
 
     // The profile, and with it the run's start.
     const bool measured = request.kind == SimulationRequest::ProfileKind::Measured;
@@ -385,6 +404,8 @@ HttpResponse SimulationsApi::run(RequestContext &context)
     normalized.insert(QStringLiteral("components"), names);
     if (!request.materials.isEmpty())
         normalized.insert(QStringLiteral("materials"), request.materials);
+    if (request.fleetReliability)
+        normalized.insert(QStringLiteral("fleet_reliability"), fleet);
     if (request.monteCarloSamples > 0) {
         QJsonObject monteCarlo{{QStringLiteral("samples"), request.monteCarloSamples},
                                {QStringLiteral("seed"), double(request.seed)}};

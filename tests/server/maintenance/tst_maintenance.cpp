@@ -2,6 +2,8 @@
 #include "maintenance/alertdelivery.h"
 #include "maintenance/maintenanceagent.h"
 #include "maintenance/ticketstore.h"
+#include "ageing/weibull.h"
+#include "anomaly/detector.h"
 #include "testserver.h"
 
 #include <QDateTime>
@@ -10,8 +12,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QCryptographicHash>
 #include <QMessageAuthenticationCode>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -107,6 +111,9 @@ private slots:
     void twoInstancesRunOneCycleAtATime();
     void ticketTransitionsAndRoles();
     void staleNodeIsItsOwnCause();
+    void anomalyModelScoresAndNamesDrivers();
+    void trendTicketPredictsTheCrossing();
+    void fleetWeibullFromResolvedFailures();
     void webhookIsSignedRetriedAndSentOnce();
     void emailReachesARealSmtpServer();
     void webhooksToPrivateAddressesAreRefused();
@@ -569,6 +576,206 @@ void tst_Maintenance::staleNodeIsItsOwnCause()
     const Reply health = m_server.request("GET", QStringLiteral("/nodes/") + node + QStringLiteral("/health"), m_operator);
     QCOMPARE(health.status, 200);
     QCOMPARE(health.json.value(QStringLiteral("status")).toString(), QStringLiteral("stale"));
+}
+
+void tst_Maintenance::anomalyModelScoresAndNamesDrivers()
+{
+    const QString node = createNode(QStringLiteral("Spindle M-3"),
+                                    {QJsonObject{{QStringLiteral("metric"), QStringLiteral("vibration_z_g")}},
+                                     QJsonObject{{QStringLiteral("metric"), QStringLiteral("temperature_c")}},
+                                     QJsonObject{{QStringLiteral("metric"), QStringLiteral("rpm")}}});
+    // An hour of healthy running four hours ago (noise around fixed levels), then ten
+    // minutes two hours ago in which vibration_z climbs far out of its healthy range.
+    QRandomGenerator random(7);
+    const auto post = [&](qint64 fromMs, int rows, double vibrationShift) {
+        QJsonArray samples;
+        for (int i = 0; i < rows; ++i)
+            samples.append(QJsonObject{
+                {QStringLiteral("node_id"), node},
+                {QStringLiteral("time"), rfc3339(fromMs + i * 10000)},
+                {QStringLiteral("seq"), ++m_seq},
+                {QStringLiteral("metrics"),
+                 QJsonObject{{QStringLiteral("vibration_z_g"), 0.5 + 0.05 * (random.generateDouble() - 0.5) + vibrationShift},
+                             {QStringLiteral("temperature_c"), 60 + 0.5 * (random.generateDouble() - 0.5)},
+                             {QStringLiteral("rpm"), 1500 + 5 * (random.generateDouble() - 0.5)}}}});
+        const Reply posted = m_server.requestJson("POST", QStringLiteral("/telemetry/batch"), m_operator,
+                                                  {{QStringLiteral("boot_epoch"), 1}, {QStringLiteral("samples"), samples}});
+        QCOMPARE(posted.status, 200);
+    };
+    const qint64 trainFrom = m_base - 3 * 3600000LL;
+    post(trainFrom, 360, 0);
+    const Reply refused = m_server.requestJson("POST", QStringLiteral("/nodes/") + node + QStringLiteral("/anomaly-model"),
+                                               m_admin, {{QStringLiteral("detector"), QStringLiteral("magic")}});
+    QCOMPARE(refused.errorField(), QStringLiteral("detector"));
+    QCOMPARE(m_server.requestJson("POST", QStringLiteral("/nodes/") + node + QStringLiteral("/anomaly-model"), m_operator, {})
+                 .status,
+             403);
+    const Reply trained = m_server.requestJson("POST", QStringLiteral("/nodes/") + node + QStringLiteral("/anomaly-model"),
+                                               m_admin,
+                                               {{QStringLiteral("from"), rfc3339(trainFrom)},
+                                                {QStringLiteral("to"), rfc3339(trainFrom + 3600000)}});
+    QVERIFY2(trained.status == 201, trained.body.constData());
+    QCOMPARE(trained.json.value(QStringLiteral("kind")).toString(), QStringLiteral("zscore_max"));
+    QCOMPARE(trained.json.value(QStringLiteral("training_rows")).toInt(), 360);
+    QCOMPARE(trained.json.value(QStringLiteral("metrics")).toArray().size(), 3);
+    // The model file, for edge devices: with its ETag, and the node's own key only.
+    const QString filePath = QStringLiteral("/nodes/") + node + QStringLiteral("/anomaly-model/file");
+    const Reply file = m_server.request("GET", filePath, m_operator);
+    QCOMPARE(file.status, 200);
+    QVERIFY(Core::Anomaly::deserializeDetector(file.body).ok());
+    const QByteArray etag = file.headers.value("etag");
+    QCOMPARE(etag, '"' + QCryptographicHash::hash(file.body, QCryptographicHash::Sha256).toHex() + '"');
+    QCOMPARE(m_server.request("GET", filePath, m_operator, {}, {{"If-None-Match", etag}}).status, 304);
+    const Reply key = m_server.requestJson("POST", QStringLiteral("/nodes/") + node + QStringLiteral("/api-keys"), m_admin,
+                                           {{QStringLiteral("name"), QStringLiteral("edge")}});
+    QCOMPARE(m_server.request("GET", filePath, key.json.value(QStringLiteral("key")).toString().toLatin1()).status, 200);
+    const QString other = createNode(QStringLiteral("Other O-1"), {});
+    const Reply otherKey = m_server.requestJson("POST", QStringLiteral("/nodes/") + other + QStringLiteral("/api-keys"), m_admin,
+                                                {{QStringLiteral("name"), QStringLiteral("edge")}});
+    QCOMPARE(m_server.request("GET", filePath, otherKey.json.value(QStringLiteral("key")).toString().toLatin1()).status, 403);
+    QCOMPARE(m_server.request("GET", QStringLiteral("/nodes/") + other + QStringLiteral("/anomaly-model"), m_admin).status, 404);
+
+    // Healthy again for ten minutes: scored, no ticket.
+    const qint64 healthyFrom = trainFrom + 3600000 + 10 * kMinuteMs;
+    post(healthyFrom, 60, 0);
+    Server::AgentReport report = cycle(healthyFrom + 10 * kMinuteMs);
+    QVERIFY(report.samplesScored >= 60);
+    QCOMPARE(tickets(QStringLiteral("node_id=") + node).size(), 0);
+    // Then vibration_z far out: one anomaly ticket naming it.
+    const qint64 faultFrom = healthyFrom + 10 * kMinuteMs;
+    post(faultFrom, 60, 0.6);
+    report = cycle(faultFrom + 10 * kMinuteMs);
+    QJsonArray found = tickets(QStringLiteral("node_id=") + node);
+    QCOMPARE(found.size(), 1);
+    const QJsonObject ticket = found.at(0).toObject();
+    QCOMPARE(ticket.value(QStringLiteral("cause")).toString(), QStringLiteral("anomaly"));
+    const QJsonObject evidence = ticket.value(QStringLiteral("evidence")).toObject();
+    QCOMPARE(evidence.value(QStringLiteral("driver_metrics")).toArray().first().toString(), QStringLiteral("vibration_z_g"));
+    QVERIFY(ticket.value(QStringLiteral("title")).toString().contains(QLatin1String("vibration_z_g")));
+    QVERIFY(evidence.value(QStringLiteral("score")).toDouble() > evidence.value(QStringLiteral("threshold")).toDouble());
+    QCOMPARE(ticket.value(QStringLiteral("component")).toString(), QString());  // no sensor names one
+    // Still anomalous, no new samples: nothing new.
+    QCOMPARE(cycle(faultFrom + 11 * kMinuteMs).ticketsUpdated, 0);
+    const Reply health = m_server.request("GET", QStringLiteral("/nodes/") + node + QStringLiteral("/health"), m_operator);
+    const QJsonObject anomaly = health.json.value(QStringLiteral("anomaly")).toObject();
+    QVERIFY(anomaly.value(QStringLiteral("anomalous")).toBool());
+    QCOMPARE(anomaly.value(QStringLiteral("drivers")).toArray().first().toObject().value(QStringLiteral("metric")).toString(),
+             QStringLiteral("vibration_z_g"));
+    QVERIFY(health.json.value(QStringLiteral("score")).toInt() < 80);
+    QCOMPARE(health.json.value(QStringLiteral("model")).toObject().value(QStringLiteral("kind")).toString(),
+             QStringLiteral("zscore_max"));
+}
+
+void tst_Maintenance::trendTicketPredictsTheCrossing()
+{
+    const QString node = createNode(QStringLiteral("Warming W-1"),
+                                    {QJsonObject{{QStringLiteral("metric"), QStringLiteral("temperature_c")},
+                                                 {QStringLiteral("max"), 100.0}}});
+    // A day of a temperature climbing 1.5 °C an hour, a sample every five minutes, with
+    // one in ten a wild outlier (a sensor glitch least squares would follow).
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 hourNow = now / 3600000 * 3600000;
+    const qint64 from = hourNow - 24 * 3600000LL;
+    QJsonArray samples;
+    for (int i = 0; i < 24 * 12; ++i) {
+        const qint64 t = from + i * 300000LL;
+        const double hours = double(t - from) / 3600000.0;
+        const double value = i % 12 == 5 && (i / 12) % 4 == 0 ? 20.0 : 50.0 + 1.5 * hours;
+        samples.append(QJsonObject{{QStringLiteral("node_id"), node},
+                                   {QStringLiteral("time"), rfc3339(t)},
+                                   {QStringLiteral("seq"), ++m_seq},
+                                   {QStringLiteral("metrics"), QJsonObject{{QStringLiteral("temperature_c"), value}}}});
+    }
+    QCOMPARE(m_server.requestJson("POST", QStringLiteral("/telemetry/batch"), m_operator,
+                                  {{QStringLiteral("boot_epoch"), 1}, {QStringLiteral("samples"), samples}})
+                 .status,
+             200);
+    cycle(now);
+    QJsonArray found = tickets(QStringLiteral("node_id=") + node + QStringLiteral("&cause=trend:temperature_c"));
+    QCOMPARE(found.size(), 1);
+    const QJsonObject ticket = found.at(0).toObject();
+    const QJsonObject evidence = ticket.value(QStringLiteral("evidence")).toObject();
+    // Closed form: the hourly means lie on 50 + 1.5·(h + 0.4583) (a bucket's mean is at its
+    // 27.5-minute mark), the outlier hours aside. The last complete hour starts 23 h in, so
+    // the limit of 100 is (100 − 50 − 1.5·23.4583)/1.5 = 9.875 h after that hour's start;
+    // the agent counts from the hour's start (the bucket time), so ±0.5 h.
+    QVERIFY2(std::abs(evidence.value(QStringLiteral("slope_per_hour")).toDouble() - 1.5) < 0.02,
+             qPrintable(QString::number(evidence.value(QStringLiteral("slope_per_hour")).toDouble())));
+    QVERIFY2(std::abs(evidence.value(QStringLiteral("hours_to_limit")).toDouble() - 9.875) < 0.6,
+             qPrintable(QString::number(evidence.value(QStringLiteral("hours_to_limit")).toDouble())));
+    QCOMPARE(ticket.value(QStringLiteral("severity")).toString(), QStringLiteral("HIGH"));  // under a day
+    QVERIFY(evidence.value(QStringLiteral("hours_low")).toDouble() <= evidence.value(QStringLiteral("hours_to_limit")).toDouble());
+    QVERIFY(evidence.value(QStringLiteral("probability_within_horizon")).toDouble() > 0.9);
+    QCOMPARE(evidence.value(QStringLiteral("inputs")).toObject().value(QStringLiteral("hourly_means")).toArray().size(), 24);
+    QVERIFY(!ticket.value(QStringLiteral("predicted_failure_at")).isNull());
+    // The trend is kept with the node's health; the next cycle in the same hour does not
+    // fit it again.
+    const Reply health = m_server.request("GET", QStringLiteral("/nodes/") + node + QStringLiteral("/health"), m_operator);
+    QCOMPARE(health.json.value(QStringLiteral("trends")).toArray().size(), 1);
+    QCOMPARE(cycle(now + 1000).ticketsUpdated, 0);
+}
+
+void tst_Maintenance::fleetWeibullFromResolvedFailures()
+{
+    // Three bearings failed at 1,000, 2,000 and 3,000 h; two others run at 500 and 4,000 h.
+    const QList<int> failedAt{1000, 2000, 3000};
+    const QList<int> runningAt{500, 4000};
+    const auto commissioned = [](int hoursAgo) {
+        return rfc3339(QDateTime::currentMSecsSinceEpoch() - qint64(hoursAgo) * 3600000);
+    };
+    const auto nodeAged = [&](const QString &name, int hoursAgo) {
+        const Reply created = m_server.requestJson("POST", QStringLiteral("/nodes"), m_stranger,
+                                                   {{QStringLiteral("name"), name},
+                                                    {QStringLiteral("type"), QStringLiteral("fan")},
+                                                    {QStringLiteral("latitude"), 10.0},
+                                                    {QStringLiteral("longitude"), 10.0},
+                                                    {QStringLiteral("properties"),
+                                                     QJsonObject{{QStringLiteral("commissioned_at"), commissioned(hoursAgo)}}}});
+        return created.json.value(QStringLiteral("id")).toString();
+    };
+    const auto resolveOn = [&](const QString &node, const QString &code) {
+        const Reply ticket = m_server.requestJson("POST", QStringLiteral("/maintenance/tickets"), m_stranger,
+                                                  {{QStringLiteral("title"), QStringLiteral("Bearing")},
+                                                   {QStringLiteral("severity"), QStringLiteral("HIGH")},
+                                                   {QStringLiteral("node_id"), node},
+                                                   {QStringLiteral("component"), QStringLiteral("Main bearing")}});
+        QCOMPARE(ticket.status, 201);
+        const Reply resolved = m_server.requestJson(
+            "PATCH", QStringLiteral("/maintenance/tickets/") + ticket.json.value(QStringLiteral("id")).toString(), m_stranger,
+            {{QStringLiteral("status"), QStringLiteral("resolved")},
+             {QStringLiteral("resolution"), QJsonObject{{QStringLiteral("code"), code}}}});
+        QCOMPARE(resolved.status, 200);
+    };
+    for (int i = 0; i < failedAt.size(); ++i)
+        resolveOn(nodeAged(QStringLiteral("Fan F-%1").arg(i), failedAt.at(i)), QStringLiteral("failure"));
+    for (int i = 0; i < runningAt.size(); ++i)
+        resolveOn(nodeAged(QStringLiteral("Fan R-%1").arg(i), runningAt.at(i)), QStringLiteral("no_fault"));
+    const Reply fit = m_server.request("GET", QStringLiteral("/reliability/weibull?component_kind=main%20BEARING"), m_stranger);
+    QVERIFY2(fit.status == 200, fit.body.constData());
+    QCOMPARE(fit.json.value(QStringLiteral("failures")).toInt(), 3);
+    // Suspensions: the two running bearings, and the three replaced ones, running again
+    // since their failure (a few seconds).
+    QCOMPARE(fit.json.value(QStringLiteral("suspensions")).toInt(), 5);
+    QList<double> failures, suspensions;
+    for (const QJsonValue &value : fit.json.value(QStringLiteral("records")).toArray()) {
+        const QJsonObject record = value.toObject();
+        (record.value(QStringLiteral("kind")).toString() == QLatin1String("failure") ? failures : suspensions)
+            .append(record.value(QStringLiteral("hours")).toDouble());
+    }
+    std::sort(failures.begin(), failures.end());
+    std::sort(suspensions.begin(), suspensions.end());
+    for (int i = 0; i < 3; ++i)
+        QVERIFY2(std::abs(failures.at(i) - failedAt.at(i)) < 0.05, qPrintable(QString::number(failures.at(i))));
+    QVERIFY(std::abs(suspensions.at(3) - 500) < 0.05 && std::abs(suspensions.at(4) - 4000) < 0.05);
+    // The fit is the ageing library's maximum likelihood over exactly these records.
+    auto expected = Core::Ageing::fitWeibull(failures, suspensions);
+    QVERIFY(expected);
+    QCOMPARE(fit.json.value(QStringLiteral("beta")).toDouble(), expected->beta);
+    QCOMPARE(fit.json.value(QStringLiteral("eta_hours")).toDouble(), expected->eta);
+    QCOMPARE(m_server.request("GET", QStringLiteral("/reliability/weibull?component_kind=Gearbox"), m_stranger).status, 422);
+    QCOMPARE(m_server.request("GET", QStringLiteral("/reliability/weibull"), m_stranger).errorField(),
+             QStringLiteral("component_kind"));
+    QCOMPARE(m_server.request("GET", QStringLiteral("/reliability/weibull?component_kind=Main%20bearing"), m_viewer).status, 403);
 }
 
 void tst_Maintenance::webhookIsSignedRetriedAndSentOnce()
