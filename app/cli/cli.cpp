@@ -51,6 +51,12 @@ QString usage()
         "                                  age the twin's components: median and B10 failure dates,\n"
         "                                  worst first (without --rpm/--load: from the measured\n"
         "                                  history of the twin's linked node, or of NODE)\n"
+        "  tickets [--status S,…] [--severity S,…] [--node NODE]\n"
+        "                                  maintenance tickets, highest priority first (default: the\n"
+        "                                  unfinished ones: open, acknowledged, in_progress)\n"
+        "  ticket N [ack|start|resolve|close|cancel] [--comment TEXT] [--code failure|no_fault|preventive]\n"
+        "                                  show ticket number N with its history, or move it on\n"
+        "                                  (resolve needs --code)\n"
         "\n"
         "TWIN and NODE are a name or an id; a version is an id, a number, a tag or 'latest'.\n"
         "Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.\n"
@@ -260,7 +266,12 @@ int Cli::run(const QStringList &arguments)
                        option("delimiter", QT_TRANSLATE_NOOP("Laces::App::Cli", "Field delimiter of the CSV files (default: ',' or ';' from the header)."), "char"),
                        option("detector", QT_TRANSLATE_NOOP("Laces::App::Cli", "zscore_max (default) or isolation_forest."), "kind"),
                        option("contamination", QT_TRANSLATE_NOOP("Laces::App::Cli", "Expected anomalous share of the training rows (default 0.01)."), "c"),
-                       option("threshold", QT_TRANSLATE_NOOP("Laces::App::Cli", "Explicit score threshold (smoothed score)."), "t")});
+                       option("threshold", QT_TRANSLATE_NOOP("Laces::App::Cli", "Explicit score threshold (smoothed score)."), "t"),
+                       option("status", QT_TRANSLATE_NOOP("Laces::App::Cli", "Ticket statuses to list, comma-separated."), "s"),
+                       option("severity", QT_TRANSLATE_NOOP("Laces::App::Cli", "Ticket severities to list, comma-separated."), "s"),
+                       option("node", QT_TRANSLATE_NOOP("Laces::App::Cli", "Only this node's tickets."), "node"),
+                       option("comment", QT_TRANSLATE_NOOP("Laces::App::Cli", "A comment to add to the ticket."), "text"),
+                       option("code", QT_TRANSLATE_NOOP("Laces::App::Cli", "Resolution: failure, no_fault or preventive."), "code")});
     // --version alone is the program's version; `export --version V` names a twin version.
     const QStringList &args = arguments;
     const bool exporting = args.contains(QStringLiteral("export"));
@@ -286,11 +297,15 @@ int Cli::run(const QStringList &arguments)
                                                    {QStringLiteral("diff"), 3}, {QStringLiteral("export"), 1},
                                                    {QStringLiteral("nodes"), 0}, {QStringLiteral("node-key"), 1},
                                                    {QStringLiteral("ingest"), 1}, {QStringLiteral("simulate"), 1},
-                                                   {QStringLiteral("anomaly"), 1}};
-    if (!argumentCounts.contains(command))
+                                                   {QStringLiteral("anomaly"), 1}, {QStringLiteral("tickets"), 0}};
+    if (command == QLatin1String("ticket")) {
+        if (positional.size() < 2 || positional.size() > 3)
+            return usageError(QStringLiteral("'ticket' takes a number and optionally ack, start, resolve, close or cancel"));
+    } else if (!argumentCounts.contains(command)) {
         return usageError(QStringLiteral("unknown command '%1'").arg(command));
-    if (positional.size() - 1 != argumentCounts.value(command))
+    } else if (positional.size() - 1 != argumentCounts.value(command)) {
         return usageError(QStringLiteral("'%1' takes %2 argument(s)").arg(command).arg(argumentCounts.value(command)));
+    }
 
     if (command == QLatin1String("import") && parser.isSet(dryRunOption))
         return import(positional, parser);  // entirely local
@@ -354,6 +369,10 @@ int Cli::run(const QStringList &arguments)
         return ingest(positional.at(1), bootEpoch);
     if (command == QLatin1String("simulate"))
         return simulate(positional.at(1), parser);
+    if (command == QLatin1String("tickets"))
+        return tickets(parser);
+    if (command == QLatin1String("ticket"))
+        return ticket(positional.at(1), positional.value(2), parser);
     return exportModel(positional.at(1), parser.value(versionRefOption), parser.value(outputOption));
 }
 
@@ -1154,6 +1173,129 @@ int Cli::anomalyScore(const QCommandLineParser &parser)
           << fitRows << " row(s), threshold " << QString::number(detector->threshold(), 'g', 6) << " on scores smoothed over "
           << detector->smoothingRows() << " rows: " << flagged << " of " << scored.rows() - first << " row(s) anomalous"
           << Qt::endl;
+    return Ok;
+}
+
+int Cli::tickets(const QCommandLineParser &parser)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("500"));
+    query.addQueryItem(QStringLiteral("sort"), QStringLiteral("priority"));
+    query.addQueryItem(QStringLiteral("status"), parser.isSet(QStringLiteral("status"))
+                                                     ? parser.value(QStringLiteral("status"))
+                                                     : QStringLiteral("open,acknowledged,in_progress"));
+    if (parser.isSet(QStringLiteral("severity")))
+        query.addQueryItem(QStringLiteral("severity"), parser.value(QStringLiteral("severity")).toUpper());
+    if (parser.isSet(QStringLiteral("node"))) {
+        int exitCode = Ok;
+        const std::optional<QString> node = requireNode(parser.value(QStringLiteral("node")), &exitCode);
+        if (!node)
+            return exitCode;
+        query.addQueryItem(QStringLiteral("node_id"), *node);
+    }
+    const Outcome listed = call([&](auto done) {
+        m_client.send("GET", QStringLiteral("/maintenance/tickets?") + query.toString(QUrl::FullyEncoded), nullptr, &m_client,
+                      done);
+    });
+    if (listed.error)
+        return fail(*listed.error);
+    const QJsonArray items = listed.result.value(QStringLiteral("items")).toArray();
+    for (const QJsonValue &item : items) {
+        const QJsonObject ticket = item.toObject();
+        m_out << QStringLiteral("#%1").arg(ticket.value(QStringLiteral("number")).toInteger()).leftJustified(7)
+              << ticket.value(QStringLiteral("severity")).toString().leftJustified(9)
+              << ticket.value(QStringLiteral("status")).toString().leftJustified(13)
+              << QStringLiteral("p%1").arg(ticket.value(QStringLiteral("priority")).toInt()).leftJustified(5)
+              << ticket.value(QStringLiteral("title")).toString();
+        const QString node = ticket.value(QStringLiteral("node_name")).toString();
+        if (!node.isEmpty())
+            m_out << "  [" << node << "]";
+        const int occurrences = ticket.value(QStringLiteral("occurrences")).toInt();
+        if (occurrences > 1)
+            m_out << "  ×" << occurrences;
+        m_out << "\n";
+    }
+    m_out << listed.result.value(QStringLiteral("total")).toInt() << " ticket(s)" << Qt::endl;
+    return Ok;
+}
+
+int Cli::ticket(const QString &numberText, const QString &action, const QCommandLineParser &parser)
+{
+    bool ok = false;
+    const qint64 number = QString(numberText).remove(QLatin1Char('#')).toLongLong(&ok);
+    if (!ok || number < 1)
+        return usageError(QStringLiteral("a ticket is given by its number, not '%1'").arg(numberText));
+    static const QHash<QString, QString> statuses{{QStringLiteral("ack"), QStringLiteral("acknowledged")},
+                                                  {QStringLiteral("start"), QStringLiteral("in_progress")},
+                                                  {QStringLiteral("resolve"), QStringLiteral("resolved")},
+                                                  {QStringLiteral("close"), QStringLiteral("closed")},
+                                                  {QStringLiteral("cancel"), QStringLiteral("cancelled")}};
+    if (!action.isEmpty() && !statuses.contains(action))
+        return usageError(QStringLiteral("unknown ticket action '%1' (ack, start, resolve, close or cancel)").arg(action));
+    const QString code = parser.value(QStringLiteral("code"));
+    if (action == QLatin1String("resolve") && code.isEmpty())
+        return usageError(QStringLiteral("resolve needs --code failure|no_fault|preventive"));
+    const Outcome found = call([&](auto done) {
+        m_client.send("GET", QStringLiteral("/maintenance/tickets?status=open,acknowledged,in_progress,resolved,closed,cancelled&number=%1")
+                                 .arg(number),
+                      nullptr, &m_client, done);
+    });
+    if (found.error)
+        return fail(*found.error);
+    const QJsonArray items = found.result.value(QStringLiteral("items")).toArray();
+    if (items.isEmpty()) {
+        m_err << "laces-cli: no ticket #" << number << Qt::endl;
+        return Refused;
+    }
+    const QString id = items.first().toObject().value(QStringLiteral("id")).toString();
+    if (!action.isEmpty() || parser.isSet(QStringLiteral("comment"))) {
+        QJsonObject change;
+        if (!action.isEmpty())
+            change.insert(QStringLiteral("status"), statuses.value(action));
+        if (action == QLatin1String("resolve"))
+            change.insert(QStringLiteral("resolution"), QJsonObject{{QStringLiteral("code"), code}});
+        if (parser.isSet(QStringLiteral("comment")))
+            change.insert(QStringLiteral("comment"), parser.value(QStringLiteral("comment")));
+        const Outcome changed = call([&](auto done) {
+            m_client.send("PATCH", QStringLiteral("/maintenance/tickets/") + id, &change, &m_client, done);
+        });
+        if (changed.error)
+            return fail(*changed.error);
+    }
+    const Outcome shown = call([&](auto done) {
+        m_client.send("GET", QStringLiteral("/maintenance/tickets/") + id, nullptr, &m_client, done);
+    });
+    if (shown.error)
+        return fail(*shown.error);
+    const QJsonObject t = shown.result;
+    m_out << "#" << t.value(QStringLiteral("number")).toInteger() << "  " << t.value(QStringLiteral("title")).toString() << "\n"
+          << "severity:    " << t.value(QStringLiteral("severity")).toString() << "  (priority "
+          << t.value(QStringLiteral("priority")).toInt() << ")\n"
+          << "status:      " << t.value(QStringLiteral("status")).toString() << "\n"
+          << "cause:       " << t.value(QStringLiteral("cause")).toString() << "\n";
+    if (!t.value(QStringLiteral("node_name")).toString().isEmpty())
+        m_out << "node:        " << t.value(QStringLiteral("node_name")).toString() << "\n";
+    if (!t.value(QStringLiteral("component")).toString().isEmpty())
+        m_out << "component:   " << t.value(QStringLiteral("component")).toString() << "\n";
+    if (!t.value(QStringLiteral("assignee")).toString().isEmpty())
+        m_out << "assignee:    " << t.value(QStringLiteral("assignee")).toString() << "\n";
+    m_out << "occurrences: " << t.value(QStringLiteral("occurrences")).toInt() << "\n"
+          << "opened:      " << t.value(QStringLiteral("opened_at")).toString() << "\n";
+    for (const QJsonValue &value : t.value(QStringLiteral("events")).toArray()) {
+        const QJsonObject event = value.toObject();
+        const QString who = event.value(QStringLiteral("actor")).toString() == QLatin1String("agent")
+                                ? QStringLiteral("agent")
+                                : event.value(QStringLiteral("actor_name")).toString();
+        const QJsonObject details = event.value(QStringLiteral("details")).toObject();
+        QString what = event.value(QStringLiteral("kind")).toString();
+        if (details.contains(QStringLiteral("to")))
+            what += QStringLiteral(" → ") + details.value(QStringLiteral("to")).toString();
+        if (details.contains(QStringLiteral("text")))
+            what += QStringLiteral(": ") + details.value(QStringLiteral("text")).toString();
+        m_out << "  " << event.value(QStringLiteral("created_at")).toString().left(19) << "  " << who.leftJustified(10) << what
+              << "\n";
+    }
+    m_out << Qt::flush;
     return Ok;
 }
 

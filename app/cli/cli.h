@@ -49,6 +49,9 @@ private:
     // `anomaly score`: fits a detector on training rows of a CSV and writes
     // row,score,anomaly,drivers for the input rows to standard output. Entirely local.
     int anomalyScore(const QCommandLineParser &parser);
+    // `tickets`: the maintenance queue; `ticket N [action]`: one ticket, or a move.
+    int tickets(const QCommandLineParser &parser);
+    int ticket(const QString &number, const QString &action, const QCommandLineParser &parser);
 
     // A twin by id or exact name (case-insensitive); nothing if it does not exist.
     std::optional<QJsonObject> findTwin(const QString &nameOrId, int *exitCode);

@@ -127,6 +127,14 @@ HttpResponse TicketsApi::list(RequestContext &context)
     const QString component = query.queryItemValue(QStringLiteral("component"), QUrl::FullyDecoded).trimmed();
     const QString site = query.queryItemValue(QStringLiteral("site"), QUrl::FullyDecoded).trimmed();
     const QString cause = query.queryItemValue(QStringLiteral("cause"), QUrl::FullyDecoded).trimmed();
+    QByteArray number = pgNull();
+    if (query.hasQueryItem(QStringLiteral("number"))) {
+        bool ok = false;
+        const qint64 value = query.queryItemValue(QStringLiteral("number")).toLongLong(&ok);
+        if (!ok || value < 1)
+            return HttpResponse::fromError(Error::invalid(QStringLiteral("'number' must be a ticket number"), QStringLiteral("number")));
+        number = QByteArray::number(value);
+    }
     if (component.size() > 200 || site.size() > 200 || cause.size() > 100)
         return HttpResponse::fromError(Error::invalid(QStringLiteral("a filter is too long"), QStringLiteral("component")));
     const QByteArray order = sort == QLatin1String("priority")
@@ -138,10 +146,10 @@ HttpResponse TicketsApi::list(RequestContext &context)
         "AND (cardinality($3::text[]) = 0 OR t.severity = ANY($3)) AND ($4::uuid IS NULL OR t.node_id = $4) "
         "AND ($5::uuid IS NULL OR t.twin_id = $5) AND ($6 = '' OR t.component = $6) "
         "AND ($7 = '' OR EXISTS (SELECT 1 FROM machine_nodes n WHERE n.id = t.node_id AND n.site = $7)) "
-        "AND ($8 = '' OR t.cause = $8) " + order + " LIMIT $9 OFFSET $10",
+        "AND ($8 = '' OR t.cause = $8) AND ($11::int8 IS NULL OR t.number = $11) " + order + " LIMIT $9 OFFSET $10",
         {uuidParam(context.principal().organizationId), textArrayParam(*status), textArrayParam(*severity), *node,
          *twin, pgParam(component), pgParam(site), pgParam(cause), QByteArray::number(*perPage),
-         QByteArray::number(qint64(*page - 1) * *perPage)});
+         QByteArray::number(qint64(*page - 1) * *perPage), number});
     if (!rows)
         return HttpResponse::fromError(rows.error());
     return HttpResponse::json(200, QJsonObject{{QStringLiteral("items"), jsonArrayOf(*rows)},

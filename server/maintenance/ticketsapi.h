@@ -5,7 +5,7 @@
 namespace Laces::Server {
 
 // Maintenance tickets of the caller's organization:
-//   GET /maintenance/tickets?status=&severity=&node_id=&twin_id=&component=&site=&cause=
+//   GET /maintenance/tickets?status=&severity=&node_id=&twin_id=&component=&site=&cause=&number=
 //       &sort=priority|opened_at&page=&per_page=                       (maintenance.view)
 //   GET /maintenance/tickets/{id}            the ticket and its events  (maintenance.view)
 //   POST /maintenance/tickets                a manual ticket            (maintenance.work)

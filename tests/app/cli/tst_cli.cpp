@@ -34,6 +34,7 @@ private slots:
     void exportToUnwritablePath();
     void nodesKeysAndIngest();
     void simulatePrintsWorstFirstAndWritesTheRun();
+    void ticketsListedAndMovedOn();
     void anomalyScoreSkabFile();
     void anomalyScoreFlagsPlantedFault();
     void anomalyScoreErrors_data();
@@ -403,6 +404,51 @@ QByteArray plantedCsv()
 }
 
 } // namespace
+
+void tst_Cli::ticketsListedAndMovedOn()
+{
+    const auto open = [&](const QString &title, const QString &severity) {
+        const Tests::Reply created = m_server.requestJson("POST", QStringLiteral("/maintenance/tickets"), m_token,
+                                                          {{QStringLiteral("title"), title}, {QStringLiteral("severity"), severity}});
+        return created.json.value(QStringLiteral("number")).toInteger();
+    };
+    const qint64 low = open(QStringLiteral("Oil the hinges"), QStringLiteral("LOW"));
+    const qint64 critical = open(QStringLiteral("Spindle seized"), QStringLiteral("CRITICAL"));
+    QVERIFY(low > 0 && critical > 0);
+    const Run listed = run({QStringLiteral("tickets")}, {}, m_token);
+    QCOMPARE(listed.exitCode, 0);
+    // Highest priority first: the CRITICAL one before the LOW one.
+    const int criticalAt = int(listed.out.indexOf("Spindle seized"));
+    const int lowAt = int(listed.out.indexOf("Oil the hinges"));
+    QVERIFY2(criticalAt >= 0 && lowAt > criticalAt, listed.out.constData());
+    QVERIFY(listed.out.contains("2 ticket(s)"));
+    const Run onlyCritical = run({QStringLiteral("tickets"), QStringLiteral("--severity"), QStringLiteral("critical")}, {}, m_token);
+    QVERIFY(!onlyCritical.out.contains("Oil the hinges"));
+    // Acknowledge with a comment, start, resolve (needs a code), and see the history.
+    const QString number = QString::number(critical);
+    QCOMPARE(run({QStringLiteral("ticket"), number, QStringLiteral("ack"), QStringLiteral("--comment"), QStringLiteral("on it")}, {},
+                 m_token).exitCode,
+             0);
+    QCOMPARE(run({QStringLiteral("ticket"), number, QStringLiteral("start")}, {}, m_token).exitCode, 0);
+    const Run noCode = run({QStringLiteral("ticket"), number, QStringLiteral("resolve")}, {}, m_token);
+    QCOMPARE(noCode.exitCode, 2);
+    QVERIFY(noCode.err.contains("--code"));
+    const Run resolved = run({QStringLiteral("ticket"), number, QStringLiteral("resolve"), QStringLiteral("--code"),
+                              QStringLiteral("failure")}, {}, m_token);
+    QCOMPARE(resolved.exitCode, 0);
+    QVERIFY2(resolved.out.contains("status:      resolved"), resolved.out.constData());
+    QVERIFY(resolved.out.contains("comment: on it"));
+    QVERIFY(resolved.out.contains("status → acknowledged") && resolved.out.contains("status → in_progress"));
+    // The server's refusals come through: a resolved ticket cannot be started.
+    const Run illegal = run({QStringLiteral("ticket"), number, QStringLiteral("start")}, {}, m_token);
+    QCOMPARE(illegal.exitCode, 1);
+    QVERIFY2(illegal.err.contains("cannot go from resolved to in_progress"), illegal.err.constData());
+    QCOMPARE(run({QStringLiteral("ticket"), QStringLiteral("999999")}, {}, m_token).exitCode, 1);
+    QCOMPARE(run({QStringLiteral("ticket"), QStringLiteral("x")}, {}, m_token).exitCode, 2);
+    QCOMPARE(run({QStringLiteral("ticket"), number, QStringLiteral("explode")}, {}, m_token).exitCode, 2);
+    // Finished tickets drop out of the default list.
+    QVERIFY(!run({QStringLiteral("tickets")}, {}, m_token).out.contains("Spindle seized"));
+}
 
 void tst_Cli::anomalyScoreSkabFile()
 {
