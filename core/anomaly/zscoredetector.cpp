@@ -40,6 +40,9 @@ std::optional<Error> validateOptions(const ZScoreOptions &options)
         return Error::invalid(
             QStringLiteral("contamination must be in (0, 0.5], got %1").arg(*options.contamination),
             QStringLiteral("contamination"));
+    if (options.minimumThreshold && !(std::isfinite(*options.minimumThreshold) && *options.minimumThreshold >= 0))
+        return Error::invalid(QStringLiteral("minimumThreshold must be finite and ≥ 0"),
+            QStringLiteral("minimumThreshold"));
     if (options.threshold && !(std::isfinite(*options.threshold) && *options.threshold >= 0))
         return Error::invalid(
             QStringLiteral("threshold must be finite and ≥ 0, got %1").arg(*options.threshold),
@@ -125,6 +128,8 @@ Core::Result<ZScoreDetector> ZScoreDetector::fit(const Eigen::MatrixXd &train,
             = options.contamination ? 1.0 - *options.contamination : options.quantile;
         detector.m_threshold = smoothedTrainingQuantile(
             detector.scores(train), options.smoothingRows, probability);
+        if (options.minimumThreshold)
+            detector.m_threshold = std::max(detector.m_threshold, *options.minimumThreshold);
     }
     return detector;
 }

@@ -17,6 +17,12 @@ struct ZScoreOptions
     // a finite value ≥ 0 in smoothed-score units, used as given.
     std::optional<double> contamination;
     std::optional<double> threshold;
+    // A floor under the learned threshold (not under an explicit one). The maintenance
+    // agent uses 3: a smoothed max |z| under three standard deviations is never a ticket,
+    // however tight the quantile of a short, quiet training window came out (heavily
+    // smoothed noise has a narrow spread, so its 0.99 quantile sits barely above its
+    // mean and ordinary noise would cross it every few hours). The benchmarks use none.
+    std::optional<double> minimumThreshold;
 };
 
 // The per-feature z-score maximum: mean μ_j and population standard deviation σ_j (ddof 0;

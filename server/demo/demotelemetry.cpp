@@ -135,7 +135,8 @@ double DemoTelemetry::valueAt(const Node &node, const Sensor &sensor, qint64 tim
                                                     + 0.4 * std::sin(2 * M_PI * t / 7200 + 2 * phase))
                    + sensor.swing * 0.2 * (QRandomGenerator::global()->generateDouble() - 0.5);
     if (node.warming && sensor.metric == TelemetryMetrics::indexOf(u"temperature_c"))
-        value += double(timeMs - (m_startedMs - 6 * 3600000LL)) / 3600000.0 * 2.5;  // +2.5 °C an hour
+        // +2.5 °C an hour from six hours before the demo started (steady before that).
+        value += std::max(0.0, double(timeMs - (m_startedMs - 6 * 3600000LL)) / 3600000.0 * 2.5);
     return std::round(value * 100) / 100;
 }
 

@@ -17,7 +17,11 @@
 #include <QDateTime>
 #include <QJsonArray>
 
+#include <QMap>
+
 #include <cmath>
+#include <limits>
+#include <vector>
 
 namespace Laces::Server {
 
@@ -58,69 +62,68 @@ Core::Result<QJsonObject> AnomalyModels::train(PgConnection &db, const QUuid &or
             metrics.append(index);
         }
     }
-    // The newest rows of the window, at most kMaxTrainingRows, page by page.
-    Core::TelemetryColumns columns;
-    std::optional<TelemetryReader::Position> after;
-    for (;;) {
-        auto page = TelemetryReader::readRaw(db, nodeId, request.fromMs, request.toMs, metrics, after, 50000);
-        if (!page)
-            return page.error();
-        if (columns.metrics.isEmpty()) {
-            columns = page->columns;
-        } else {
-            columns.timesMs += page->columns.timesMs;
-            columns.bootEpochs += page->columns.bootEpochs;
-            columns.seqs += page->columns.seqs;
-            for (int m = 0; m < columns.metrics.size(); ++m) {
-                columns.metrics[m].values += page->columns.metrics.at(m).values;
-                columns.metrics[m].present += page->columns.metrics.at(m).present;
-            }
-        }
-        if (!page->more || columns.rowCount() == 0)
-            break;
-        const int last = columns.rowCount() - 1;
-        after = TelemetryReader::Position{columns.timesMs.at(last), columns.bootEpochs.at(last), columns.seqs.at(last)};
-        if (columns.rowCount() >= 4 * kMaxTrainingRows)
-            break;
-    }
-    const int rows = columns.rowCount();
-    // Metrics the node reports in nearly every row (a model needs all of its features).
+    // One row per minute: each metric's mean over the minute, from the minute rollups.
+    // The agent scores the same minute means, so training and scoring see one cadence
+    // whatever the sensors' sample rates (a 100 Hz vibration channel and a 1 Hz
+    // temperature alike), and the smoothing spans minutes, not samples.
+    auto series = TelemetryReader::readBuckets(db, organizationId, nodeId, request.fromMs, request.toMs, metrics,
+                                               TelemetryReader::Bucket::Minute);
+    if (!series)
+        return series.error();
+    QMap<qint64, int> minuteIndex;
+    for (const TelemetryReader::Series &one : std::as_const(*series))
+        for (qint64 time : one.timesMs)
+            minuteIndex.insert(time, 0);
+    int next = 0;
+    for (auto it = minuteIndex.begin(); it != minuteIndex.end(); ++it)
+        it.value() = next++;
+    const int minutes = int(minuteIndex.size());
+    // Metrics the node reports in nearly every minute (a model needs all of its features).
     QList<int> used;
     QStringList names;
-    for (int m = 0; m < columns.metrics.size(); ++m) {
-        const int present = int(std::count(columns.metrics.at(m).present.begin(), columns.metrics.at(m).present.end(), true));
-        if (rows > 0 && present >= 0.95 * rows) {
+    for (int m = 0; m < series->size(); ++m) {
+        if (minutes > 0 && series->at(m).timesMs.size() >= 0.95 * minutes) {
             used.append(m);
-            names.append(columns.metrics.at(m).name);
+            names.append(QString::fromLatin1(TelemetryMetrics::all().at(metrics.at(m)).name));
         }
     }
     if (used.isEmpty())
-        return Error::invalid(QStringLiteral("the node reported no metric in 95 % of its samples in that window "
-                                             "(%1 samples)").arg(rows),
+        return Error::invalid(QStringLiteral("the node reported no metric in 95 % of the minutes of that window "
+                                             "(%1 minutes with data)").arg(minutes),
                               QStringLiteral("from"));
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> grid(size_t(minutes) * size_t(used.size()), nan);
+    for (int c = 0; c < used.size(); ++c) {
+        const TelemetryReader::Series &one = series->at(used.at(c));
+        for (int i = 0; i < one.timesMs.size(); ++i)
+            if (one.counts.at(i) > 0)
+                grid[size_t(minuteIndex.value(one.timesMs.at(i))) * size_t(used.size()) + size_t(c)] =
+                    one.sums.at(i) / double(one.counts.at(i));
+    }
     QList<int> complete;
-    for (int r = 0; r < rows; ++r) {
+    for (int r = 0; r < minutes; ++r) {
         bool all = true;
-        for (int m : std::as_const(used))
-            all = all && columns.metrics.at(m).present.at(r) && std::isfinite(columns.metrics.at(m).values.at(r));
+        for (int c = 0; c < used.size(); ++c)
+            all = all && std::isfinite(grid[size_t(r) * size_t(used.size()) + size_t(c)]);
         if (all)
             complete.append(r);
     }
     if (complete.size() > kMaxTrainingRows)
         complete = complete.mid(complete.size() - kMaxTrainingRows);
+    const QList<qint64> minuteTimes = minuteIndex.keys();
     const int minimum = std::max(50, request.smoothingRows + 2);
     if (complete.size() < minimum)
-        return Error::invalid(QStringLiteral("training needs at least %1 complete samples; the window has %2")
+        return Error::invalid(QStringLiteral("training needs at least %1 minutes with every metric; the window has %2")
                                   .arg(minimum)
                                   .arg(complete.size()),
                               QStringLiteral("from"));
     Eigen::MatrixXd train(complete.size(), used.size());
     for (int r = 0; r < complete.size(); ++r)
         for (int c = 0; c < used.size(); ++c)
-            train(r, c) = columns.metrics.at(used.at(c)).values.at(complete.at(r));
+            train(r, c) = grid[size_t(complete.at(r)) * size_t(used.size()) + size_t(c)];
 
     // Channels that drift within healthy data would raise false alarms: screened out
-    // (with enough rows for eight chunks of a protocol's worth each).
+    // (with enough minutes for eight chunks of an hour each).
     QJsonArray screening;
     if (request.screen && complete.size() >= 8 * 60 && names.size() > 1) {
         A::FeatureScreenOptions screenOptions;
@@ -143,6 +146,7 @@ Core::Result<QJsonObject> AnomalyModels::train(PgConnection &db, const QUuid &or
 
     QByteArray bytes;
     QJsonObject parameters{{QStringLiteral("detector"), request.detector},
+                           {QStringLiteral("rows"), QStringLiteral("minute_means")},
                            {QStringLiteral("smoothing_rows"), request.smoothingRows},
                            {QStringLiteral("screening"), screening}};
     if (request.contamination)
@@ -172,15 +176,17 @@ Core::Result<QJsonObject> AnomalyModels::train(PgConnection &db, const QUuid &or
         options.smoothingRows = request.smoothingRows;
         options.contamination = request.contamination;
         options.threshold = request.threshold;
+        options.minimumThreshold = request.minimumThreshold;
         auto detector = A::ZScoreDetector::fit(train, names, options);
         if (!detector)
             return detector.error();
         bytes = detector->serialize();
         parameters.insert(QStringLiteral("quantile"), detector->options().quantile);
+        parameters.insert(QStringLiteral("minimum_threshold"), request.minimumThreshold);
         parameters.insert(QStringLiteral("threshold_value"), detector->threshold());
     }
-    const qint64 firstMs = columns.timesMs.at(complete.first());
-    const qint64 lastMs = columns.timesMs.at(complete.last());
+    const qint64 firstMs = minuteTimes.at(complete.first());
+    const qint64 lastMs = minuteTimes.at(complete.last());
     Transaction transaction(db);
     if (auto retired = db.exec("UPDATE anomaly_models SET is_active = false WHERE node_id = $1 AND is_active",
                                {uuidParam(nodeId)});

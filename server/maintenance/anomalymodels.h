@@ -34,6 +34,7 @@ struct TrainingRequest
     int smoothingRows = 30;
     std::optional<double> contamination;
     std::optional<double> threshold;
+    double minimumThreshold = 3;   // zscore_max: the learned threshold's floor (3σ)
     quint64 seed = 0;
     int trees = 100;
     int sampleSize = 256;

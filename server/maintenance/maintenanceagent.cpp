@@ -34,7 +34,7 @@ QJsonObject AgentReport::toJson() const
             {QStringLiteral("tickets_updated"), ticketsUpdated},
             {QStringLiteral("alerts_queued"), alertsQueued},
             {QStringLiteral("trends_refreshed"), trendsRefreshed},
-            {QStringLiteral("samples_scored"), samplesScored},
+            {QStringLiteral("minutes_scored"), minutesScored},
             {QStringLiteral("duration_ms"), std::round(durationMs * 100) / 100},
             {QStringLiteral("skipped"), skipped}};
 }
@@ -703,39 +703,43 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
             m_detectors.insert(QUuid::fromString(bytes->text(row, 0)), std::shared_ptr<const A::Detector>(std::move(*detector)));
         }
     }
-    // The newest samples of every such node since it was last scored, with the window
-    // before them that the smoothing needs: one statement.
+    // The newest complete minutes of every such node since it was last scored (each
+    // metric's minute mean, as the model was trained on), with the minutes before them
+    // that the smoothing needs: one statement over the minute rollups.
     QList<QUuid> nodes;
-    QStringList since;
-    QList<qint64> warmRows;
+    QStringList since, metricLists;
+    QList<qint64> warmMinutes;
     for (int row = 0; row < models->rowCount(); ++row) {
         nodes.append(QUuid::fromString(models->text(row, 1)));
         since.append(isoTime(models->integer(row, 5)));
+        metricLists.append(models->text(row, 4).mid(1).chopped(1));   // {a,b} → a,b
         auto detector = m_detectors.find(QUuid::fromString(models->text(row, 0)));
-        warmRows.append(detector ? std::max(0, detector->smoothingRows() - 1) : 0);
+        warmMinutes.append(detector ? std::max(0, detector->smoothingRows() - 1) : 0);
     }
-    QByteArray columns;
-    for (const TelemetryMetrics::Metric &metric : TelemetryMetrics::all())
-        columns += QByteArray(", d.") + metric.name;
     auto samples = db.exec(
-        "SELECT u.node_id, (extract(epoch FROM d.time) * 1000)::int8, d.time > u.since" + columns + " "
-        "FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[]) AS u(node_id, since, warm) "
-        "CROSS JOIN LATERAL ((SELECT * FROM telemetry_data d WHERE d.node_id = u.node_id AND d.time <= u.since "
-        "  AND d.time > u.since - interval '1 hour' ORDER BY d.time DESC LIMIT u.warm) "
-        "  UNION ALL (SELECT * FROM telemetry_data d WHERE d.node_id = u.node_id AND d.time > u.since "
-        "  AND d.time <= $4::timestamptz AND d.time > $4::timestamptz - interval '1 hour' ORDER BY d.time LIMIT 20000)) d "
-        "ORDER BY u.node_id, d.time, d.boot_epoch, d.seq",
-        {uuidArrayParam(nodes), textArrayParam(since), integerArrayParam(warmRows), cycle.now});
+        "SELECT u.node_id, (extract(epoch FROM b.bucket) * 1000)::int8, b.bucket > u.since, b.metric, b.sum / b.count "
+        "FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::text[]) AS u(node_id, since, warm, metrics) "
+        "JOIN telemetry_rollup_1m b ON b.node_id = u.node_id AND b.metric = ANY(string_to_array(u.metrics, ',')) "
+        "  AND b.bucket > u.since - make_interval(mins => u.warm::int) AND b.bucket < date_trunc('minute', $5::timestamptz) "
+        "  AND b.bucket > $5::timestamptz - interval '1 day' "
+        "ORDER BY u.node_id, b.bucket",
+        {uuidArrayParam(nodes), textArrayParam(since), integerArrayParam(warmMinutes), textArrayParam(metricLists), cycle.now});
     if (!samples)
         return samples.error();
-    QHash<QUuid, QPair<int, int>> ranges;   // node → [first row, end row) of the samples
+    // node → its minutes in time order: time, whether it is new, the metric means.
+    struct Minute
+    {
+        qint64 timeMs = 0;
+        bool fresh = false;
+        QHash<QString, double> means;
+    };
+    QHash<QUuid, QList<Minute>> minutesOf;
     for (int row = 0; row < samples->rowCount(); ++row) {
-        const QUuid node = QUuid::fromString(samples->text(row, 0));
-        auto it = ranges.find(node);
-        if (it == ranges.end())
-            ranges.insert(node, {row, row + 1});
-        else
-            it->second = row + 1;
+        QList<Minute> &list = minutesOf[QUuid::fromString(samples->text(row, 0))];
+        const qint64 timeMs = samples->integer(row, 1);
+        if (list.isEmpty() || list.last().timeMs != timeMs)
+            list.append(Minute{timeMs, samples->boolean(row, 2), {}});
+        list.last().means.insert(samples->text(row, 3), samples->real(row, 4));
     }
     QList<QUuid> healthNodes;
     QStringList healthAnomaly, healthScored;
@@ -743,54 +747,46 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
         const QUuid modelId = QUuid::fromString(models->text(model, 0));
         const QUuid node = QUuid::fromString(models->text(model, 1));
         std::shared_ptr<const A::Detector> detector = m_detectors.find(modelId);
-        if (!detector || !ranges.contains(node))
+        if (!detector || !minutesOf.contains(node))
             continue;
         const QStringList features = detector->featureNames();
-        QList<int> featureColumns;
-        for (const QString &feature : features)
-            featureColumns.append(3 + TelemetryMetrics::indexOf(feature));
-        if (featureColumns.contains(2))
-            continue;   // a metric this server no longer knows
         A::AnomalyStream stream(detector);
         std::vector<double> values(size_t(features.size()));
-        const auto [first, end] = ranges.value(node);
         double worst = -1;
-        A::AnomalyScore worstScore, newest;
+        A::AnomalyScore newest;
         qint64 firstAnomalyMs = 0, lastAnomalyMs = 0, newestMs = 0, firstNewMs = 0;
         int fresh = 0, anomalous = 0;
         QHash<QString, double> driverSums;
-        for (int row = first; row < end; ++row) {
+        for (const Minute &minute : std::as_const(minutesOf[node])) {
             bool complete = true;
-            for (int f = 0; f < featureColumns.size(); ++f) {
-                complete = complete && !samples->isNull(row, featureColumns.at(f));
-                values[size_t(f)] = complete ? samples->real(row, featureColumns.at(f)) : 0;
+            for (int f = 0; f < features.size(); ++f) {
+                const auto it = minute.means.constFind(features.at(f));
+                complete = complete && it != minute.means.constEnd();
+                values[size_t(f)] = complete ? it.value() : 0;
             }
             if (!complete)
-                continue;
+                continue;   // a minute without every feature cannot be scored
             const A::AnomalyScore score = stream.push(values.data());
-            if (!samples->boolean(row, 2))
+            if (!minute.fresh)
                 continue;   // warming the smoothing window up
-            const qint64 timeMs = samples->integer(row, 1);
             if (fresh++ == 0)
-                firstNewMs = timeMs;
+                firstNewMs = minute.timeMs;
             newest = score;
-            newestMs = timeMs;
+            newestMs = minute.timeMs;
             if (score.anomaly) {
                 ++anomalous;
                 if (firstAnomalyMs == 0)
-                    firstAnomalyMs = timeMs;
-                lastAnomalyMs = timeMs;
+                    firstAnomalyMs = minute.timeMs;
+                lastAnomalyMs = minute.timeMs + 60000;
                 for (const A::FeatureContribution &driver : score.drivers)
                     driverSums[driver.feature] += driver.share;
             }
-            if (std::isfinite(score.score) && score.score > worst) {
+            if (std::isfinite(score.score) && score.score > worst)
                 worst = score.score;
-                worstScore = score;
-            }
         }
         if (fresh == 0)
             continue;
-        cycle.report.samplesScored += fresh;
+        cycle.report.minutesScored += fresh;
         const double threshold = detector->threshold();
         const auto driversJson = [](const QList<A::FeatureContribution> &drivers) {
             QJsonArray items;
@@ -809,7 +805,8 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
             {QStringLiteral("max_score"), worst},
             {QStringLiteral("kind"), detector->kind()},
             {QStringLiteral("model_id"), modelId.toString(QUuid::WithoutBraces)},
-            {QStringLiteral("at"), isoTime(newestMs)}}).toJson(QJsonDocument::Compact)));
+            {QStringLiteral("at"), isoTime(newestMs)},
+            {QStringLiteral("rows"), QStringLiteral("minute_means")}}).toJson(QJsonDocument::Compact)));
         const bool firing = models->boolean(model, 6);
         // Hysteresis: an episode ends once the smoothed score is back below 80 % of the
         // threshold.
@@ -852,8 +849,8 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
                             {QStringLiteral("model_id"), modelId.toString(QUuid::WithoutBraces)},
                             {QStringLiteral("drivers"), driversJson(drivers)},
                             {QStringLiteral("driver_metrics"), QJsonArray::fromStringList(named)},
-                            {QStringLiteral("anomalous_samples"), anomalous},
-                            {QStringLiteral("scored_samples"), fresh},
+                            {QStringLiteral("anomalous_minutes"), anomalous},
+                            {QStringLiteral("scored_minutes"), fresh},
                             {QStringLiteral("title"), finding.title},
                             {QStringLiteral("window"), QJsonObject{{QStringLiteral("from"), isoTime(firstAnomalyMs)},
                                                                    {QStringLiteral("to"), isoTime(lastAnomalyMs)},

@@ -35,7 +35,7 @@ struct AgentReport
     int ticketsUpdated = 0;
     int alertsQueued = 0;
     int trendsRefreshed = 0;
-    int samplesScored = 0;
+    int minutesScored = 0;
     double durationMs = 0;
     bool skipped = false;           // another instance held the agent's lock
 

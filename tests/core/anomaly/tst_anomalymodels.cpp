@@ -26,6 +26,7 @@ class tst_AnomalyModels : public QObject
 
 private slots:
     void zscoreClosedForm();
+    void zscoreMinimumThresholdIsAFloor();
     void zscoreThresholdIsNumpyQuantileOfSmoothedScores();
     void zscoreExplanationNamesPlantedFeature();
     void zscoreInvalidInputRefused_data();
@@ -125,6 +126,29 @@ void tst_AnomalyModels::zscoreClosedForm()
     const ZScoreDetector constant = zscoreOrFail(flat, options);
     const double ten = 10;
     QVERIFY(std::abs(constant.score(&ten) - 3) < 1e-12);
+}
+
+void tst_AnomalyModels::zscoreMinimumThresholdIsAFloor()
+{
+    // Column 1, 2, 3, 4 with no smoothing: scores |z| = (1.5, 0.5, 0.5, 1.5)/√1.25, so the
+    // learned 0.99 quantile is 1.5/√1.25 = 1.3416 (the maximum, numpy's interpolation).
+    Eigen::MatrixXd train(4, 1);
+    train << 1, 2, 3, 4;
+    ZScoreOptions options;
+    options.smoothingRows = 1;
+    QVERIFY(std::abs(zscoreOrFail(train, options).threshold() - 1.5 / std::sqrt(1.25)) < 1e-12);
+    options.minimumThreshold = 3.0;   // above the learned one: the floor wins
+    QCOMPARE(zscoreOrFail(train, options).threshold(), 3.0);
+    options.minimumThreshold = 1.0;   // below it: the learned one stays
+    QVERIFY(std::abs(zscoreOrFail(train, options).threshold() - 1.5 / std::sqrt(1.25)) < 1e-12);
+    options.minimumThreshold = 3.0;
+    options.threshold = 2.0;          // an explicit threshold is used as given
+    QCOMPARE(zscoreOrFail(train, options).threshold(), 2.0);
+    ZScoreOptions bad;
+    bad.minimumThreshold = -1;
+    auto refused = ZScoreDetector::fit(train, {kNames[0]}, bad);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().field, QStringLiteral("minimumThreshold"));
 }
 
 void tst_AnomalyModels::zscoreThresholdIsNumpyQuantileOfSmoothedScores()
