@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
 #include "logindialog.h"
+#include "maintenance/fleetoverview.h"
+#include "maintenance/maintenancequeue.h"
 #include "session.h"
 #include "telemetry/telemetrydashboard.h"
 #include "twinbrowser.h"
@@ -12,12 +14,22 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QVBoxLayout>
+
+#include <memory>
 
 namespace Laces::App {
+
+namespace {
+constexpr int kFixedTabs = 3;  // twins, telemetry, maintenance: not closable
+}
 
 MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *parent)
     : QMainWindow(parent)
@@ -25,6 +37,9 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
     , m_localServer(localServer)
     , m_browser(new TwinBrowser(session, this))
     , m_telemetry(new TelemetryDashboard(session, this))
+    , m_fleet(new FleetOverview(session, this))
+    , m_queue(new MaintenanceQueue(session, this))
+    , m_telemetryStack(new QStackedWidget(this))
     , m_tabs(new QTabWidget(this))
     , m_serverLabel(new QLabel(this))
     , m_userLabel(new QLabel(this))
@@ -35,15 +50,41 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
     m_tabs->setTabsClosable(true);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_browser, tr("Twins"));
-    m_tabs->addTab(m_telemetry, tr("Telemetry"));
+    // The Telemetry tab starts on the fleet; a machine chosen there opens its dashboard.
+    auto *dashboardPage = new QWidget(m_telemetryStack);
+    auto *dashboardLayout = new QVBoxLayout(dashboardPage);
+    dashboardLayout->setContentsMargins(0, 0, 0, 0);
+    auto *back = new QPushButton(tr("← &Fleet overview"), dashboardPage);
+    back->setObjectName(QStringLiteral("backToFleet"));
+    auto *backRow = new QHBoxLayout;
+    backRow->setContentsMargins(9, 6, 9, 0);
+    backRow->addWidget(back);
+    backRow->addStretch(1);
+    dashboardLayout->addLayout(backRow);
+    dashboardLayout->addWidget(m_telemetry, 1);
+    m_telemetryStack->addWidget(m_fleet);
+    m_telemetryStack->addWidget(dashboardPage);
+    m_tabs->addTab(m_telemetryStack, tr("Telemetry"));
+    m_tabs->addTab(m_queue, tr("Maintenance"));
     setCentralWidget(m_tabs);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        if (index > 1)
+        if (index >= kFixedTabs)
             delete m_tabs->widget(index);
     });
     connect(m_browser, &TwinBrowser::openRequested, this, &MainWindow::openTwin);
-    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
-    m_tabs->tabBar()->setTabButton(1, QTabBar::RightSide, nullptr);
+    for (int i = 0; i < kFixedTabs; ++i)
+        m_tabs->tabBar()->setTabButton(i, QTabBar::RightSide, nullptr);
+    connect(back, &QPushButton::clicked, this, [this] {
+        m_telemetryStack->setCurrentIndex(0);
+        m_fleet->reload();
+    });
+    connect(m_fleet, &FleetOverview::telemetryRequested, this, &MainWindow::openTelemetry);
+    connect(m_queue, &MaintenanceQueue::telemetryRequested, this, &MainWindow::openTelemetry);
+    connect(m_queue, &MaintenanceQueue::showInModelRequested, this, &MainWindow::showInModel);
+    connect(m_fleet, &FleetOverview::errorOccurred, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    connect(m_queue, &MaintenanceQueue::errorOccurred, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
     connect(m_telemetry, &TelemetryDashboard::errorOccurred, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });
     m_stateLabel->setObjectName(QStringLiteral("connectionState"));
@@ -51,7 +92,7 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
     statusBar()->addWidget(m_userLabel);
     statusBar()->addPermanentWidget(m_stateLabel);
     createMenus();
-    resize(960, 640);
+    resize(1200, 760);
 
     connect(m_session, &Session::stateChanged, this, [this] { showSessionInfo(); });
     connect(m_session, &Session::sessionExpired, this, [this] {
@@ -67,7 +108,7 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
 TwinWorkspace *MainWindow::openTwin(const QJsonObject &twin)
 {
     const QString id = twin.value(QStringLiteral("id")).toString();
-    for (int i = 2; i < m_tabs->count(); ++i) {
+    for (int i = kFixedTabs; i < m_tabs->count(); ++i) {
         if (auto *existing = qobject_cast<TwinWorkspace *>(m_tabs->widget(i)); existing && existing->twinId() == id) {
             m_tabs->setCurrentIndex(i);
             return existing;
@@ -77,6 +118,60 @@ TwinWorkspace *MainWindow::openTwin(const QJsonObject &twin)
     m_tabs->setCurrentIndex(m_tabs->addTab(workspace, twin.value(QStringLiteral("name")).toString()));
     workspace->openVersion();
     return workspace;
+}
+
+bool MainWindow::isShowingFleetOverview() const
+{
+    return m_telemetryStack->currentIndex() == 0;
+}
+
+void MainWindow::openTelemetry(const QString &nodeId)
+{
+    if (nodeId.isEmpty())
+        return;
+    m_tabs->setCurrentWidget(m_telemetryStack);
+    m_telemetryStack->setCurrentIndex(1);
+    m_telemetry->showNode(nodeId);
+}
+
+void MainWindow::showInModel(const QString &twinId, const QString &versionId, const QString &component)
+{
+    if (twinId.isEmpty()) {
+        statusBar()->showMessage(tr("This ticket is not about a twin."), 8000);
+        return;
+    }
+    m_session->client()->send("GET", QStringLiteral("/twins/") + twinId, nullptr, this,
+                              [this, versionId, component](const QJsonObject &twin, const ApiError *error) {
+        if (error) {
+            statusBar()->showMessage(tr("The twin cannot be opened: %1").arg(error->describe()), 8000);
+            return;
+        }
+        TwinWorkspace *workspace = openTwin(twin);
+        const QPointer<TwinWorkspace> guard(workspace);
+        const auto select = [this, guard, component] {
+            if (!guard || component.isEmpty())
+                return;
+            const int number = guard->version().value(QStringLiteral("number")).toInt();
+            if (!guard->highlightComponent(component))
+                statusBar()->showMessage(tr("Version %1 of this twin has no component \"%2\"; the whole model is shown.")
+                                             .arg(number).arg(component), 12000);
+            else
+                statusBar()->showMessage(tr("%1 selected (version %2).").arg(component).arg(number), 8000);
+        };
+        const QString shown = workspace->version().value(QStringLiteral("id")).toString();
+        if (!shown.isEmpty() && (versionId.isEmpty() || shown == versionId)) {
+            select();  // already on screen
+            return;
+        }
+        // Once the version is on screen (or failed to load): its component selected.
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = connect(workspace, &TwinWorkspace::versionShown, this, [connection, select](const QString &) {
+            disconnect(*connection);
+            select();
+        });
+        if (!versionId.isEmpty())
+            workspace->openVersion(versionId);
+    });
 }
 
 void MainWindow::createMenus()
@@ -92,7 +187,8 @@ void MainWindow::createMenus()
     help->addAction(tr("&About LACES Genesis"), this, [this] {
         QMessageBox::about(this, tr("About LACES Genesis"),
                            tr("<h3>LACES Genesis %1</h3><p>A workbench for industrial digital twins.</p>")
-                               .arg(Core::productVersion()));
+                                   .arg(Core::productVersion())
+                               + tr("<p>The fleet map is made with Natural Earth (public domain map data).</p>"));
     });
 }
 
@@ -131,6 +227,9 @@ void MainWindow::logOut()
     showSessionInfo();
     m_browser->reload();
     m_telemetry->resetSession();
+    m_telemetryStack->setCurrentIndex(0);
+    m_fleet->resetSession();
+    m_queue->resetSession();
     show();
 }
 

@@ -3,6 +3,7 @@
 #include "ageing/ageingunits.h"
 #include "ageingcharts.h"
 #include "ageingtimeline.h"
+#include "maintenance/ticketmodel.h"
 #include "session.h"
 
 #include <QCheckBox>
@@ -428,6 +429,7 @@ void AgeingPanel::showRun(const AgeingRun &run, bool fromServer)
         m_timeline->setValue(run.startIndex());
         m_playYears = 0;
         loadVersions();
+        loadTickets();
     }
     if (m_selected.isEmpty() || run.indexOf(m_selected) < 0) {
         const int worst = run.worst();
@@ -748,6 +750,45 @@ void AgeingPanel::loadVersions()
                       [](const Version &a, const Version &b) { return a.createdMs < b.createdMs; });
             m_timeline->setMarkers(markers);
             emitAsWas(m_timeline->value());
+        });
+}
+
+void AgeingPanel::loadTickets()
+{
+    m_session->client()->send(
+        "GET", QStringLiteral("/maintenance/tickets?twin_id=%1&sort=opened_at&per_page=200").arg(m_twinId), nullptr, this,
+        [this](const QJsonObject &answer, const ApiError *error) {
+            if (error || !m_shown)
+                return;  // e.g. a role without maintenance.view: no marks
+            const std::vector<double> &years = m_shown->yearsAt();
+            QList<QPair<int, AgeingTimeline::TicketMarker>> ranked;
+            const QStringList severities{QStringLiteral("LOW"), QStringLiteral("MEDIUM"), QStringLiteral("HIGH"),
+                                         QStringLiteral("CRITICAL")};
+            for (const QJsonValue &value : answer.value(QStringLiteral("items")).toArray()) {
+                const QJsonObject ticket = value.toObject();
+                const QDateTime opened = QDateTime::fromString(ticket.value(QStringLiteral("opened_at")).toString(),
+                                                               Qt::ISODateWithMs);
+                if (!opened.isValid())
+                    continue;
+                const double at = double(opened.toMSecsSinceEpoch() - m_shown->startMs()) / kMsPerYear;
+                if (years.empty() || at < years.front() || at > years.back())
+                    continue;
+                const QString severity = ticket.value(QStringLiteral("severity")).toString();
+                ranked.append({int(severities.indexOf(severity)),
+                               {m_timeline->indexAt(at), TicketModel::severityColor(severity),
+                                tr("Ticket #%1 (%2, %3), opened %4: %5")
+                                    .arg(ticket.value(QStringLiteral("number")).toInt())
+                                    .arg(TicketModel::severityText(severity),
+                                         TicketModel::statusText(ticket.value(QStringLiteral("status")).toString()),
+                                         opened.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                                         ticket.value(QStringLiteral("title")).toString())}});
+            }
+            // The worst drawn last, on top.
+            std::stable_sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+            QList<AgeingTimeline::TicketMarker> markers;
+            for (const auto &entry : std::as_const(ranked))
+                markers.append(entry.second);
+            m_timeline->setTicketMarkers(markers);
         });
 }
 

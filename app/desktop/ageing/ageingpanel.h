@@ -99,6 +99,8 @@ private:
     void setBusy(const QString &message);
     void setIdle(const QString &message = {});
     void loadVersions();
+    // The twin's maintenance tickets as marks on the timeline.
+    void loadTickets();
     void emitAsWas(int index);
     QJsonObject runBody(const AgeingRun::Future &future) const;
     AgeingRun::Future sliderFuture() const;

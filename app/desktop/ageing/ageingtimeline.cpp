@@ -35,6 +35,12 @@ void AgeingTimeline::setMarkers(const QList<Marker> &markers)
     update();
 }
 
+void AgeingTimeline::setTicketMarkers(const QList<TicketMarker> &markers)
+{
+    m_tickets = markers;
+    update();
+}
+
 double AgeingTimeline::yearsAt(int index) const
 {
     if (m_years.empty())
@@ -78,6 +84,12 @@ void AgeingTimeline::paintEvent(QPaintEvent *event)
         const QPointF triangle[] = {{x - 5, 1}, {x + 5, 1}, {x, 9}};
         painter.drawPolygon(triangle, 3);
     }
+    // Tickets: dots under the groove, the worst drawn last (on top).
+    for (const TicketMarker &ticket : m_tickets) {
+        painter.setPen(QPen(Qt::white, 1));
+        painter.setBrush(ticket.color);
+        painter.drawEllipse(QPointF(positionOf(ticket.index), height() - 5.5), 4, 4);
+    }
 }
 
 bool AgeingTimeline::event(QEvent *event)
@@ -89,6 +101,15 @@ bool AgeingTimeline::event(QEvent *event)
                 QToolTip::showText(help->globalPos(), marker.label, this);
                 return true;
             }
+        }
+        QStringList tickets;
+        for (const TicketMarker &ticket : m_tickets) {
+            if (std::abs(positionOf(ticket.index) - help->pos().x()) <= 5 && help->pos().y() >= height() - 12)
+                tickets.append(ticket.label);
+        }
+        if (!tickets.isEmpty()) {
+            QToolTip::showText(help->globalPos(), tickets.join(QLatin1Char('\n')), this);
+            return true;
         }
         QToolTip::hideText();
         event->ignore();

@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace Laces::App {
 
@@ -258,8 +259,50 @@ void TelemetryDashboard::reloadNodes()
                                                    node.value(QStringLiteral("status")).toString()));
         }
         emit nodesLoaded();
+        if (!m_pendingNode.isEmpty())
+            showNode(std::exchange(m_pendingNode, QString()));
     });
     m_stream->start();
+}
+
+void TelemetryDashboard::showNode(const QString &nodeId)
+{
+    if (!m_nodes.contains(nodeId)) {
+        m_pendingNode = nodeId;
+        if (!m_nodesRequested || isVisible())
+            reloadNodes();
+        return;
+    }
+    QStringList metrics;
+    for (const QJsonValue &sensor : m_nodes.value(nodeId).value(QStringLiteral("sensors")).toArray()) {
+        const QString metric = sensor.toObject().value(QStringLiteral("metric")).toString();
+        if (metricNames().contains(metric) && metrics.size() < 3)
+            metrics.append(metric);
+    }
+    if (metrics.isEmpty())
+        metrics.append(QStringLiteral("temperature_c"));
+    {
+        const QSignalBlocker nodesBlocker(m_nodeList);
+        const QSignalBlocker metricsBlocker(m_metricList);
+        for (const QString &node : checkedNodes()) {
+            setItemChecked(m_nodeList, node, false);
+            if (m_stream)
+                m_stream->unfollow(node);
+        }
+        for (const QString &metric : checkedMetrics())
+            setItemChecked(m_metricList, metric, false);
+        setItemChecked(m_nodeList, nodeId, true);
+        for (const QString &metric : std::as_const(metrics))
+            setItemChecked(m_metricList, metric, true);
+    }
+    if (m_stream)
+        m_stream->follow(nodeId);
+    for (int i = 0; i < m_nodeList->count(); ++i) {
+        if (m_nodeList->item(i)->data(kIdRole).toString() == nodeId)
+            m_nodeList->scrollToItem(m_nodeList->item(i));
+    }
+    rebuildCharts();
+    setLive(true);
 }
 
 void TelemetryDashboard::setNodeChecked(const QString &nodeId, bool checked)

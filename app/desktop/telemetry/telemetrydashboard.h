@@ -42,6 +42,9 @@ public:
     // charts and live stream of the previous session.
     void resetSession();
     void setNodeChecked(const QString &nodeId, bool checked);
+    // Shows one machine alone, live, with the metrics its sensors measure (up to three);
+    // waits for the node list when it is not there yet.
+    void showNode(const QString &nodeId);
     void setMetricChecked(const QString &metric, bool checked);
     // Shows [fromMs, toMs) and leaves live mode.
     void setRange(qint64 fromMs, qint64 toMs);
@@ -117,6 +120,7 @@ private:
     qint64 m_toMs = 0;
     qint64 m_spanMs = 3600000;
     QString m_bucket;
+    QString m_pendingNode;  // showNode() before the nodes were loaded
     bool m_live = true;
     bool m_nodesRequested = false;
     int m_pending = 0;

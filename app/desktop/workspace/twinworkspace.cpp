@@ -457,6 +457,14 @@ void TwinWorkspace::showAsWas(const QJsonObject &version, const QString &when)
                                         });
 }
 
+bool TwinWorkspace::highlightComponent(const QString &name)
+{
+    if (!m_view->componentNames().contains(name))
+        return false;
+    selectComponent(name);
+    return true;
+}
+
 void TwinWorkspace::selectComponent(const QString &name)
 {
     m_ageing->selectComponent(name);

@@ -37,6 +37,9 @@ public:
     QString twinId() const { return m_twinId; }
     // Opens a version (the latest when empty); older versions are read-only.
     void openVersion(const QString &versionId = {});
+    // Selects a component as if picked in the view; false when the shown model has none
+    // of that name.
+    bool highlightComponent(const QString &name);
     void cancelLoading();
     // Uploads a model file and makes it a new version on top of the latest.
     void importModel(const QString &filePath);

@@ -1,7 +1,15 @@
+#include "db/pgconnection.h"
+#include "maintenance/ticketstore.h"
 #include "ageing/ageingcharts.h"
 #include "ageing/ageingpanel.h"
 #include "ageing/ageingtimeline.h"
 #include "logindialog.h"
+#include "maintenance/evidencechart.h"
+#include "maintenance/fleetmap.h"
+#include "maintenance/fleetoverview.h"
+#include "maintenance/maintenancequeue.h"
+#include "maintenance/ticketdetails.h"
+#include "maintenance/ticketmodel.h"
 #include "localserver.h"
 #include "mainwindow.h"
 #include "session.h"
@@ -29,6 +37,11 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QBarSet>
+#include <QScatterSeries>
+#include <QTableView>
+#include <QTreeWidget>
+#include <QUuid>
 
 using namespace Laces;
 
@@ -46,9 +59,16 @@ private slots:
     void telemetryDashboardShowsHistoryAndLiveSeries();
     void localServerStartsEarlyAndIsRemembered();
     void ageingPanelScrubsRecomputesAndSaves();
+    void maintenanceQueueListsFiltersActsAndUpdatesLive();
+    void fleetMapPlacesSitesAndSelectsNodes();
 
 private:
     bool logIn(App::Session &session, const QString &user, const QString &password);
+    // Opens a ticket as the agent would (TicketStore::raise), returns its id.
+    QString raiseTicket(const QString &nodeId, const QString &cause, const QString &severity, const QString &title,
+                        const QJsonObject &evidence);
+    // Saves a widget's picture when LACES_SCREENSHOT_DIR is set (xvfb runs look at them).
+    static void screenshot(QWidget *widget, const QString &name);
 
     Tests::TestServer m_server;
     QByteArray m_adminToken;
@@ -58,7 +78,9 @@ void tst_Desktop::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QSettings().clear();
-    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    // The agent's loop is off: the tickets here are the ones the tests open.
+    QVERIFY2(m_server.start([](Server::ServerConfig &config) { config.agent.intervalS = 0; }),
+             qPrintable(m_server.errorString()));
     m_server.registerUser(QStringLiteral("desk-admin"), QStringLiteral("desk-admin-pass"));
     m_adminToken = m_server.login(QStringLiteral("desk-admin"), QStringLiteral("desk-admin-pass"));
     m_server.createUser(m_adminToken, QStringLiteral("desk-viewer"), QStringLiteral("viewer"),
@@ -345,6 +367,14 @@ void tst_Desktop::ageingPanelScrubsRecomputesAndSaves()
     QCOMPARE(m_server.request("POST", QStringLiteral("/telemetry/batch?boot_epoch=1"), m_adminToken, csv,
                               {{"Content-Type", "text/csv"}}).status, 200);
 
+    // A ticket on the engine, marked on the timeline at the time it was opened (then
+    // cancelled, so that the maintenance queue's test starts from its own tickets).
+    const QString ticket = raiseTicket(nodeId, QStringLiteral("threshold:torque_nm"), QStringLiteral("HIGH"),
+                                       QStringLiteral("Torque above rating"), {{QStringLiteral("metric"), QStringLiteral("torque_nm")}});
+    QVERIFY(!ticket.isEmpty());
+    QCOMPARE(m_server.requestJson("PATCH", QStringLiteral("/maintenance/tickets/") + ticket, m_adminToken,
+                                  {{QStringLiteral("status"), QStringLiteral("cancelled")}}).status, 200);
+
     App::Session session;
     QVERIFY(logIn(session, QStringLiteral("desk-admin"), QStringLiteral("desk-admin-pass")));
     App::AgeingPanel panel(&session, twinId);
@@ -366,6 +396,11 @@ void tst_Desktop::ageingPanelScrubsRecomputesAndSaves()
     QCOMPARE(panel.rpmSlider()->value(), 1500);
     QCOMPARE(panel.loadSlider()->value(), 60);
     QCOMPARE(panel.temperatureSlider()->value(), 70);
+    QTRY_COMPARE_WITH_TIMEOUT(panel.timeline()->ticketMarkers().size(), 1, 10000);
+    const App::AgeingTimeline::TicketMarker mark = panel.timeline()->ticketMarkers().first();
+    QCOMPARE(mark.color, App::TicketModel::severityColor(QStringLiteral("HIGH")));
+    QVERIFY(std::abs(mark.index - run->startIndex()) <= 1);  // opened just now
+    QVERIFY(mark.label.contains(QLatin1String("Torque above rating")));
 
     // Scrubbing moves the time marked in the charts and recolours the parts.
     App::AgeingTimeline *timeline = panel.timeline();
@@ -431,6 +466,319 @@ void tst_Desktop::ageingPanelScrubsRecomputesAndSaves()
     panel.monteCarloBox()->setChecked(true);
     QVERIFY(runShown.wait(30000));
     QVERIFY(!panel.charts()->series(App::AgeingCharts::Crack, App::AgeingCharts::Band)->points().isEmpty());
+}
+
+QString tst_Desktop::raiseTicket(const QString &nodeId, const QString &cause, const QString &severity,
+                                 const QString &title, const QJsonObject &evidence)
+{
+    Server::PgConnection db(m_server.server().conninfo());
+    if (!db.open())
+        return {};
+    auto organization = db.exec("SELECT organization_id FROM machine_nodes WHERE id = $1", {nodeId.toUtf8()});
+    if (!organization || organization->rowCount() != 1)
+        return {};
+    Server::Finding finding;
+    finding.organizationId = QUuid::fromString(organization->text(0, 0));
+    finding.nodeId = QUuid::fromString(nodeId);
+    finding.cause = cause;
+    finding.severity = severity;
+    finding.title = title;
+    finding.metric = evidence.value(QStringLiteral("metric")).toString();
+    finding.evidence = evidence;
+    auto outcome = Server::TicketStore::raise(db, finding, {});
+    return outcome ? outcome->ticketId.toString(QUuid::WithoutBraces) : QString();
+}
+
+void tst_Desktop::screenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("LACES_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QTest::qWait(200);  // charts lay out after the data
+    const QString path = dir + QLatin1Char('/') + name;
+    QVERIFY2(widget->grab().save(path), qPrintable(path));
+    qInfo().noquote() << "screenshot:" << path;
+}
+
+void tst_Desktop::maintenanceQueueListsFiltersActsAndUpdatesLive()
+{
+    // Two machines; a temperature excursion, an anomaly, a trend and a manual report.
+    const auto createNode = [&](const QString &name, const QString &site, double latitude, double longitude) {
+        const Tests::Reply created = m_server.requestJson(
+            "POST", QStringLiteral("/nodes"), m_adminToken,
+            {{QStringLiteral("name"), name}, {QStringLiteral("type"), QStringLiteral("press")},
+             {QStringLiteral("site"), site}, {QStringLiteral("latitude"), latitude}, {QStringLiteral("longitude"), longitude},
+             {QStringLiteral("sensors"), QJsonArray{QJsonObject{{QStringLiteral("metric"), QStringLiteral("temperature_c")},
+                                                                {QStringLiteral("warn_above"), 90}, {QStringLiteral("max"), 100}}}}});
+        return created.json.value(QStringLiteral("id")).toString();
+    };
+    const QString press = createNode(QStringLiteral("Queue press Q1"), QStringLiteral("Queue hall"), 48.2, 9.1);
+    const QString pump = createNode(QStringLiteral("Queue pump Q2"), QStringLiteral("Queue yard"), 50.1, 8.6);
+    QVERIFY(!press.isEmpty() && !pump.isEmpty());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const auto iso = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs); };
+    QJsonArray samples;
+    for (int i = 0; i < 40; ++i)
+        samples.append(QJsonObject{{QStringLiteral("node_id"), press}, {QStringLiteral("time"), iso(now - 40 * 30000 + i * 30000)},
+                                   {QStringLiteral("seq"), i + 1},
+                                   {QStringLiteral("metrics"), QJsonObject{{QStringLiteral("temperature_c"), 70.0 + i * 1.2}}}});
+    QCOMPARE(m_server.requestJson("POST", QStringLiteral("/telemetry/batch"), m_adminToken,
+                                  {{QStringLiteral("boot_epoch"), 1}, {QStringLiteral("samples"), samples}}).status, 200);
+    const QJsonObject window{{QStringLiteral("from"), iso(now - 10 * 60000)}, {QStringLiteral("to"), iso(now - 60000)}};
+    const QString critical = raiseTicket(
+        press, QStringLiteral("threshold:temperature_c"), QStringLiteral("CRITICAL"), QStringLiteral("Temperature above 100 °C"),
+        {{QStringLiteral("metric"), QStringLiteral("temperature_c")}, {QStringLiteral("unit"), QStringLiteral("°C")},
+         {QStringLiteral("value"), 116.8}, {QStringLiteral("direction"), QStringLiteral("above")},
+         {QStringLiteral("level"), 100}, {QStringLiteral("clear_level"), 95}, {QStringLiteral("for_s"), 60},
+         {QStringLiteral("window"), window}, {QStringLiteral("window_max"), 116.8}, {QStringLiteral("window_min"), 101.2}});
+    const QString anomaly = raiseTicket(
+        pump, QStringLiteral("anomaly"), QStringLiteral("HIGH"), QStringLiteral("Unusual vibration"),
+        {{QStringLiteral("score"), 0.71}, {QStringLiteral("threshold"), 0.6}, {QStringLiteral("kind"), QStringLiteral("isolation_forest")},
+         {QStringLiteral("drivers"), QJsonArray{QJsonObject{{QStringLiteral("metric"), QStringLiteral("vibration_x_g")}, {QStringLiteral("share"), 0.62}},
+                                                QJsonObject{{QStringLiteral("metric"), QStringLiteral("temperature_c")}, {QStringLiteral("share"), 0.25}}}},
+         {QStringLiteral("driver_metrics"), QJsonArray{QStringLiteral("vibration_x_g")}}, {QStringLiteral("window"), window}});
+    const double hour = double(now / 3600000);
+    const QString trend = raiseTicket(
+        press, QStringLiteral("trend:temperature_c"), QStringLiteral("MEDIUM"), QStringLiteral("Temperature rising"),
+        {{QStringLiteral("metric"), QStringLiteral("temperature_c")}, {QStringLiteral("limit"), 100},
+         {QStringLiteral("slope_per_hour"), 0.5}, {QStringLiteral("hours_to_limit"), 40}, {QStringLiteral("hours_low"), 30},
+         {QStringLiteral("hours_high"), 55}, {QStringLiteral("probability_within_horizon"), 0.8},
+         {QStringLiteral("inputs"), QJsonObject{{QStringLiteral("hours_since_epoch"), QJsonArray{hour - 3, hour - 2, hour - 1, hour}},
+                                                {QStringLiteral("hourly_means"), QJsonArray{78.5, 79.0, 79.5, 80.0}}}}});
+    QVERIFY(!critical.isEmpty() && !anomaly.isEmpty() && !trend.isEmpty());
+    const Tests::Reply manual = m_server.requestJson("POST", QStringLiteral("/maintenance/tickets"), m_adminToken,
+                                                     {{QStringLiteral("title"), QStringLiteral("Guard rail loose")},
+                                                      {QStringLiteral("severity"), QStringLiteral("LOW")},
+                                                      {QStringLiteral("node_id"), pump}});
+    QCOMPARE(manual.status, 201);
+
+    App::Session session;
+    QVERIFY(logIn(session, QStringLiteral("desk-admin"), QStringLiteral("desk-admin-pass")));
+    App::MaintenanceQueue queue(&session);
+    queue.resize(1280, 760);
+    QSignalSpy loaded(&queue, &App::MaintenanceQueue::loaded);
+    queue.show();
+    QVERIFY(loaded.wait(10000));
+
+    // Listed as the server lists them, most urgent first.
+    const Tests::Reply listed = m_server.request(
+        "GET", QStringLiteral("/maintenance/tickets?status=open,acknowledged,in_progress&sort=priority"), m_adminToken);
+    const QJsonArray serverItems = listed.json.value(QStringLiteral("items")).toArray();
+    QCOMPARE(serverItems.size(), 4);
+    QCOMPARE(queue.rowCount(), 4);
+    for (int row = 0; row < queue.rowCount(); ++row) {
+        QCOMPARE(queue.ticketAt(row).value(QStringLiteral("id")), serverItems.at(row).toObject().value(QStringLiteral("id")));
+        if (row > 0)
+            QVERIFY(queue.ticketAt(row - 1).value(QStringLiteral("priority")).toDouble()
+                    >= queue.ticketAt(row).value(QStringLiteral("priority")).toDouble());
+    }
+    QCOMPARE(queue.ticketAt(0).value(QStringLiteral("id")).toString(), critical);
+    QCOMPARE(queue.view()->model()->index(0, App::TicketModel::Severity).data().toString(), QStringLiteral("Critical"));
+    QCOMPARE(queue.view()->model()->index(0, App::TicketModel::Site).data().toString(), QStringLiteral("Queue hall"));
+
+    // Severity "high and critical": two rows, both of them.
+    loaded.clear();
+    queue.setSeverityFilter({QStringLiteral("HIGH"), QStringLiteral("CRITICAL")});
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(queue.rowCount(), 2);
+    QCOMPARE(queue.ticketAt(0).value(QStringLiteral("id")).toString(), critical);
+    QCOMPARE(queue.ticketAt(1).value(QStringLiteral("id")).toString(), anomaly);
+    // The text filter narrows on this side.
+    queue.setTextFilter(QStringLiteral("vibration"));
+    QCOMPARE(queue.rowCount(), 1);
+    queue.setTextFilter({});
+    loaded.clear();
+    queue.setSeverityFilter({});
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(queue.rowCount(), 4);
+
+    // The excursion's evidence: its telemetry around the window, the limit as a line.
+    QSignalSpy detailsLoaded(queue.details(), &App::TicketDetails::loaded);
+    QSignalSpy chartLoaded(queue.details()->evidence(), &App::EvidenceChart::loaded);
+    QVERIFY(queue.selectTicket(critical));
+    QVERIFY(detailsLoaded.wait(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(!chartLoaded.isEmpty(), 10000);
+    App::EvidenceChart *evidence = queue.details()->evidence();
+    QVERIFY(evidence->telemetrySeries()->count() >= 10);
+    QCOMPARE(evidence->limitSeries()->count(), 2);
+    QCOMPARE(evidence->limitSeries()->at(0).y(), 100.0);
+    QCOMPARE(queue.details()->events()->topLevelItemCount(), 1);  // opened
+    screenshot(&queue, QStringLiteral("maintenance-queue.png"));
+
+    // Acknowledge: PATCHed, the row says so, the server agrees, the history has it.
+    QPushButton *acknowledge = queue.actionButton(QStringLiteral("acknowledge"));
+    QVERIFY(acknowledge->isEnabled());
+    QSignalSpy finished(&queue, &App::MaintenanceQueue::actionFinished);
+    detailsLoaded.clear();
+    QTest::mouseClick(acknowledge, Qt::LeftButton);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().at(0).toBool(), true);
+    const int row = queue.rowOfTicket(critical);
+    QCOMPARE(queue.statusAt(row), QStringLiteral("acknowledged"));
+    QCOMPARE(m_server.request("GET", QStringLiteral("/maintenance/tickets/") + critical, m_adminToken)
+                 .json.value(QStringLiteral("status")).toString(),
+             QStringLiteral("acknowledged"));
+    QVERIFY(!acknowledge->isEnabled());
+    QVERIFY(queue.actionButton(QStringLiteral("start"))->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(queue.details()->events()->topLevelItemCount(), 2, 10000);
+
+    // A transition the server refuses (acknowledged → closed) is shown, with its reason.
+    finished.clear();
+    queue.patchSelected({{QStringLiteral("status"), QStringLiteral("closed")}});
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QVERIFY2(queue.message().contains(QLatin1String("cannot make that change")), qPrintable(queue.message()));
+
+    // Evidence of the other kinds: the trend's projection to its limit, the anomaly's bars.
+    chartLoaded.clear();
+    QVERIFY(queue.selectTicket(trend));
+    QTRY_VERIFY_WITH_TIMEOUT(!chartLoaded.isEmpty(), 10000);
+    QCOMPARE(evidence->telemetrySeries()->count(), 4);
+    QCOMPARE(evidence->crossingSeries()->count(), 1);
+    // 80 °C rising 0.5 °C an hour meets 100 °C 40 hours after the newest mean.
+    QCOMPARE(qint64(evidence->crossingSeries()->at(0).x()), qint64((hour + 40) * 3600000.0));
+    chartLoaded.clear();
+    QVERIFY(queue.selectTicket(anomaly));
+    QTRY_VERIFY_WITH_TIMEOUT(!chartLoaded.isEmpty(), 10000);
+    QVERIFY(evidence->barSet());
+    QCOMPARE(evidence->barSet()->count(), 3);  // the score, two drivers
+    QCOMPARE(evidence->barSet()->at(0), 0.71);
+    QCOMPARE(evidence->barSet()->at(1), 0.62);
+
+    // Live: a ticket opened on the server appears without a reload, in full (with its site).
+    QTRY_VERIFY_WITH_TIMEOUT(queue.isLive(), 10000);
+    loaded.clear();
+    const QString stale = raiseTicket(pump, QStringLiteral("stale"), QStringLiteral("HIGH"),
+                                      QStringLiteral("No telemetry for 10 minutes"), {});
+    QVERIFY(!stale.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(queue.rowOfTicket(stale) >= 0, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(queue.ticketAt(queue.rowOfTicket(stale)).value(QStringLiteral("site")).toString(),
+                              QStringLiteral("Queue yard"), 10000);
+    QCOMPARE(queue.rowCount(), 5);
+    QVERIFY(loaded.isEmpty());
+    // … and a change made elsewhere refreshes its row.
+    QCOMPARE(m_server.requestJson("PATCH", QStringLiteral("/maintenance/tickets/") + anomaly, m_adminToken,
+                                  {{QStringLiteral("status"), QStringLiteral("in_progress")}}).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(queue.statusAt(queue.rowOfTicket(anomaly)), QStringLiteral("in progress"), 10000);
+
+    // A viewer may not see tickets: the queue says so instead of showing an empty list.
+    App::Session viewerSession;
+    QVERIFY(logIn(viewerSession, QStringLiteral("desk-viewer"), QStringLiteral("desk-viewer-pass")));
+    QVERIFY(!viewerSession.can(QStringLiteral("maintenance.view")));
+    App::MaintenanceQueue viewerQueue(&viewerSession);
+    QSignalSpy viewerLoaded(&viewerQueue, &App::MaintenanceQueue::loaded);
+    viewerQueue.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!viewerLoaded.isEmpty(), 10000);
+    QCOMPARE(viewerQueue.rowCount(), 0);
+    QVERIFY2(viewerQueue.message().contains(QLatin1String("cannot see maintenance tickets")), qPrintable(viewerQueue.message()));
+    QVERIFY(!viewerQueue.actionButton(QStringLiteral("acknowledge"))->isEnabled());
+}
+
+void tst_Desktop::fleetMapPlacesSitesAndSelectsNodes()
+{
+    // The demo fleet (resources/demo/fleet.json), in an organization of its own.
+    m_server.registerUser(QStringLiteral("fleet-admin"), QStringLiteral("fleet-admin-pass"));
+    const QByteArray token = m_server.login(QStringLiteral("fleet-admin"), QStringLiteral("fleet-admin-pass"));
+    QFile fleetFile(QStringLiteral(LACES_SOURCE_DIR "/resources/demo/fleet.json"));
+    QVERIFY(fleetFile.open(QIODevice::ReadOnly));
+    const QJsonArray fleet = QJsonDocument::fromJson(fleetFile.readAll()).object().value(QStringLiteral("nodes")).toArray();
+    QCOMPARE(fleet.size(), 24);
+    QHash<QString, QString> idByName;
+    for (const QJsonValue &value : fleet) {
+        const QJsonObject node = value.toObject();
+        const Tests::Reply created = m_server.requestJson(
+            "POST", QStringLiteral("/nodes"), token,
+            {{QStringLiteral("name"), node.value(QStringLiteral("name"))}, {QStringLiteral("type"), node.value(QStringLiteral("type"))},
+             {QStringLiteral("site"), node.value(QStringLiteral("site"))}, {QStringLiteral("latitude"), node.value(QStringLiteral("latitude"))},
+             {QStringLiteral("longitude"), node.value(QStringLiteral("longitude"))}, {QStringLiteral("sensors"), node.value(QStringLiteral("sensors"))}});
+        QCOMPARE(created.status, 201);
+        idByName.insert(node.value(QStringLiteral("name")).toString(), created.json.value(QStringLiteral("id")).toString());
+    }
+
+    App::Session session;
+    QVERIFY(logIn(session, QStringLiteral("fleet-admin"), QStringLiteral("fleet-admin-pass")));
+    App::LocalServer localServer;
+    App::MainWindow window(&session, &localServer);
+    window.resize(1280, 800);
+    App::FleetOverview *overview = window.fleetOverview();
+    QSignalSpy loaded(overview, &App::FleetOverview::loaded);
+    window.show();
+    // The Telemetry tab starts on the fleet, not on an empty dashboard.
+    QVERIFY(window.isShowingFleetOverview());
+    window.findChild<QTabWidget *>()->setCurrentIndex(1);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(overview->nodeList()->topLevelItemCount(), 24);
+    App::FleetMap *map = overview->map();
+    QCOMPARE(map->nodes().size(), 24);
+
+    // Zoomed out to Europe: the six sites are six clusters of four, each where its
+    // coordinates project to.
+    map->showRegion(-10, 36, 25, 58);
+    const QList<App::FleetMap::Cluster> clusters = map->clusters();
+    QCOMPARE(clusters.size(), 6);
+    QHash<QString, QPointF> siteAt;
+    for (const App::FleetMap::Cluster &cluster : clusters) {
+        QCOMPARE(cluster.nodeIds.size(), 4);
+        siteAt.insert(cluster.label, cluster.position);
+    }
+    const QPointF stuttgart = siteAt.value(QStringLiteral("Stuttgart Plant"));
+    const QPointF expected = map->screenPosition(48.77, 9.18);
+    QVERIFY2(QLineF(stuttgart, expected).length() < 2.0,
+             qPrintable(QStringLiteral("(%1, %2) vs (%3, %4)").arg(stuttgart.x()).arg(stuttgart.y()).arg(expected.x()).arg(expected.y())));
+    const QPointF place = map->coordinateAt(stuttgart);
+    QVERIFY(std::abs(place.x() - 9.18) < 0.02 && std::abs(place.y() - 48.77) < 0.02);
+    // Web Mercator by hand: x is linear in longitude, 256·2^zoom pixels round the world;
+    // y is R·ln(tan(π/4 + φ/2)) with R = 256·2^zoom / 2π.
+    const double worldPx = 256.0 * std::pow(2.0, map->zoom());
+    const QPointF lyon = siteAt.value(QStringLiteral("Lyon Assembly"));
+    const QPointF gdansk = siteAt.value(QStringLiteral("Gdansk Yard"));
+    const double lyonLon = (4.827514 + 4.837009 + 4.83736 + 4.833634) / 4, gdanskLon = (18.652488 + 18.638237 + 18.654103 + 18.648779) / 4;
+    QVERIFY(std::abs((gdansk.x() - lyon.x()) - (gdanskLon - lyonLon) / 360.0 * worldPx) < 1.0);
+    const auto mercatorY = [&](double latitudeDeg) {
+        return worldPx / (2 * M_PI) * std::log(std::tan(M_PI / 4 + latitudeDeg * M_PI / 360.0));
+    };
+    QVERIFY(std::abs((lyon.y() - gdansk.y()) - (mercatorY(54.352) - mercatorY(45.761))) < 1.5);
+    screenshot(&window, QStringLiteral("fleet-map.png"));
+
+    // A click on a site zooms in until its machines part; a click on one selects it.
+    const double before = map->zoom();
+    QTest::mouseClick(map, Qt::LeftButton, {}, stuttgart.toPoint());
+    QVERIFY(map->zoom() > before + 3);
+    const QString pump = idByName.value(QStringLiteral("Cooling pump STU-02"));
+    const QPointF pumpAt = map->screenPosition(48.766766, 9.189325);
+    QVERIFY(map->rect().contains(pumpAt.toPoint()));
+    const int index = map->clusterAt(pumpAt);
+    QVERIFY(index >= 0);
+    QCOMPARE(map->clusters().at(index).nodeIds, QStringList{pump});
+    QSignalSpy shown(overview, &App::FleetOverview::nodeShown);
+    QTest::mouseClick(map, Qt::LeftButton, {}, pumpAt.toPoint());
+    QCOMPARE(map->selectedNode(), pump);
+    QCOMPARE(overview->selectedNode(), pump);
+    QVERIFY(shown.wait(10000));
+    QVERIFY2(overview->healthLabel()->text().contains(QLatin1String("Cooling pump STU-02")),
+             qPrintable(overview->healthLabel()->text()));
+    QCOMPARE(overview->nodeList()->currentItem()->text(0), QStringLiteral("Cooling pump STU-02"));
+    screenshot(&window, QStringLiteral("fleet-map-site.png"));
+    // Keyboard: arrows pan, minus zooms out, Home shows the whole fleet again.
+    map->setFocus();
+    const QPointF centreBefore = map->coordinateAt(QPointF(map->width() / 2.0, map->height() / 2.0));
+    QTest::keyClick(map, Qt::Key_Right);
+    QVERIFY(map->coordinateAt(QPointF(map->width() / 2.0, map->height() / 2.0)).x() > centreBefore.x());
+    const double zoomed = map->zoom();
+    QTest::keyClick(map, Qt::Key_Minus);
+    QCOMPARE(map->zoom(), zoomed - 1);
+    QTest::keyClick(map, Qt::Key_Home);
+    QCOMPARE(map->clusters().size(), 6);
+
+    // "Open telemetry" opens the machine's dashboard in the same tab.
+    QSignalSpy nodes(window.telemetryDashboard(), &App::TelemetryDashboard::nodesLoaded);
+    QTest::mouseClick(overview->openTelemetryButton(), Qt::LeftButton);
+    QVERIFY(!window.isShowingFleetOverview());
+    // The pump's first three sensors (resources/demo/fleet.json), live.
+    for (const char *metric : {"pressure_bar", "flow_lpm", "current_a"})
+        QTRY_VERIFY_WITH_TIMEOUT(window.telemetryDashboard()->lineFor(pump, QLatin1String(metric)) != nullptr, 10000);
+    QVERIFY(!window.telemetryDashboard()->lineFor(pump, QStringLiteral("temperature_c")));
+    QVERIFY(window.telemetryDashboard()->isLive());
 }
 
 QTEST_MAIN(tst_Desktop)
