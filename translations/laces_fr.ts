@@ -274,6 +274,10 @@
         <source>Version %1: %2</source>
         <translation>Version %1 : %2</translation>
     </message>
+    <message>
+        <source>Ticket #%1 (%2, %3), opened %4: %5</source>
+        <translation>Ticket n° %1 (%2, %3), ouvert le %4 : %5</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::ApiClient</name>
@@ -356,56 +360,6 @@
         <translation>Époque de démarrage des numéros de séquence des mesures (0 par défaut).</translation>
     </message>
     <message>
-        <source>Commands:
-  status                          check that the server and its database answer
-  login                           log in and print an access token for LACES_TOKEN
-  whoami                          show the user the credentials belong to
-  twins [--search TEXT]           list the twins of your organization
-  import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
-         [--message TEXT] [--dry-run]
-  log TWIN                        the twin&apos;s versions, newest first
-  diff TWIN A B                   what changed from version A to version B
-  export TWIN [--version V] -o FILE   save a version&apos;s model file
-  nodes [--search TEXT]           list the machine nodes of your organization
-  node-key NODE --name TEXT       issue an API key for NODE&apos;s edge device (shown once)
-  ingest FILE.csv [--boot-epoch N]    send telemetry in CSV (header node_id,time,seq,metrics…)
-  simulate TWIN [--years Y] [--step hour|day|week] [--start T]
-         [--rpm N --load F [--temperature C]] [--from-node NODE [--from T] [--to T]]
-         [--component NAME]… [--monte-carlo N [--seed S]] [-o run.json]
-                                  age the twin&apos;s components: median and B10 failure dates,
-                                  worst first (without --rpm/--load: from the measured
-                                  history of the twin&apos;s linked node, or of NODE)
-
-TWIN and NODE are a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
-Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
-Passwords are never taken from the command line.
-</source>
-        <translation>Commandes :
-  status                          vérifier que le serveur et sa base de données répondent
-  login                           se connecter et afficher un jeton d’accès pour LACES_TOKEN
-  whoami                          afficher l’utilisateur des identifiants
-  twins [--search TEXTE]          lister les jumeaux de votre organisation
-  import FICHIER --twin NOM|ID    enregistrer un fichier de modèle comme nouvelle version (crée le jumeau)
-         [--message TEXTE] [--dry-run]
-  log JUMEAU                      les versions du jumeau, de la plus récente à la plus ancienne
-  diff JUMEAU A B                 ce qui a changé de la version A à la version B
-  export JUMEAU [--version V] -o FICHIER   enregistrer le fichier de modèle d’une version
-  nodes [--search TEXTE]          lister les machines de votre organisation
-  node-key MACHINE --name TEXTE   créer une clé d’API pour l’équipement en périphérie de la machine (affichée une seule fois)
-  ingest FICHIER.csv [--boot-epoch N]   envoyer de la télémétrie en CSV (en-tête node_id,time,seq,grandeurs…)
-  simulate JUMEAU [--years A] [--step hour|day|week] [--start T]
-         [--rpm N --load F [--temperature C]] [--from-node MACHINE [--from T] [--to T]]
-         [--component NOM]… [--monte-carlo N [--seed S]] [-o calcul.json]
-                                  simuler le vieillissement des composants : dates de défaillance
-                                  médiane et B10, le pire d’abord (sans --rpm/--load : d’après
-                                  l’historique mesuré de la machine liée au jumeau, ou de MACHINE)
-
-JUMEAU et MACHINE sont un nom ou un identifiant ; une version est un identifiant, un numéro, une étiquette ou « latest ».
-Les identifiants viennent de LACES_TOKEN ou, à défaut, d’une demande de mot de passe pour --user.
-Les mots de passe ne sont jamais lus sur la ligne de commande.
-</translation>
-    </message>
-    <message>
         <source>Simulation horizon in years (default 5).</source>
         <translation>Horizon de simulation en années (par défaut 5).</translation>
     </message>
@@ -453,12 +407,448 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
         <source>Seed of the Monte Carlo samples (default 0).</source>
         <translation>Graine des tirages Monte-Carlo (par défaut 0).</translation>
     </message>
+    <message>
+        <source>Commands:
+  status                          check that the server and its database answer
+  login                           log in and print an access token for LACES_TOKEN
+  whoami                          show the user the credentials belong to
+  twins [--search TEXT]           list the twins of your organization
+  import FILE --twin NAME|ID      store a model file as a new version (creates the twin)
+         [--message TEXT] [--dry-run]
+  log TWIN                        the twin&apos;s versions, newest first
+  diff TWIN A B                   what changed from version A to version B
+  export TWIN [--version V] -o FILE   save a version&apos;s model file
+  nodes [--search TEXT]           list the machine nodes of your organization
+  node-key NODE --name TEXT       issue an API key for NODE&apos;s edge device (shown once)
+  ingest FILE.csv [--boot-epoch N]    send telemetry in CSV (header node_id,time,seq,metrics…)
+  simulate TWIN [--years Y] [--step hour|day|week] [--start T]
+         [--rpm N --load F [--temperature C]] [--from-node NODE [--from T] [--to T]]
+         [--component NAME]… [--monte-carlo N [--seed S]] [-o run.json]
+                                  age the twin&apos;s components: median and B10 failure dates,
+                                  worst first (without --rpm/--load: from the measured
+                                  history of the twin&apos;s linked node, or of NODE)
+  tickets [--status S,…] [--severity S,…] [--node NODE]
+                                  maintenance tickets, highest priority first (default: the
+                                  unfinished ones: open, acknowledged, in_progress)
+  ticket N [ack|start|resolve|close|cancel] [--comment TEXT] [--code failure|no_fault|preventive]
+                                  show ticket number N with its history, or move it on
+                                  (resolve needs --code)
+
+TWIN and NODE are a name or an id; a version is an id, a number, a tag or &apos;latest&apos;.
+Credentials come from LACES_TOKEN or, failing that, a password prompt for --user.
+Passwords are never taken from the command line.
+</source>
+        <translation>Commandes :
+  status                          vérifier que le serveur et sa base de données répondent
+  login                           se connecter et afficher un jeton d’accès pour LACES_TOKEN
+  whoami                          afficher l’utilisateur des identifiants
+  twins [--search TEXTE]          lister les jumeaux de votre organisation
+  import FICHIER --twin NOM|ID    enregistrer un fichier de modèle comme nouvelle version (crée le jumeau)
+         [--message TEXTE] [--dry-run]
+  log JUMEAU                      les versions du jumeau, de la plus récente à la plus ancienne
+  diff JUMEAU A B                 ce qui a changé de la version A à la version B
+  export JUMEAU [--version V] -o FICHIER   enregistrer le fichier de modèle d’une version
+  nodes [--search TEXTE]          lister les machines de votre organisation
+  node-key MACHINE --name TEXTE   créer une clé d’API pour l’équipement en périphérie de la machine (affichée une seule fois)
+  ingest FICHIER.csv [--boot-epoch N]   envoyer de la télémétrie en CSV (en-tête node_id,time,seq,grandeurs…)
+  simulate JUMEAU [--years A] [--step hour|day|week] [--start T]
+         [--rpm N --load F [--temperature C]] [--from-node MACHINE [--from T] [--to T]]
+         [--component NOM]… [--monte-carlo N [--seed S]] [-o calcul.json]
+                                  simuler le vieillissement des composants : dates de défaillance
+                                  médiane et B10, le pire d’abord (sans --rpm/--load : d’après
+                                  l’historique mesuré de la machine liée au jumeau, ou de MACHINE)
+  tickets [--status S,…] [--severity S,…] [--node MACHINE]
+                                  tickets de maintenance, priorité la plus haute d’abord (par défaut :
+                                  ceux en cours : open, acknowledged, in_progress)
+  ticket N [ack|start|resolve|close|cancel] [--comment TEXTE] [--code failure|no_fault|preventive]
+                                  afficher le ticket numéro N avec son historique, ou le faire avancer
+                                  (resolve exige --code)
+
+JUMEAU et MACHINE sont un nom ou un identifiant ; une version est un identifiant, un numéro, une étiquette ou « latest ».
+Les identifiants viennent de LACES_TOKEN ou, à défaut, d’une demande de mot de passe pour --user.
+Les mots de passe ne sont jamais lus sur la ligne de commande.
+</translation>
+    </message>
+    <message>
+        <source>Local commands (no server needed):
+  anomaly score --train FILE [--train-rows N] --input FILE [--columns A,B,...]
+         [--ignore A,B,...] [--delimiter &apos;;&apos;] [--detector zscore_max|isolation_forest]
+         [--contamination C | --threshold T] [--seed S]
+                                  fit a detector on the training rows of a CSV and write
+                                  row,score,anomaly,drivers for every input row (CSV on
+                                  standard output). The default detector, zscore_max, is the
+                                  one the SKAB benchmark chose (F1 0.83 against 0.79 for the
+                                  Isolation Forest); scores are smoothed over 30 rows and the
+                                  threshold is the 0.99 quantile of the smoothed training
+                                  scores. With the same file for --train and --input, its first
+                                  --train-rows rows fit the detector and are not scored.
+</source>
+        <translation>Commandes locales (sans serveur) :
+  anomaly score --train FICHIER [--train-rows N] --input FICHIER [--columns A,B,...]
+         [--ignore A,B,...] [--delimiter &apos;;&apos;] [--detector zscore_max|isolation_forest]
+         [--contamination C | --threshold T] [--seed S]
+                                  entraîner un détecteur sur les lignes d’apprentissage d’un CSV et
+                                  écrire row,score,anomaly,drivers pour chaque ligne d’entrée (CSV sur
+                                  la sortie standard). Le détecteur par défaut, zscore_max, est celui
+                                  qu’a retenu le banc d’essai SKAB (F1 0,83 contre 0,79 pour
+                                  l’Isolation Forest) ; les scores sont lissés sur 30 lignes et le
+                                  seuil est le quantile 0,99 des scores d’apprentissage lissés.
+                                  Avec le même fichier pour --train et --input, ses --train-rows
+                                  premières lignes entraînent le détecteur et ne sont pas évaluées.
+</translation>
+    </message>
+    <message>
+        <source>CSV whose rows fit the anomaly detector.</source>
+        <translation>CSV dont les lignes entraînent le détecteur d’anomalies.</translation>
+    </message>
+    <message>
+        <source>Fit on the first N rows of --train (default all).</source>
+        <translation>Entraîner sur les N premières lignes de --train (par défaut toutes).</translation>
+    </message>
+    <message>
+        <source>CSV whose rows are scored.</source>
+        <translation>CSV dont les lignes sont évaluées.</translation>
+    </message>
+    <message>
+        <source>Columns to use (default every numeric one).</source>
+        <translation>Colonnes à utiliser (par défaut toutes les numériques).</translation>
+    </message>
+    <message>
+        <source>Columns to leave out, e.g. labels.</source>
+        <translation>Colonnes à ignorer, p. ex. les étiquettes.</translation>
+    </message>
+    <message>
+        <source>Field delimiter of the CSV files (default: &apos;,&apos; or &apos;;&apos; from the header).</source>
+        <translation>Séparateur de champs des fichiers CSV (par défaut : &apos;,&apos; ou &apos;;&apos; d’après l’en-tête).</translation>
+    </message>
+    <message>
+        <source>zscore_max (default) or isolation_forest.</source>
+        <translation>zscore_max (par défaut) ou isolation_forest.</translation>
+    </message>
+    <message>
+        <source>Expected anomalous share of the training rows (default 0.01).</source>
+        <translation>Part attendue de lignes d’apprentissage anormales (par défaut 0.01).</translation>
+    </message>
+    <message>
+        <source>Explicit score threshold (smoothed score).</source>
+        <translation>Seuil explicite du score (lissé).</translation>
+    </message>
+    <message>
+        <source>Ticket statuses to list, comma-separated.</source>
+        <translation>États de ticket à lister, séparés par des virgules.</translation>
+    </message>
+    <message>
+        <source>Ticket severities to list, comma-separated.</source>
+        <translation>Gravités de ticket à lister, séparées par des virgules.</translation>
+    </message>
+    <message>
+        <source>Only this node&apos;s tickets.</source>
+        <translation>Uniquement les tickets de cette machine.</translation>
+    </message>
+    <message>
+        <source>A comment to add to the ticket.</source>
+        <translation>Un commentaire à ajouter au ticket.</translation>
+    </message>
+    <message>
+        <source>Resolution: failure, no_fault or preventive.</source>
+        <translation>Résolution : failure, no_fault ou preventive.</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::EditLeases</name>
     <message>
         <source>Your lock expired or was taken away: %1</source>
         <translation>Votre verrou a expiré ou vous a été retiré : %1</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::EvidenceChart</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Measured</source>
+        <translation>Mesuré</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>Limite</translation>
+    </message>
+    <message>
+        <source>Clears below</source>
+        <translation>Levée en dessous</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Fenêtre</translation>
+    </message>
+    <message>
+        <source>Projected</source>
+        <translation>Projection</translation>
+    </message>
+    <message>
+        <source>Reaches the limit</source>
+        <translation>Atteint la limite</translation>
+    </message>
+    <message>
+        <source>Anomaly score and drivers</source>
+        <translation>Score d’anomalie et facteurs</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Part</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Seuil</translation>
+    </message>
+    <message>
+        <source>Clears above</source>
+        <translation>Levée au-dessus</translation>
+    </message>
+    <message>
+        <source>Hourly means</source>
+        <translation>Moyennes horaires</translation>
+    </message>
+    <message>
+        <source>Reaches the limit: %1</source>
+        <translation>Atteint la limite : %1</translation>
+    </message>
+    <message>
+        <source>Slope %1 per hour; the limit %2 in %3 h (%4–%5 h), probability within the horizon %6 %.</source>
+        <translation>Pente %1 par heure ; la limite %2 dans %3 h (%4–%5 h), probabilité dans l’horizon %6 %.</translation>
+    </message>
+    <message>
+        <source>Anomaly score %1 against the threshold %2.</source>
+        <translation>Score d’anomalie %1 pour un seuil de %2.</translation>
+    </message>
+    <message>
+        <source>%1, the strongest driver</source>
+        <translation>%1, le facteur principal</translation>
+    </message>
+    <message>
+        <source>The machine stopped sending telemetry; last seen %1.</source>
+        <translation>La machine n’envoie plus de télémétrie ; vue pour la dernière fois le %1.</translation>
+    </message>
+    <message>
+        <source>This ticket has no measured evidence to chart.</source>
+        <translation>Ce ticket n’a pas de mesures à représenter.</translation>
+    </message>
+    <message>
+        <source>The ticket names no time window.</source>
+        <translation>Le ticket n’indique aucune fenêtre de temps.</translation>
+    </message>
+    <message>
+        <source>The telemetry could not be loaded: %1</source>
+        <translation>La télémétrie n’a pas pu être chargée : %1</translation>
+    </message>
+    <message>
+        <source>No telemetry of %1 in this window.</source>
+        <translation>Aucune télémétrie de %1 dans cette fenêtre.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::FleetMap</name>
+    <message>
+        <source>Fleet map</source>
+        <translation>Carte du parc</translation>
+    </message>
+    <message>
+        <source>Drag or arrow keys: pan · wheel or +/−: zoom · Home: whole fleet · click a marker: select</source>
+        <translation>Glisser ou flèches : déplacer · molette ou +/− : zoomer · Début : tout le parc · clic sur un repère : sélectionner</translation>
+    </message>
+    <message>
+        <source>Made with Natural Earth</source>
+        <translation>Réalisé avec Natural Earth</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>sain</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>avertissement</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>critique</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>sans données</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>hors ligne</translation>
+    </message>
+    <message>
+        <source>maintenance</source>
+        <translation>maintenance</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>inconnu</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%1&lt;/b&gt;: %n machine(s)</source>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; : %n machine</numerusform>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; : %n machines</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n.d.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 — %2, health %3, %n open ticket(s)</source>
+        <translation>
+            <numerusform>%1 — %2, santé %3, %n ticket ouvert</numerusform>
+            <numerusform>%1 — %2, santé %3, %n tickets ouverts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::FleetOverview</name>
+    <message>
+        <source>healthy</source>
+        <translation>sain</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>avertissement</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>critique</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>sans données</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>hors ligne</translation>
+    </message>
+    <message>
+        <source>maintenance</source>
+        <translation>maintenance</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>inconnu</translation>
+    </message>
+    <message>
+        <source>Open &amp;telemetry</source>
+        <translation>Ouvrir la &amp;télémétrie</translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation>Machine</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Santé</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>Tickets</translation>
+    </message>
+    <message>
+        <source>Machines, worst health first</source>
+        <translation>Machines, la plus mal en point d’abord</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Choose a machine on the map or in the list.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Choisissez une machine sur la carte ou dans la liste.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>N°</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Gravité</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualiser</translation>
+    </message>
+    <message>
+        <source>Open tickets</source>
+        <translation>Tickets ouverts</translation>
+    </message>
+    <message>
+        <source>The fleet&apos;s health could not be loaded: %1</source>
+        <translation>La santé du parc n’a pas pu être chargée : %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>No machines with a location yet.</source>
+        <translation>Aucune machine localisée pour l’instant.</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n machine(s)&lt;/b&gt; at %1 site(s): </source>
+        <translation>
+            <numerusform>&lt;b&gt;%n machine&lt;/b&gt; sur %1 site(s) : </numerusform>
+            <numerusform>&lt;b&gt;%n machines&lt;/b&gt; sur %1 site(s) : </numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (%2)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2)&lt;br&gt;Your role cannot see health assessments or tickets.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (%2)&lt;br&gt;Votre rôle ne permet pas de voir les bilans de santé ni les tickets.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; : %2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2, %3)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (%2, %3)</translation>
+    </message>
+    <message>
+        <source>Health: &lt;span style=&quot;color:%1&quot;&gt;&lt;b&gt;%2&lt;/b&gt;&lt;/span&gt; %3</source>
+        <translation>Santé : &lt;span style=&quot;color:%1&quot;&gt;&lt;b&gt;%2&lt;/b&gt;&lt;/span&gt; %3</translation>
+    </message>
+    <message>
+        <source>(score %1 of 100)</source>
+        <translation>(note %1 sur 100)</translation>
+    </message>
+    <message>
+        <source>%1 %2 %</source>
+        <translation>%1 %2 %</translation>
+    </message>
+    <message>
+        <source>Anomaly score %1 (threshold %2)%3</source>
+        <translation>Score d’anomalie %1 (seuil %2)%3</translation>
+    </message>
+    <message>
+        <source>%1 reaches %2 in about %3 h</source>
+        <translation>%1 atteint %2 dans environ %3 h</translation>
     </message>
 </context>
 <context>
@@ -750,6 +1140,216 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
         <source>Telemetry</source>
         <translation>Télémétrie</translation>
     </message>
+    <message>
+        <source>← &amp;Fleet overview</source>
+        <translation>← Vue d’ensemble du &amp;parc</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>Maintenance</translation>
+    </message>
+    <message>
+        <source>This ticket is not about a twin.</source>
+        <translation>Ce ticket ne concerne aucun jumeau.</translation>
+    </message>
+    <message>
+        <source>The twin cannot be opened: %1</source>
+        <translation>Le jumeau ne peut pas être ouvert : %1</translation>
+    </message>
+    <message>
+        <source>Version %1 of this twin has no component &quot;%2&quot;; the whole model is shown.</source>
+        <translation>La version %1 de ce jumeau n’a pas de composant « %2 » ; le modèle entier est affiché.</translation>
+    </message>
+    <message>
+        <source>%1 selected (version %2).</source>
+        <translation>%1 sélectionné (version %2).</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The fleet map is made with Natural Earth (public domain map data).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;La carte du parc est réalisée avec Natural Earth (données cartographiques du domaine public).&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::MaintenanceQueue</name>
+    <message>
+        <source>Tickets</source>
+        <translation>Tickets</translation>
+    </message>
+    <message>
+        <source>Active (open, acknowledged, in progress)</source>
+        <translation>Actifs (ouverts, pris en compte, en cours)</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Tous les états</translation>
+    </message>
+    <message>
+        <source>Any severity</source>
+        <translation>Toutes les gravités</translation>
+    </message>
+    <message>
+        <source>High and critical</source>
+        <translation>Élevée et critique</translation>
+    </message>
+    <message>
+        <source>Medium and above</source>
+        <translation>Moyenne et plus</translation>
+    </message>
+    <message>
+        <source>Any machine</source>
+        <translation>Toutes les machines</translation>
+    </message>
+    <message>
+        <source>Any site</source>
+        <translation>Tous les sites</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Composant</translation>
+    </message>
+    <message>
+        <source>Search title, machine, assignee…</source>
+        <translation>Chercher titre, machine, responsable…</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Recharger</translation>
+    </message>
+    <message>
+        <source>S&amp;tatus:</source>
+        <translation>É&amp;tat :</translation>
+    </message>
+    <message>
+        <source>Se&amp;verity:</source>
+        <translation>&amp;Gravité :</translation>
+    </message>
+    <message>
+        <source>&amp;Machine:</source>
+        <translation>&amp;Machine :</translation>
+    </message>
+    <message>
+        <source>S&amp;ite:</source>
+        <translation>S&amp;ite :</translation>
+    </message>
+    <message>
+        <source>&amp;Acknowledge</source>
+        <translation>&amp;Prendre en compte</translation>
+    </message>
+    <message>
+        <source>Someone has seen it and will look at it</source>
+        <translation>Quelqu’un l’a vu et va s’en occuper</translation>
+    </message>
+    <message>
+        <source>Assign to &amp;me</source>
+        <translation>M’a&amp;ttribuer</translation>
+    </message>
+    <message>
+        <source>Make yourself the ticket&apos;s assignee</source>
+        <translation>Devenir responsable du ticket</translation>
+    </message>
+    <message>
+        <source>&amp;Start work</source>
+        <translation>&amp;Commencer</translation>
+    </message>
+    <message>
+        <source>Mark the ticket in progress</source>
+        <translation>Marquer le ticket comme en cours</translation>
+    </message>
+    <message>
+        <source>Res&amp;olve…</source>
+        <translation>&amp;Résoudre…</translation>
+    </message>
+    <message>
+        <source>Say how it was resolved: failure, no fault or preventive</source>
+        <translation>Indiquer la résolution : défaillance, aucun défaut ou préventif</translation>
+    </message>
+    <message>
+        <source>C&amp;lose</source>
+        <translation>C&amp;lore</translation>
+    </message>
+    <message>
+        <source>Close a resolved ticket</source>
+        <translation>Clore un ticket résolu</translation>
+    </message>
+    <message>
+        <source>Reo&amp;pen</source>
+        <translation>R&amp;ouvrir</translation>
+    </message>
+    <message>
+        <source>The problem is back: open the resolved ticket again</source>
+        <translation>Le problème est revenu : rouvrir le ticket résolu</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel ticket</source>
+        <translation>A&amp;nnuler le ticket</translation>
+    </message>
+    <message>
+        <source>Not a real problem, or a duplicate</source>
+        <translation>Pas un vrai problème, ou un doublon</translation>
+    </message>
+    <message>
+        <source>Show in &amp;3D</source>
+        <translation>Voir en &amp;3D</translation>
+    </message>
+    <message>
+        <source>Open the twin at the ticket&apos;s version with its component selected</source>
+        <translation>Ouvrir le jumeau à la version du ticket, son composant sélectionné</translation>
+    </message>
+    <message>
+        <source>Te&amp;lemetry</source>
+        <translation>Té&amp;lémétrie</translation>
+    </message>
+    <message>
+        <source>Open the machine&apos;s telemetry</source>
+        <translation>Ouvrir la télémétrie de la machine</translation>
+    </message>
+    <message>
+        <source>Add a comment and press Enter</source>
+        <translation>Saisir un commentaire et appuyer sur Entrée</translation>
+    </message>
+    <message>
+        <source>Co&amp;mment</source>
+        <translation>Co&amp;mmenter</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n ticket(s)</source>
+        <translation>
+            <numerusform>%n ticket</numerusform>
+            <numerusform>%n tickets</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Your role (%1) cannot see maintenance tickets.</source>
+        <translation>Votre rôle (%1) ne permet pas de voir les tickets de maintenance.</translation>
+    </message>
+    <message>
+        <source>The tickets could not be loaded: %1</source>
+        <translation>Les tickets n’ont pas pu être chargés : %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 tickets</source>
+        <translation>%1 tickets sur %2</translation>
+    </message>
+    <message>
+        <source>Your role can look at tickets but not work on them.</source>
+        <translation>Votre rôle permet de consulter les tickets mais pas de les traiter.</translation>
+    </message>
+    <message>
+        <source>Ticket #%1 cannot make that change now: %2</source>
+        <translation>Le ticket n° %1 ne peut pas subir ce changement maintenant : %2</translation>
+    </message>
+    <message>
+        <source>Your role may not change tickets: %1</source>
+        <translation>Votre rôle ne permet pas de modifier les tickets : %1</translation>
+    </message>
+    <message>
+        <source>Ticket #%1 was not changed: %2</source>
+        <translation>Le ticket n° %1 n’a pas été modifié : %2</translation>
+    </message>
+    <message>
+        <source>Ticket #%1 is %2.</source>
+        <translation>Ticket n° %1 : %2.</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::PropertiesPanel</name>
@@ -816,6 +1416,45 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>Someone saved a newer version first. Your edits are kept: reopen the latest version to apply them again.</source>
         <translation>Quelqu’un a enregistré une version plus récente avant vous. Vos modifications sont conservées : rouvrez la dernière version pour les appliquer à nouveau.</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::ResolveDialog</name>
+    <message>
+        <source>Resolve ticket</source>
+        <translation>Résoudre le ticket</translation>
+    </message>
+    <message>
+        <source>Failure found and repaired</source>
+        <translation>Défaillance trouvée et réparée</translation>
+    </message>
+    <message>
+        <source>No fault found</source>
+        <translation>Aucun défaut trouvé</translation>
+    </message>
+    <message>
+        <source>Preventive maintenance</source>
+        <translation>Maintenance préventive</translation>
+    </message>
+    <message>
+        <source>What was found and done</source>
+        <translation>Ce qui a été constaté et fait</translation>
+    </message>
+    <message>
+        <source>&amp;Outcome:</source>
+        <translation>&amp;Résultat :</translation>
+    </message>
+    <message>
+        <source>&amp;Component:</source>
+        <translation>&amp;Composant :</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes :</translation>
+    </message>
+    <message>
+        <source>&amp;Resolve</source>
+        <translation>Ré&amp;soudre</translation>
     </message>
 </context>
 <context>
@@ -906,6 +1545,240 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>Cannot write %1: %2</source>
         <translation>Impossible d&apos;écrire %1 : %2</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::TicketDetails</name>
+    <message>
+        <source>Opened</source>
+        <translation>Ouvert</translation>
+    </message>
+    <message>
+        <source>Seen again</source>
+        <translation>Vu à nouveau</translation>
+    </message>
+    <message>
+        <source>Severity %1 → %2</source>
+        <translation>Gravité %1 → %2</translation>
+    </message>
+    <message>
+        <source>Status %1 → %2</source>
+        <translation>État %1 → %2</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>Attribution retirée</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>Attribué</translation>
+    </message>
+    <message>
+        <source>Comment: %1</source>
+        <translation>Commentaire : %1</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>Rouvert</translation>
+    </message>
+    <message>
+        <source>Alert sent</source>
+        <translation>Alerte envoyée</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Quoi</translation>
+    </message>
+    <message>
+        <source>%1 beyond its limit</source>
+        <translation>%1 au-delà de sa limite</translation>
+    </message>
+    <message>
+        <source>%1 trending towards its limit</source>
+        <translation>%1 en tendance vers sa limite</translation>
+    </message>
+    <message>
+        <source>Anomalous behaviour</source>
+        <translation>Comportement anormal</translation>
+    </message>
+    <message>
+        <source>No telemetry</source>
+        <translation>Pas de télémétrie</translation>
+    </message>
+    <message>
+        <source>Anomaly reported by the edge device</source>
+        <translation>Anomalie signalée par l’équipement en périphérie</translation>
+    </message>
+    <message>
+        <source>Reported by a person</source>
+        <translation>Signalé par une personne</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Choose a ticket to see its evidence and history.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Choisissez un ticket pour voir ses preuves et son historique.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>Cause</translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation>Machine</translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation>%1 à %2</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Composant</translation>
+    </message>
+    <message>
+        <source>Twin version</source>
+        <translation>Version du jumeau</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorité</translation>
+    </message>
+    <message>
+        <source>Occurrences</source>
+        <translation>Occurrences</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Vu pour la dernière fois</translation>
+    </message>
+    <message>
+        <source>Predicted failure</source>
+        <translation>Défaillance prévue</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Responsable</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Résolution</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>agent</source>
+        <translation>agent</translation>
+    </message>
+</context>
+<context>
+    <name>Laces::App::TicketModel</name>
+    <message>
+        <source>How often the problem was seen</source>
+        <translation>Nombre de fois où le problème a été vu</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>N°</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Gravité</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation>Machine</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Composant</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Responsable</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Âge</translation>
+    </message>
+    <message>
+        <source>Seen</source>
+        <translation>Vu</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Faible</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Moyenne</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Élevée</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Critique</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>ouvert</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>pris en compte</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>résolu</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>clos</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>annulé</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 j</translation>
     </message>
 </context>
 <context>
