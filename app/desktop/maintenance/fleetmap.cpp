@@ -300,6 +300,7 @@ void FleetMap::paintEvent(QPaintEvent *)
                 const auto node = std::find_if(m_nodes.cbegin(), m_nodes.cend(),
                                                [&](const Node &n) { return n.id == cluster.nodeIds.first(); });
                 if (node != m_nodes.cend()) {
+                    painter.setFont(selected ? bold : font());
                     const QString label = painter.fontMetrics().elidedText(node->name, Qt::ElideRight, 180);
                     const QRectF box(cluster.position + QPointF(11, -9),
                                      QSizeF(painter.fontMetrics().horizontalAdvance(label) + 8, 18));
@@ -307,7 +308,6 @@ void FleetMap::paintEvent(QPaintEvent *)
                     painter.setBrush(QColor(255, 255, 255, selected ? 240 : 190));
                     painter.drawRoundedRect(box, 3, 3);
                     painter.setPen(Qt::black);
-                    painter.setFont(selected ? bold : font());
                     painter.drawText(box, Qt::AlignCenter, label);
                     painter.setFont(font());
                 }
