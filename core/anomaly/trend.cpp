@@ -152,11 +152,25 @@ Core::Result<TrendFit> fitTheilSen(
                 slopes.push_back((y[j] - y[i]) / (t[j] - t[i]));
         }
     }
-    std::sort(slopes.begin(), slopes.end());
+    // Only four order statistics are needed (the median's one or two, and the interval's
+    // two): selected in place with nth_element, the same values a full sort would give,
+    // in linear time (the agent fits hundreds of week-long series a cycle).
     const qsizetype count = qsizetype(slopes.size());
-    const double slope = count % 2 == 1
-        ? slopes[size_t(count / 2)]
-        : 0.5 * (slopes[size_t(count / 2 - 1)] + slopes[size_t(count / 2)]);
+    const auto middle = slopes.begin() + count / 2;
+    std::nth_element(slopes.begin(), middle, slopes.end());
+    const double upperMiddle = *middle;
+    const double lowerMiddle = count % 2 == 1 ? upperMiddle : *std::max_element(slopes.begin(), middle);
+    const double slope = count % 2 == 1 ? upperMiddle : 0.5 * (lowerMiddle + upperMiddle);
+    const auto orderStatistic = [&](qsizetype rank) {
+        if (rank == count / 2)
+            return upperMiddle;
+        if (rank < count / 2) {   // below the middle: [begin, middle) holds the smaller ones
+            std::nth_element(slopes.begin(), slopes.begin() + rank, middle);
+            return slopes[size_t(rank)];
+        }
+        std::nth_element(middle + 1, slopes.begin() + rank, slopes.end());
+        return slopes[size_t(rank)];
+    };
 
     // Sen (1968) eq. 2.6; ranks rounded half to even (nearbyint), as numpy's round.
     const double varianceS
@@ -174,8 +188,8 @@ Core::Result<TrendFit> fitTheilSen(
 
     TrendFit fit;
     fit.slopePerHour = slope;
-    fit.slopeLow = slopes[size_t(lowRank)];
-    fit.slopeHigh = slopes[size_t(highRank)];
+    fit.slopeLow = orderStatistic(qsizetype(lowRank));
+    fit.slopeHigh = orderStatistic(qsizetype(highRank));
     fit.points = int(n);
     fit.confidence = confidence;
     std::vector<double> offsets(static_cast<size_t>(n));

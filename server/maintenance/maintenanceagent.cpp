@@ -19,6 +19,7 @@
 #include <QLoggingCategory>
 
 #include <array>
+#include <limits>
 #include <cmath>
 
 Q_LOGGING_CATEGORY(lcAgent, "laces.server.agent")
@@ -36,12 +37,19 @@ QJsonObject AgentReport::toJson() const
             {QStringLiteral("trends_refreshed"), trendsRefreshed},
             {QStringLiteral("minutes_scored"), minutesScored},
             {QStringLiteral("duration_ms"), std::round(durationMs * 100) / 100},
+            {QStringLiteral("steps_ms"), [this] {
+                 QJsonObject steps;
+                 for (const auto &[name, ms] : stepsMs)
+                     steps.insert(name, std::round(ms * 100) / 100);
+                 return steps;
+             }()},
             {QStringLiteral("skipped"), skipped}};
 }
 
 struct MaintenanceAgent::Cycle
 {
     qint64 nowMs = 0;                    // the cycle's "now" (tests move it)
+    QElapsedTimer stepTimer;
     QByteArray now;                      // the same as a timestamptz parameter
     QUuid reportFor;                     // counts only this organization's (null: all)
     AgentReport report;
@@ -95,55 +103,11 @@ private:
     bool m_held = false;
 };
 
-// Every (online node, rule) with its minute rollups over the rule's for_s (and two minutes
-// more): the explicit rules that apply to the node and the defaults from its sensors'
-// limits, each with its state. One statement for the whole fleet.
-const char *kThresholdSql = R"SQL(
-WITH nodes AS (
-    SELECT n.id, n.organization_id, n.node_type, n.name FROM machine_nodes n WHERE n.status = 'online'
-), rules AS (
-    SELECT n.id AS node_id, r.id::text AS rule_key, r.metric, r.direction, r.level, r.clear_level, r.for_s, r.severity
-    FROM nodes n JOIN alert_rules r ON r.organization_id = n.organization_id AND r.enabled
-        AND (r.node_id = n.id OR r.node_type = n.node_type OR (r.node_id IS NULL AND r.node_type IS NULL))
-    UNION ALL
-    SELECT s.node_id, 'sensor:' || s.metric || ':warn', s.metric, 'above', s.warn_above,
-           s.warn_above - 0.05 * abs(s.warn_above), 60, 'MEDIUM'
-    FROM node_sensors s JOIN nodes n ON n.id = s.node_id WHERE s.warn_above IS NOT NULL
-    UNION ALL
-    SELECT s.node_id, 'sensor:' || s.metric || ':max', s.metric, 'above', s.max_value,
-           s.max_value - 0.05 * abs(s.max_value), 60, 'HIGH'
-    FROM node_sensors s JOIN nodes n ON n.id = s.node_id WHERE s.max_value IS NOT NULL
-    UNION ALL
-    SELECT s.node_id, 'sensor:' || s.metric || ':min', s.metric, 'below', s.min_value,
-           s.min_value + 0.05 * abs(s.min_value), 60, 'HIGH'
-    FROM node_sensors s JOIN nodes n ON n.id = s.node_id WHERE s.min_value IS NOT NULL
-), evaluated AS (
-    SELECT r.node_id, r.rule_key, r.metric, r.direction, r.level, r.clear_level, r.for_s, r.severity,
-           max(b.bucket) AS newest, min(b.bucket) AS oldest,
-           max(b.bucket) FILTER (WHERE NOT (CASE WHEN r.direction = 'above' THEN b.min > r.level
-                                                 ELSE b.max < r.level END)) AS last_bad,
-           (array_agg(b.max ORDER BY b.bucket DESC))[1] AS newest_max,
-           (array_agg(b.min ORDER BY b.bucket DESC))[1] AS newest_min,
-           (array_agg(b.sum / b.count ORDER BY b.bucket DESC))[1] AS newest_mean,
-           max(b.max) AS window_max, min(b.min) AS window_min
-    FROM rules r JOIN telemetry_rollup_1m b ON b.node_id = r.node_id AND b.metric = r.metric
-        AND b.bucket >= date_trunc('minute', $1::timestamptz) - make_interval(secs => r.for_s + 120)
-        AND b.bucket <= $1::timestamptz
-    GROUP BY r.node_id, r.rule_key, r.metric, r.direction, r.level, r.clear_level, r.for_s, r.severity
-)
-SELECT e.node_id, n.organization_id, n.name, e.rule_key, e.metric, e.direction, e.level, e.clear_level, e.for_s,
-       e.severity, (extract(epoch FROM e.newest) * 1000)::int8, (extract(epoch FROM e.oldest) * 1000)::int8,
-       (extract(epoch FROM e.last_bad) * 1000)::int8, e.newest_max, e.newest_min, e.newest_mean, e.window_max,
-       e.window_min, st.node_id IS NOT NULL AS firing, (extract(epoch FROM $1::timestamptz) * 1000)::int8,
-       coalesce((SELECT s.unit FROM node_sensors s WHERE s.node_id = e.node_id AND s.metric = e.metric), '')
-FROM evaluated e JOIN nodes n ON n.id = e.node_id
-LEFT JOIN alert_states st ON st.node_id = e.node_id AND st.rule_key = e.rule_key
-ORDER BY e.node_id, e.metric, e.rule_key
-)SQL";
 
 } // namespace
 
 MaintenanceAgent::MaintenanceAgent(AgentSettings settings) : m_settings(std::move(settings)) {}
+
 
 Core::Result<AgentReport> MaintenanceAgent::runCycle(PgConnection &db, bool wait, const QUuid &reportFor,
                                                     std::optional<qint64> nowMs)
@@ -178,10 +142,16 @@ Core::Result<AgentReport> MaintenanceAgent::runCycle(PgConnection &db, bool wait
                                {QByteArray::number(m_settings.policy.dedupAfterResolveS), cycle.now});
         !expired)
         return expired.error();
-    for (auto step : {&MaintenanceAgent::assessThresholds, &MaintenanceAgent::assessStale,
-                      &MaintenanceAgent::assessTrends, &MaintenanceAgent::assessAnomalies}) {
+    using Step = Core::Status (MaintenanceAgent::*)(PgConnection &, Cycle &);
+    const QList<QPair<QString, Step>> steps{{QStringLiteral("thresholds"), &MaintenanceAgent::assessThresholds},
+                                            {QStringLiteral("stale"), &MaintenanceAgent::assessStale},
+                                            {QStringLiteral("trends"), &MaintenanceAgent::assessTrends},
+                                            {QStringLiteral("anomalies"), &MaintenanceAgent::assessAnomalies}};
+    for (const auto &[name, step] : steps) {
+        cycle.stepTimer.start();
         if (auto done = (this->*step)(db, cycle); !done)
             return done.error();
+        cycle.report.stepsMs.append({name, double(cycle.stepTimer.nsecsElapsed()) / 1e6});
     }
     // Conditions that still hold keep their tickets' "last seen" current.
     if (!cycle.stillFiring.isEmpty()) {
@@ -207,8 +177,11 @@ Core::Result<AgentReport> MaintenanceAgent::runCycle(PgConnection &db, bool wait
         if (cycle.reportFor.isNull() || QUuid::fromString(reminders->text(row, 1)) == cycle.reportFor)
             cycle.report.alertsQueued += *queued;
     }
+    QElapsedTimer healthTimer;
+    healthTimer.start();
     if (auto written = writeHealth(db, cycle); !written)
         return written.error();
+    cycle.report.stepsMs.append({QStringLiteral("health"), double(healthTimer.nsecsElapsed()) / 1e6});
     cycle.report.durationMs = double(timer.nsecsElapsed()) / 1e6;
     if (auto finished = db.exec("UPDATE agent_cycles SET finished_at = now(), nodes_assessed = $2, tickets_opened = $3, "
                                 "tickets_updated = $4, alerts_queued = $5, duration_ms = $6 WHERE id = $1",
@@ -223,9 +196,101 @@ Core::Result<AgentReport> MaintenanceAgent::runCycle(PgConnection &db, bool wait
 
 Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
 {
-    auto rows = db.exec(kThresholdSql, {cycle.now});
-    if (!rows)
-        return rows.error();
+    // Four set-based reads for the whole fleet (online nodes with their sensors, the
+    // explicit rules, the rules firing now, and the minute rollups of the last few
+    // minutes, an index range on the bucket bounded by the longest for_s); the rules are
+    // then evaluated here, each against its node's minutes.
+    auto sensors = db.exec("SELECT n.id, n.organization_id, n.name, n.node_type, s.metric, s.unit, s.warn_above, "
+                           "s.max_value, s.min_value FROM machine_nodes n JOIN node_sensors s ON s.node_id = n.id "
+                           "WHERE n.status = 'online' ORDER BY n.id, s.metric");
+    if (!sensors)
+        return sensors.error();
+    auto explicitRules = db.exec("SELECT id, organization_id, node_id, node_type, metric, direction, level, clear_level, "
+                                 "for_s, severity FROM alert_rules WHERE enabled");
+    if (!explicitRules)
+        return explicitRules.error();
+    int longestS = 60;
+    for (int row = 0; row < explicitRules->rowCount(); ++row)
+        longestS = std::max(longestS, int(explicitRules->integer(row, 8)));
+    auto states = db.exec("SELECT node_id, rule_key FROM alert_states WHERE firing AND rule_key NOT IN ('stale', 'anomaly') "
+                          "AND rule_key NOT LIKE 'trend:%' AND rule_key NOT LIKE 'anomaly:%'");
+    if (!states)
+        return states.error();
+    QSet<QPair<QUuid, QString>> firingRules;
+    for (int row = 0; row < states->rowCount(); ++row)
+        firingRules.insert({QUuid::fromString(states->text(row, 0)), states->text(row, 1)});
+    auto minutes = db.exec("SELECT node_id, metric, (extract(epoch FROM bucket) * 1000)::int8, min, max "
+                           "FROM telemetry_rollup_1m WHERE bucket >= date_trunc('minute', $1::timestamptz) "
+                           "- make_interval(secs => $2::int + 120) AND bucket <= $1::timestamptz ORDER BY node_id, metric, bucket",
+                           {cycle.now, QByteArray::number(longestS)});
+    if (!minutes)
+        return minutes.error();
+    struct Bucket
+    {
+        qint64 timeMs;
+        double min, max;
+    };
+    QHash<QPair<QUuid, QString>, QList<Bucket>> recent;
+    for (int row = 0; row < minutes->rowCount(); ++row)
+        recent[{QUuid::fromString(minutes->text(row, 0)), minutes->text(row, 1)}].append(
+            {minutes->integer(row, 2), minutes->real(row, 3), minutes->real(row, 4)});
+
+    struct Rule
+    {
+        QUuid node, organization;
+        QString nodeName, ruleKey, metric, unit, severity;
+        bool above = true;
+        double level = 0, clearLevel = 0;
+        int forS = 60;
+    };
+    QList<Rule> rules;
+    struct NodeInfo
+    {
+        QUuid organization;
+        QString name, type;
+        QHash<QString, QString> units;
+    };
+    QHash<QUuid, NodeInfo> onlineNodes;
+    QList<QUuid> nodeOrder;
+    for (int row = 0; row < sensors->rowCount(); ++row) {
+        const QUuid node = QUuid::fromString(sensors->text(row, 0));
+        if (!onlineNodes.contains(node)) {
+            nodeOrder.append(node);
+            onlineNodes.insert(node, {QUuid::fromString(sensors->text(row, 1)), sensors->text(row, 2), sensors->text(row, 3), {}});
+        }
+        NodeInfo &info = onlineNodes[node];
+        const QString metric = sensors->text(row, 4);
+        info.units.insert(metric, sensors->text(row, 5));
+        // The sensor's limits as default rules: warn_above MEDIUM, max HIGH (above), min
+        // HIGH (below), each with a 5 % band and 60 s.
+        const auto add = [&](int column, const char *suffix, bool above, const char *severity) {
+            if (sensors->isNull(row, column))
+                return;
+            const double level = sensors->real(row, column);
+            const double band = 0.05 * std::abs(level);
+            rules.append({node, info.organization, info.name, QStringLiteral("sensor:%1:%2").arg(metric, QLatin1String(suffix)),
+                          metric, sensors->text(row, 5), QLatin1String(severity), above, level,
+                          above ? level - band : level + band, 60});
+        };
+        add(6, "warn", true, "MEDIUM");
+        add(7, "max", true, "HIGH");
+        add(8, "min", false, "HIGH");
+    }
+    for (int row = 0; row < explicitRules->rowCount(); ++row) {
+        const QUuid organization = QUuid::fromString(explicitRules->text(row, 1));
+        const QUuid ruleNode = explicitRules->isNull(row, 2) ? QUuid() : QUuid::fromString(explicitRules->text(row, 2));
+        const QString ruleType = explicitRules->text(row, 3);
+        for (const QUuid &node : std::as_const(nodeOrder)) {
+            const NodeInfo &info = onlineNodes[node];
+            if (info.organization != organization || (!ruleNode.isNull() && ruleNode != node)
+                || (!ruleType.isEmpty() && ruleType != info.type))
+                continue;
+            const QString metric = explicitRules->text(row, 4);
+            rules.append({node, organization, info.name, explicitRules->text(row, 0), metric, info.units.value(metric),
+                          explicitRules->text(row, 9), explicitRules->text(row, 5) == QLatin1String("above"),
+                          explicitRules->real(row, 6), explicitRules->real(row, 7), int(explicitRules->integer(row, 8))});
+        }
+    }
     struct Fire
     {
         QUuid organization;
@@ -240,23 +305,46 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
     QList<QPair<QUuid, QString>> order;
     QList<QByteArray> clearedNodes;
     QStringList clearedRules;
-    for (int row = 0; row < rows->rowCount(); ++row) {
-        const QUuid node = QUuid::fromString(rows->text(row, 0));
-        const QString ruleKey = rows->text(row, 3);
-        const QString metric = rows->text(row, 4);
-        const bool above = rows->text(row, 5) == QLatin1String("above");
-        const double level = rows->real(row, 6);
-        const double clearLevel = rows->real(row, 7);
-        const int forS = int(rows->integer(row, 8));
-        const QString severity = rows->text(row, 9);
-        const qint64 newestMs = rows->integer(row, 10);
-        const qint64 oldestMs = rows->integer(row, 11);
-        const bool anyBad = !rows->isNull(row, 12);
-        const qint64 lastBadMs = anyBad ? rows->integer(row, 12) : 0;
-        const double newestMax = rows->real(row, 13);
-        const double newestMin = rows->real(row, 14);
-        const bool firing = rows->boolean(row, 18);
-        const qint64 nowMs = rows->integer(row, 19);
+    const qint64 nowMs = cycle.nowMs;
+    const qint64 nowMinuteMs = nowMs / 60000 * 60000;
+    for (const Rule &rule : std::as_const(rules)) {
+        const auto found = recent.constFind({rule.node, rule.metric});
+        if (found == recent.constEnd())
+            continue;   // no minutes in the window: nothing to say (silence is the stale check's)
+        const QUuid node = rule.node;
+        const QString &ruleKey = rule.ruleKey;
+        const QString &metric = rule.metric;
+        const bool above = rule.above;
+        const double level = rule.level;
+        const double clearLevel = rule.clearLevel;
+        const int forS = rule.forS;
+        const QString &severity = rule.severity;
+        // The minutes of this rule's window: the newest, the oldest and the last one that
+        // broke the condition (not every sample of it beyond the level).
+        const qint64 fromMs = nowMinuteMs - (qint64(forS) + 120) * 1000;
+        qint64 newestMs = 0, oldestMs = 0, lastBadMs = 0;
+        bool anyBad = false, any = false;
+        double newestMax = 0, newestMin = 0, windowMax = -std::numeric_limits<double>::infinity(),
+               windowMin = std::numeric_limits<double>::infinity();
+        for (const Bucket &bucket : found.value()) {
+            if (bucket.timeMs < fromMs)
+                continue;
+            if (!any)
+                oldestMs = bucket.timeMs;
+            any = true;
+            newestMs = bucket.timeMs;
+            newestMax = bucket.max;
+            newestMin = bucket.min;
+            windowMax = std::max(windowMax, bucket.max);
+            windowMin = std::min(windowMin, bucket.min);
+            if (!(above ? bucket.min > level : bucket.max < level)) {
+                anyBad = true;
+                lastBadMs = bucket.timeMs;
+            }
+        }
+        if (!any)
+            continue;
+        const bool firing = firingRules.contains({node, ruleKey});
         const bool beyondNow = !anyBad || lastBadMs < newestMs;
         // The condition holds since the first minute after the last one that broke it; it
         // counts as held once that is for_s ago.
@@ -286,15 +374,15 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
         Fire &fire = fires[key];
         if (fire.ruleKeys.isEmpty()) {
             order.append(key);
-            fire.organization = QUuid::fromString(rows->text(row, 1));
-            fire.nodeName = rows->text(row, 2);
+            fire.organization = rule.organization;
+            fire.nodeName = rule.nodeName;
             fire.metric = metric;
         }
         fire.ruleKeys.append(ruleKey);
         fire.values.append(value);
         if (Severity::rank(severity) > Severity::rank(fire.severity)) {
             fire.severity = severity;
-            const QString unit = rows->text(row, 20);
+            const QString &unit = rule.unit;
             fire.evidence = QJsonObject{
                 {QStringLiteral("metric"), metric},
                 {QStringLiteral("unit"), unit},
@@ -306,8 +394,8 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
                 {QStringLiteral("rule"), ruleKey},
                 {QStringLiteral("window"), QJsonObject{{QStringLiteral("from"), isoTime(sinceMs)},
                                                        {QStringLiteral("to"), isoTime(newestMs + 60000)}}},
-                {QStringLiteral("window_max"), rows->real(row, 16)},
-                {QStringLiteral("window_min"), rows->real(row, 17)},
+                {QStringLiteral("window_max"), windowMax},
+                {QStringLiteral("window_min"), windowMin},
                 {QStringLiteral("title"),
                  QStringLiteral("%1 %2 %3%4 for %5 s on %6")
                      .arg(metric, above ? QStringLiteral("above") : QStringLiteral("below"))
@@ -435,17 +523,23 @@ WITH chosen AS (
     FROM node_sensors s JOIN chosen c ON c.id = s.node_id
     WHERE coalesce(s.max_value, s.warn_above) IS NOT NULL OR s.metric LIKE 'vibration\__\_g'
 )
-SELECT c.id, c.organization_id, c.name, s.metric, s.limit_value, s.unit,
-       extract(epoch FROM b.bucket) / 3600, b.sum / b.count, b.sum_squares / b.count
+SELECT c.id, c.organization_id, c.name, s.metric, s.limit_value, s.unit, b.hours, b.means, b.squares
 FROM chosen c LEFT JOIN series s ON s.node_id = c.id
-LEFT JOIN telemetry_rollup_1h b ON b.node_id = s.node_id AND b.metric = s.metric
-    AND b.bucket >= date_trunc('hour', $3::timestamptz) - make_interval(hours => $2)
-    AND b.bucket < date_trunc('hour', $3::timestamptz)
-ORDER BY c.id, s.metric, b.bucket
+-- One index range of the rollup's key (node, metric, bucket) per series (never a scan of
+-- every node's hours), as one row of arrays.
+LEFT JOIN LATERAL (SELECT array_agg((extract(epoch FROM r.bucket) / 3600)::int8 ORDER BY r.bucket) AS hours,
+                          array_agg(r.sum / r.count ORDER BY r.bucket) AS means,
+                          array_agg(r.sum_squares / r.count ORDER BY r.bucket) AS squares
+    FROM telemetry_rollup_1h r
+    WHERE r.node_id = s.node_id AND r.metric = s.metric
+    AND r.bucket >= date_trunc('hour', $3::timestamptz) - make_interval(hours => $2)
+    AND r.bucket < date_trunc('hour', $3::timestamptz)) b ON true
+ORDER BY c.id, s.metric
 )SQL",
                         {QByteArray::number(perCycle), QByteArray::number(m_settings.trendWindowH), cycle.now});
     if (!rows)
         return rows.error();
+    cycle.report.stepsMs.append({QStringLiteral("trends.read"), double(cycle.stepTimer.nsecsElapsed()) / 1e6});
     struct Series
     {
         QString metric;
@@ -482,20 +576,33 @@ ORDER BY c.id, s.metric, b.bucket
             entry.vibrationLimit = std::max(entry.vibrationLimit.value_or(0), rows->real(row, 4));
             entry.vibrationUnit = rows->text(row, 5);
         }
-        if (!rows->isNull(row, 4) && (entry.series.isEmpty() || entry.series.last().metric != metric))
+        if (!rows->isNull(row, 4))
             entry.series.append(Series{metric, rows->text(row, 5), rows->real(row, 4), {}, {}});
         if (rows->isNull(row, 6))
             continue;
-        const double hour = rows->real(row, 6);
+        // {a,b,…} arrays of numbers (no NULLs: every bucket has a count).
+        const auto numbers = [](const QByteArray &array) {
+            QList<double> parsed;
+            const QList<QByteArray> items = array.mid(1, array.size() - 2).split(',');
+            parsed.reserve(items.size());
+            for (const QByteArray &item : items)
+                parsed.append(item.toDouble());
+            return parsed;
+        };
+        const QList<double> hours = numbers(rows->bytes(row, 6));
+        const QList<double> means = numbers(rows->bytes(row, 7));
         if (!rows->isNull(row, 4)) {
-            entry.series.last().hours.append(hour);
-            entry.series.last().values.append(rows->real(row, 7));
+            entry.series.last().hours = hours;
+            entry.series.last().values = means;
         }
         if (vibration) {
             const int axis = metric.at(10).unicode() - 'x';
-            if (axis >= 0 && axis < 3) {
-                entry.vibrationSquares[hour][axis] = rows->real(row, 8);
-                entry.vibrationAxes[hour] |= 1 << axis;
+            const QList<double> squares = numbers(rows->bytes(row, 8));
+            if (axis >= 0 && axis < 3 && squares.size() == hours.size()) {
+                for (int i = 0; i < hours.size(); ++i) {
+                    entry.vibrationSquares[hours.at(i)][axis] = squares.at(i);
+                    entry.vibrationAxes[hours.at(i)] |= 1 << axis;
+                }
             }
         }
     }
@@ -511,6 +618,7 @@ ORDER BY c.id, s.metric, b.bucket
     }
     QList<QUuid> refreshed;
     QStringList trendsJson;
+    QList<double> soonestHours;   // per refreshed node: the nearest limit (NaN: none in sight)
     const qint64 nowMs = cycle.nowMs;
     for (const QUuid &node : std::as_const(order)) {
         NodeSeries &entry = nodes[node];
@@ -562,8 +670,9 @@ ORDER BY c.id, s.metric, b.bucket
                               {QStringLiteral("hours_high"), optional(reach.hoursHigh)},
                               {QStringLiteral("horizon_h"), m_settings.trendHorizonH},
                               {QStringLiteral("probability_within_horizon"), probability},
-                              {QStringLiteral("inputs"), QJsonObject{{QStringLiteral("hours_since_epoch"), hours},
-                                                                     {QStringLiteral("hourly_means"), values}}}};
+                              {QStringLiteral("window"),
+                               QJsonObject{{QStringLiteral("from"), isoTime(qint64(series.hours.first() * 3600000.0))},
+                                           {QStringLiteral("to"), isoTime(qint64(series.hours.last() * 3600000.0) + 3600000)}}}};
             trends.append(trend);
             const QString cause = QStringLiteral("trend:") + series.metric;
             const bool reaches = reach.hours && *reach.hours <= m_settings.trendHorizonH && fit->slopePerHour > 0;
@@ -600,11 +709,12 @@ ORDER BY c.id, s.metric, b.bucket
                                 .arg(series.unit)
                                 .arg(std::round(*reach.hours));
             finding.predictedFailureMs = nowMs + qint64(*reach.hours * 3600000.0);
+            // The ticket keeps the inputs with the result (the node's health, refit hourly,
+            // keeps the fit alone).
             QJsonObject evidence = trend;
             evidence.insert(QStringLiteral("title"), finding.title);
-            evidence.insert(QStringLiteral("window"),
-                            QJsonObject{{QStringLiteral("from"), isoTime(qint64(series.hours.first() * 3600000.0))},
-                                        {QStringLiteral("to"), isoTime(qint64(series.hours.last() * 3600000.0) + 3600000)}});
+            evidence.insert(QStringLiteral("inputs"), QJsonObject{{QStringLiteral("hours_since_epoch"), hours},
+                                                                  {QStringLiteral("hourly_means"), values}});
             finding.evidence = evidence;
             finding.newOccurrence = !firing;
             auto raised = TicketStore::raise(db, finding, m_settings.policy, [&](PgConnection &tx) -> Core::Status {
@@ -622,15 +732,29 @@ ORDER BY c.id, s.metric, b.bucket
         }
         refreshed.append(node);
         trendsJson.append(QString::fromUtf8(QJsonDocument(trends).toJson(QJsonDocument::Compact)));
+        double soonest = std::numeric_limits<double>::quiet_NaN();
+        for (const QJsonValue &trend : std::as_const(trends)) {
+            const QJsonValue hours = trend.toObject().value(QStringLiteral("hours_to_limit"));
+            if (hours.isDouble() && trend.toObject().value(QStringLiteral("slope_per_hour")).toDouble() > 0
+                && !(soonest <= hours.toDouble()))
+                soonest = hours.toDouble();
+        }
+        soonestHours.append(soonest);
     }
+    cycle.report.stepsMs.append({QStringLiteral("trends.fit"), double(cycle.stepTimer.nsecsElapsed()) / 1e6});
     cycle.report.trendsRefreshed = int(refreshed.size());
     if (refreshed.isEmpty())
         return Core::Ok{};
-    auto stored = db.exec("INSERT INTO node_health (node_id, score, status, trends, trends_at) "
-                          "SELECT node_id, 100, 'unknown', trends::jsonb, $3::timestamptz "
-                          "FROM unnest($1::uuid[], $2::text[]) AS u(node_id, trends) "
-                          "ON CONFLICT (node_id) DO UPDATE SET trends = excluded.trends, trends_at = excluded.trends_at",
-                          {uuidArrayParam(refreshed), textArrayParam(trendsJson), cycle.now});
+    QStringList hoursText;
+    for (double hours : std::as_const(soonestHours))
+        hoursText.append(std::isnan(hours) ? QStringLiteral("NULL") : QString::number(hours, 'g', 17));
+    auto stored = db.exec("INSERT INTO node_health (node_id, score, status, trends, trend_hours, trends_at) "
+                          "SELECT node_id, 100, 'unknown', trends::jsonb, hours, $3::timestamptz "
+                          "FROM unnest($1::uuid[], $2::text[], $4::float8[]) AS u(node_id, trends, hours) "
+                          "ON CONFLICT (node_id) DO UPDATE SET trends = excluded.trends, trend_hours = excluded.trend_hours, "
+                          "trends_at = excluded.trends_at",
+                          {uuidArrayParam(refreshed), textArrayParam(trendsJson), cycle.now,
+                           "{" + hoursText.join(QLatin1Char(',')).toUtf8() + "}"});
     if (!stored)
         return stored.error();
     return Core::Ok{};
@@ -642,8 +766,8 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
     // Nodes with enough history and no model get one, trained on their first hours (a
     // machine is taken to be healthy when it is commissioned); two a cycle at most.
     auto untrained = db.exec(
-        "SELECT n.id, n.organization_id, (SELECT (extract(epoch FROM min(d.time)) * 1000)::int8 FROM telemetry_data d "
-        "  WHERE d.node_id = n.id) AS first_ms FROM machine_nodes n "
+        "SELECT n.id, n.organization_id, (SELECT (extract(epoch FROM min(h.bucket)) * 1000)::int8 "
+        "  FROM telemetry_rollup_1h h WHERE h.node_id = n.id) AS first_ms FROM machine_nodes n "
         "WHERE n.status = 'online' AND NOT EXISTS (SELECT 1 FROM anomaly_models m WHERE m.node_id = n.id AND m.is_active) "
         "AND NOT EXISTS (SELECT 1 FROM alert_states s WHERE s.node_id = n.id AND s.rule_key = 'anomaly:untrainable' "
         "  AND s.since > $1::timestamptz - interval '1 day') "
@@ -714,32 +838,76 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
         since.append(isoTime(models->integer(row, 5)));
         metricLists.append(models->text(row, 4).mid(1).chopped(1));   // {a,b} → a,b
         auto detector = m_detectors.find(QUuid::fromString(models->text(row, 0)));
-        warmMinutes.append(detector ? std::max(0, detector->smoothingRows() - 1) : 0);
+        // A stream kept from the last cycle that ended where this one starts needs no
+        // warm-up; otherwise (a restart, another instance ran cycles) its window is read.
+        const StreamState kept = m_streams.find(nodes.last());
+        const bool current = kept.stream && kept.modelId == QUuid::fromString(models->text(row, 0))
+                             && kept.lastMinuteMs == models->integer(row, 5);
+        warmMinutes.append(detector && !current ? std::max(0, detector->smoothingRows() - 1) : 0);
     }
-    auto samples = db.exec(
-        "SELECT u.node_id, (extract(epoch FROM b.bucket) * 1000)::int8, b.bucket > u.since, b.metric, b.sum / b.count "
-        "FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::text[]) AS u(node_id, since, warm, metrics) "
-        "JOIN telemetry_rollup_1m b ON b.node_id = u.node_id AND b.metric = ANY(string_to_array(u.metrics, ',')) "
-        "  AND b.bucket > u.since - make_interval(mins => u.warm::int) AND b.bucket < date_trunc('minute', $5::timestamptz) "
-        "  AND b.bucket > $5::timestamptz - interval '1 day' "
-        "ORDER BY u.node_id, b.bucket",
-        {uuidArrayParam(nodes), textArrayParam(since), integerArrayParam(warmMinutes), textArrayParam(metricLists), cycle.now});
-    if (!samples)
-        return samples.error();
-    // node → its minutes in time order: time, whether it is new, the metric means.
+    // Nodes whose stream is current need only the minutes after their scored_until: one
+    // range of the minute rollup's bucket index for all of them. The others (after a
+    // restart, say) also read the minutes their smoothing needs before it, one index range
+    // of the key per node and metric.
+    QList<QUuid> currentNodes, coldNodes;
+    QStringList currentSince, coldSince, coldMetrics;
+    QList<qint64> coldWarm;
+    qint64 oldestSinceMs = std::numeric_limits<qint64>::max();
+    for (int i = 0; i < nodes.size(); ++i) {
+        if (warmMinutes.at(i) == 0) {
+            currentNodes.append(nodes.at(i));
+            currentSince.append(since.at(i));
+            oldestSinceMs = std::min(oldestSinceMs, models->integer(i, 5));
+        } else {
+            coldNodes.append(nodes.at(i));
+            coldSince.append(since.at(i));
+            coldMetrics.append(metricLists.at(i));
+            coldWarm.append(warmMinutes.at(i));
+        }
+    }
     struct Minute
     {
         qint64 timeMs = 0;
         bool fresh = false;
         QHash<QString, double> means;
     };
-    QHash<QUuid, QList<Minute>> minutesOf;
-    for (int row = 0; row < samples->rowCount(); ++row) {
-        QList<Minute> &list = minutesOf[QUuid::fromString(samples->text(row, 0))];
-        const qint64 timeMs = samples->integer(row, 1);
-        if (list.isEmpty() || list.last().timeMs != timeMs)
-            list.append(Minute{timeMs, samples->boolean(row, 2), {}});
-        list.last().means.insert(samples->text(row, 3), samples->real(row, 4));
+    QHash<QUuid, QList<Minute>> minutesOf;   // node → its minutes in time order
+    const auto collect = [&](const PgResult &rows) {
+        for (int row = 0; row < rows.rowCount(); ++row) {
+            QList<Minute> &list = minutesOf[QUuid::fromString(rows.text(row, 0))];
+            const qint64 timeMs = rows.integer(row, 1);
+            if (list.isEmpty() || list.last().timeMs != timeMs)
+                list.append(Minute{timeMs, rows.boolean(row, 2), {}});
+            list.last().means.insert(rows.text(row, 3), rows.real(row, 4));
+        }
+    };
+    if (!currentNodes.isEmpty()) {
+        auto fresh = db.exec(
+            "SELECT r.node_id, (extract(epoch FROM r.bucket) * 1000)::int8, true, r.metric, r.sum / r.count "
+            "FROM telemetry_rollup_1m r JOIN unnest($1::uuid[], $2::timestamptz[]) AS u(node_id, since) "
+            "  ON u.node_id = r.node_id AND r.bucket > u.since "
+            "WHERE r.bucket > greatest($3::timestamptz, $4::timestamptz - interval '1 day') "
+            "  AND r.bucket < date_trunc('minute', $4::timestamptz) "
+            "ORDER BY r.node_id, r.bucket",
+            {uuidArrayParam(currentNodes), textArrayParam(currentSince), isoTime(oldestSinceMs).toUtf8(), cycle.now});
+        if (!fresh)
+            return fresh.error();
+        collect(*fresh);
+    }
+    if (!coldNodes.isEmpty()) {
+        auto warmed = db.exec(
+            "SELECT u.node_id, (extract(epoch FROM b.bucket) * 1000)::int8, b.bucket > u.since, u.metric, b.sum / b.count "
+            "FROM (SELECT node_id, since, warm, unnest(string_to_array(metrics, ',')) AS metric "
+            "      FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::text[]) AS v(node_id, since, warm, metrics)) u "
+            "CROSS JOIN LATERAL (SELECT r.bucket, r.sum, r.count FROM telemetry_rollup_1m r WHERE r.node_id = u.node_id "
+            "  AND r.metric = u.metric AND r.bucket > greatest(u.since - make_interval(mins => u.warm::int), "
+            "  $5::timestamptz - interval '1 day') AND r.bucket < date_trunc('minute', $5::timestamptz)) b "
+            "ORDER BY u.node_id, b.bucket",
+            {uuidArrayParam(coldNodes), textArrayParam(coldSince), integerArrayParam(coldWarm), textArrayParam(coldMetrics),
+             cycle.now});
+        if (!warmed)
+            return warmed.error();
+        collect(*warmed);
     }
     QList<QUuid> healthNodes;
     QStringList healthAnomaly, healthScored;
@@ -750,7 +918,12 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
         if (!detector || !minutesOf.contains(node))
             continue;
         const QStringList features = detector->featureNames();
-        A::AnomalyStream stream(detector);
+        StreamState state = m_streams.find(node);
+        if (!state.stream || state.modelId != modelId || state.lastMinuteMs != models->integer(model, 5)) {
+            state.stream = std::make_shared<A::AnomalyStream>(detector);
+            state.modelId = modelId;
+        }
+        A::AnomalyStream &stream = *state.stream;
         std::vector<double> values(size_t(features.size()));
         double worst = -1;
         A::AnomalyScore newest;
@@ -786,6 +959,8 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
         }
         if (fresh == 0)
             continue;
+        state.lastMinuteMs = newestMs;
+        m_streams.insert(node, state);
         cycle.report.minutesScored += fresh;
         const double threshold = detector->threshold();
         const auto driversJson = [](const QList<A::FeatureContribution> &drivers) {
@@ -906,8 +1081,7 @@ scored AS (
            + CASE WHEN st.node_id IS NOT NULL THEN 30 ELSE 0 END
            + coalesce(least(25, greatest(0, 50 * ((h.anomaly->>'score')::float8
                                                 / nullif((h.anomaly->>'threshold')::float8, 0) - 1))), 0)
-           + coalesce((SELECT max(20 * (1 - least(1, (t->>'hours_to_limit')::float8 / $3)))
-                       FROM jsonb_array_elements(h.trends) t WHERE t->>'hours_to_limit' IS NOT NULL), 0) AS penalty,
+           + coalesce(20 * (1 - least(1, h.trend_hours / $3)), 0) AS penalty,
            st.node_id IS NOT NULL AS stale, coalesce(l.items, '[]')::jsonb AS limits
     FROM machine_nodes n
     LEFT JOIN open o ON o.node_id = n.id

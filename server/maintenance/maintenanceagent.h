@@ -6,15 +6,50 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QHash>
+#include <QMutex>
 #include <QUuid>
+
+#include <memory>
 
 #include <optional>
 
 #include <atomic>
 
+namespace Laces::Core::Anomaly {
+class AnomalyStream;
+}
+
 namespace Laces::Server {
 
 class PgConnection;
+
+// Each node's anomaly stream (its smoothing window) between cycles, so a cycle reads only
+// the minutes that are new; keyed by node, valid while it ended at the node's scored_until.
+struct StreamState
+{
+    std::shared_ptr<Core::Anomaly::AnomalyStream> stream;
+    QUuid modelId;
+    qint64 lastMinuteMs = 0;
+};
+class StreamCache
+{
+public:
+    StreamState find(const QUuid &node) const
+    {
+        QMutexLocker locker(&m_mutex);
+        return m_states.value(node);
+    }
+    void insert(const QUuid &node, StreamState state)
+    {
+        QMutexLocker locker(&m_mutex);
+        m_states.insert(node, std::move(state));
+    }
+
+private:
+    mutable QMutex m_mutex;
+    QHash<QUuid, StreamState> m_states;
+};
 
 struct AgentSettings
 {
@@ -23,7 +58,8 @@ struct AgentSettings
     int staleAfterS = 300;          // a node silent this long (or 10 sample periods, if longer) is stale
     int trendWindowH = 168;         // Theil–Sen over this many hours of hourly means
     int trendHorizonH = 168;        // a trend reaching a limit within this opens a ticket
-    int trendNodesPerCycle = 500;   // trends are refreshed hourly, at most this many nodes a cycle
+    int trendNodesPerCycle = 100;   // trends are refit hourly: at least this many nodes a cycle, more
+                                    // when the fleet needs it to get round within the hour
     int anomalyTrainHours = 24;     // a node without a model gets one after this much history
     QString instance;               // names the server instance in agent_cycles
 };
@@ -38,6 +74,7 @@ struct AgentReport
     int minutesScored = 0;
     double durationMs = 0;
     bool skipped = false;           // another instance held the agent's lock
+    QList<QPair<QString, double>> stepsMs;   // where the time went
 
     QJsonObject toJson() const;
 };
@@ -71,6 +108,7 @@ private:
 
     AgentSettings m_settings;
     DetectorCache m_detectors;
+    StreamCache m_streams;
 };
 
 } // namespace Laces::Server

@@ -186,6 +186,7 @@ CREATE TABLE node_health (
     limits          jsonb NOT NULL DEFAULT '[]',
     scored_until    timestamptz,            -- the newest sample the anomaly model has scored
     trends_at       timestamptz,            -- when the trends were last fit (hourly)
+    trend_hours     double precision,       -- hours until the nearest limit a rising trend reaches
     assessed_at     timestamptz NOT NULL DEFAULT now()
 );
 
