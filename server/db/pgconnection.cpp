@@ -1,5 +1,7 @@
 #include "pgconnection.h"
 
+#include <charconv>
+
 #include <QLoggingCategory>
 
 #include <libpq-fe.h>
@@ -37,14 +39,29 @@ QString PgResult::text(int row, int column) const
                              PQgetlength(m_result.get(), row, column));
 }
 
+// std::from_chars: no copy, no locale (a German decimal comma never enters), and
+// PostgreSQL's "NaN" and "Infinity" read as such. Unparsable text reads as 0, as
+// QByteArray's conversions did.
 qint64 PgResult::integer(int row, int column) const
 {
-    return QByteArray(PQgetvalue(m_result.get(), row, column)).toLongLong();
+    const char *value = PQgetvalue(m_result.get(), row, column);
+    qint64 number = 0;
+    std::from_chars(value, value + PQgetlength(m_result.get(), row, column), number);
+    return number;
 }
 
 double PgResult::real(int row, int column) const
 {
-    return QByteArray(PQgetvalue(m_result.get(), row, column)).toDouble();
+    const char *value = PQgetvalue(m_result.get(), row, column);
+    double number = 0;
+    std::from_chars(value, value + PQgetlength(m_result.get(), row, column), number);
+    return number;
+}
+
+QUuid PgResult::uuid(int row, int column) const
+{
+    return QUuid::fromString(QLatin1StringView(PQgetvalue(m_result.get(), row, column),
+                                               PQgetlength(m_result.get(), row, column)));
 }
 
 bool PgResult::boolean(int row, int column) const

@@ -3,6 +3,7 @@
 #include "result.h"
 
 #include <QByteArray>
+#include <QUuid>
 #include <QList>
 #include <QString>
 
@@ -28,6 +29,7 @@ public:
     QString text(int row, int column) const;
     qint64 integer(int row, int column) const;
     double real(int row, int column) const;
+    QUuid uuid(int row, int column) const;   // null for text that is not a UUID
     bool boolean(int row, int column) const;
     qint64 affectedRows() const;
     pg_result *handle() const { return m_result.get(); }

@@ -146,6 +146,9 @@ HttpResponse AlertChannelsApi::remove(RequestContext &context)
 
 HttpResponse AlertChannelsApi::deliveries(RequestContext &context)
 {
+    const auto limit = context.intQuery(QStringLiteral("limit"), 200, 1000);
+    if (!limit)
+        return HttpResponse::fromError(limit.error());
     auto rows = context.db().exec(
         "SELECT json_build_object('id', o.id, 'ticket_id', o.ticket_id, 'reason', o.reason, 'status', o.status, "
         "'attempts', o.attempts, 'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error, "
@@ -154,8 +157,9 @@ HttpResponse AlertChannelsApi::deliveries(RequestContext &context)
         "  'status_code', a.status_code, 'error', a.error, 'duration_ms', a.duration_ms) ORDER BY a.id) "
         "  FROM alert_attempts a WHERE a.outbox_id = o.id), '[]'::json)) "
         "FROM alert_outbox o JOIN alert_channels c ON c.id = o.channel_id "
-        "WHERE o.channel_id = $1 AND c.organization_id = $2 ORDER BY o.id DESC LIMIT 200",
-        {context.param(QStringLiteral("id")).toUtf8(), uuidParam(context.principal().organizationId)});
+        "WHERE o.channel_id = $1 AND c.organization_id = $2 ORDER BY o.id DESC LIMIT $3",
+        {context.param(QStringLiteral("id")).toUtf8(), uuidParam(context.principal().organizationId),
+         QByteArray::number(*limit)});
     if (!rows)
         return HttpResponse::fromError(rows.error());
     return HttpResponse::json(200, QJsonObject{{QStringLiteral("items"), jsonArrayOf(*rows)}});

@@ -169,12 +169,12 @@ Core::Result<AgentReport> MaintenanceAgent::runCycle(PgConnection &db, bool wait
         return reminders.error();
     for (int row = 0; row < reminders->rowCount(); ++row) {
         Transaction transaction(db);
-        auto queued = TicketStore::queueAlerts(db, QUuid::fromString(reminders->text(row, 0)), QStringLiteral("reminder"));
+        auto queued = TicketStore::queueAlerts(db, reminders->uuid(row, 0), QStringLiteral("reminder"));
         if (!queued)
             return queued.error();
         if (auto committed = transaction.commit(); !committed)
             return committed.error();
-        if (cycle.reportFor.isNull() || QUuid::fromString(reminders->text(row, 1)) == cycle.reportFor)
+        if (cycle.reportFor.isNull() || reminders->uuid(row, 1) == cycle.reportFor)
             cycle.report.alertsQueued += *queued;
     }
     QElapsedTimer healthTimer;
@@ -218,7 +218,7 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
         return states.error();
     QSet<QPair<QUuid, QString>> firingRules;
     for (int row = 0; row < states->rowCount(); ++row)
-        firingRules.insert({QUuid::fromString(states->text(row, 0)), states->text(row, 1)});
+        firingRules.insert({states->uuid(row, 0), states->text(row, 1)});
     auto minutes = db.exec("SELECT node_id, metric, (extract(epoch FROM bucket) * 1000)::int8, min, max "
                            "FROM telemetry_rollup_1m WHERE bucket >= date_trunc('minute', $1::timestamptz) "
                            "- make_interval(secs => $2::int + 120) AND bucket <= $1::timestamptz ORDER BY node_id, metric, bucket",
@@ -232,7 +232,7 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
     };
     QHash<QPair<QUuid, QString>, QList<Bucket>> recent;
     for (int row = 0; row < minutes->rowCount(); ++row)
-        recent[{QUuid::fromString(minutes->text(row, 0)), minutes->text(row, 1)}].append(
+        recent[{minutes->uuid(row, 0), minutes->text(row, 1)}].append(
             {minutes->integer(row, 2), minutes->real(row, 3), minutes->real(row, 4)});
 
     struct Rule
@@ -253,10 +253,10 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
     QHash<QUuid, NodeInfo> onlineNodes;
     QList<QUuid> nodeOrder;
     for (int row = 0; row < sensors->rowCount(); ++row) {
-        const QUuid node = QUuid::fromString(sensors->text(row, 0));
+        const QUuid node = sensors->uuid(row, 0);
         if (!onlineNodes.contains(node)) {
             nodeOrder.append(node);
-            onlineNodes.insert(node, {QUuid::fromString(sensors->text(row, 1)), sensors->text(row, 2), sensors->text(row, 3), {}});
+            onlineNodes.insert(node, {sensors->uuid(row, 1), sensors->text(row, 2), sensors->text(row, 3), {}});
         }
         NodeInfo &info = onlineNodes[node];
         const QString metric = sensors->text(row, 4);
@@ -277,8 +277,8 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
         add(8, "min", false, "HIGH");
     }
     for (int row = 0; row < explicitRules->rowCount(); ++row) {
-        const QUuid organization = QUuid::fromString(explicitRules->text(row, 1));
-        const QUuid ruleNode = explicitRules->isNull(row, 2) ? QUuid() : QUuid::fromString(explicitRules->text(row, 2));
+        const QUuid organization = explicitRules->uuid(row, 1);
+        const QUuid ruleNode = explicitRules->isNull(row, 2) ? QUuid() : explicitRules->uuid(row, 2);
         const QString ruleType = explicitRules->text(row, 3);
         for (const QUuid &node : std::as_const(nodeOrder)) {
             const NodeInfo &info = onlineNodes[node];
@@ -450,19 +450,20 @@ Core::Status MaintenanceAgent::assessStale(PgConnection &db, Cycle &cycle)
     // Online nodes silent past their interval (10 sample periods of their slowest sensor,
     // at least staleAfterS), and stale ones that spoke again. Only the changes come back.
     auto rows = db.exec(
-        "WITH nodes AS (SELECT n.id, n.organization_id, n.name, extract(epoch FROM $2::timestamptz - n.last_seen_at) AS silent_s, "
-        "  greatest($1::float8, 10 / nullif((SELECT min(s.sample_rate_hz) FROM node_sensors s WHERE s.node_id = n.id), 0)) "
-        "    AS allowed_s, n.last_seen_at, "
-        "  EXISTS (SELECT 1 FROM alert_states st WHERE st.node_id = n.id AND st.rule_key = 'stale') AS firing "
-        "  FROM machine_nodes n WHERE n.status = 'online' AND n.last_seen_at IS NOT NULL) "
+        "WITH rates AS (SELECT node_id, min(sample_rate_hz) AS slowest FROM node_sensors GROUP BY node_id), "
+        "nodes AS (SELECT n.id, n.organization_id, n.name, extract(epoch FROM $2::timestamptz - n.last_seen_at) AS silent_s, "
+        "  greatest($1::float8, 10 / nullif(r.slowest, 0)) AS allowed_s, n.last_seen_at, st.node_id IS NOT NULL AS firing "
+        "  FROM machine_nodes n LEFT JOIN rates r ON r.node_id = n.id "
+        "  LEFT JOIN alert_states st ON st.node_id = n.id AND st.rule_key = 'stale' "
+        "  WHERE n.status = 'online' AND n.last_seen_at IS NOT NULL) "
         "SELECT id, organization_id, name, silent_s, allowed_s, firing, last_seen_at FROM nodes "
-        "WHERE (silent_s > allowed_s) <> firing OR firing",
+        "WHERE silent_s > allowed_s OR firing",
         {QByteArray::number(m_settings.staleAfterS), cycle.now});
     if (!rows)
         return rows.error();
     QList<QUuid> spokeAgain;
     for (int row = 0; row < rows->rowCount(); ++row) {
-        const QUuid node = QUuid::fromString(rows->text(row, 0));
+        const QUuid node = rows->uuid(row, 0);
         const double silentS = rows->real(row, 3);
         const double allowedS = rows->real(row, 4);
         const bool firing = rows->boolean(row, 5);
@@ -474,7 +475,7 @@ Core::Status MaintenanceAgent::assessStale(PgConnection &db, Cycle &cycle)
             continue;
         }
         Finding finding;
-        finding.organizationId = QUuid::fromString(rows->text(row, 1));
+        finding.organizationId = rows->uuid(row, 1);
         finding.nodeId = node;
         finding.cause = QStringLiteral("stale");
         finding.severity = QStringLiteral("MEDIUM");
@@ -561,10 +562,10 @@ ORDER BY c.id, s.metric
     QList<QUuid> order;
     QHash<QUuid, NodeSeries> nodes;
     for (int row = 0; row < rows->rowCount(); ++row) {
-        const QUuid node = QUuid::fromString(rows->text(row, 0));
+        const QUuid node = rows->uuid(row, 0);
         if (!nodes.contains(node)) {
             order.append(node);
-            nodes[node].organization = QUuid::fromString(rows->text(row, 1));
+            nodes[node].organization = rows->uuid(row, 1);
             nodes[node].name = rows->text(row, 2);
         }
         NodeSeries &entry = nodes[node];
@@ -614,7 +615,7 @@ ORDER BY c.id, s.metric
         if (!states)
             return states.error();
         for (int row = 0; row < states->rowCount(); ++row)
-            trendStates.insert(qMakePair(QUuid::fromString(states->text(row, 0)), states->text(row, 1)));
+            trendStates.insert(qMakePair(states->uuid(row, 0), states->text(row, 1)));
     }
     QList<QUuid> refreshed;
     QStringList trendsJson;
@@ -783,8 +784,8 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
         TrainingRequest request;
         request.fromMs = untrained->integer(row, 2);
         request.toMs = request.fromMs + qint64(m_settings.anomalyTrainHours) * 3600000;
-        const QUuid node = QUuid::fromString(untrained->text(row, 0));
-        auto trained = AnomalyModels::train(db, QUuid::fromString(untrained->text(row, 1)), node, request);
+        const QUuid node = untrained->uuid(row, 0);
+        auto trained = AnomalyModels::train(db, untrained->uuid(row, 1), node, request);
         if (!trained) {
             // Not retried for a day (too few complete samples, say).
             qCInfo(lcAgent).noquote() << "no anomaly model for node" << node.toString(QUuid::WithoutBraces) << ":"
@@ -808,7 +809,7 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
     // The detectors not yet in memory, in one statement.
     QList<QUuid> missing;
     for (int row = 0; row < models->rowCount(); ++row) {
-        const QUuid id = QUuid::fromString(models->text(row, 0));
+        const QUuid id = models->uuid(row, 0);
         if (!m_detectors.find(id))
             missing.append(id);
     }
@@ -824,7 +825,7 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
                                              << detector.error().message;
                 continue;
             }
-            m_detectors.insert(QUuid::fromString(bytes->text(row, 0)), std::shared_ptr<const A::Detector>(std::move(*detector)));
+            m_detectors.insert(bytes->uuid(row, 0), std::shared_ptr<const A::Detector>(std::move(*detector)));
         }
     }
     // The newest complete minutes of every such node since it was last scored (each
@@ -834,14 +835,14 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
     QStringList since, metricLists;
     QList<qint64> warmMinutes;
     for (int row = 0; row < models->rowCount(); ++row) {
-        nodes.append(QUuid::fromString(models->text(row, 1)));
+        nodes.append(models->uuid(row, 1));
         since.append(isoTime(models->integer(row, 5)));
         metricLists.append(models->text(row, 4).mid(1).chopped(1));   // {a,b} → a,b
-        auto detector = m_detectors.find(QUuid::fromString(models->text(row, 0)));
+        auto detector = m_detectors.find(models->uuid(row, 0));
         // A stream kept from the last cycle that ended where this one starts needs no
         // warm-up; otherwise (a restart, another instance ran cycles) its window is read.
         const StreamState kept = m_streams.find(nodes.last());
-        const bool current = kept.stream && kept.modelId == QUuid::fromString(models->text(row, 0))
+        const bool current = kept.stream && kept.modelId == models->uuid(row, 0)
                              && kept.lastMinuteMs == models->integer(row, 5);
         warmMinutes.append(detector && !current ? std::max(0, detector->smoothingRows() - 1) : 0);
     }
@@ -874,7 +875,7 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
     QHash<QUuid, QList<Minute>> minutesOf;   // node → its minutes in time order
     const auto collect = [&](const PgResult &rows) {
         for (int row = 0; row < rows.rowCount(); ++row) {
-            QList<Minute> &list = minutesOf[QUuid::fromString(rows.text(row, 0))];
+            QList<Minute> &list = minutesOf[rows.uuid(row, 0)];
             const qint64 timeMs = rows.integer(row, 1);
             if (list.isEmpty() || list.last().timeMs != timeMs)
                 list.append(Minute{timeMs, rows.boolean(row, 2), {}});
@@ -912,8 +913,8 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
     QList<QUuid> healthNodes;
     QStringList healthAnomaly, healthScored;
     for (int model = 0; model < models->rowCount(); ++model) {
-        const QUuid modelId = QUuid::fromString(models->text(model, 0));
-        const QUuid node = QUuid::fromString(models->text(model, 1));
+        const QUuid modelId = models->uuid(model, 0);
+        const QUuid node = models->uuid(model, 1);
         std::shared_ptr<const A::Detector> detector = m_detectors.find(modelId);
         if (!detector || !minutesOf.contains(node))
             continue;
@@ -1011,7 +1012,7 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
                 named.append(driver.feature);
         }
         Finding finding;
-        finding.organizationId = QUuid::fromString(models->text(model, 2));
+        finding.organizationId = models->uuid(model, 2);
         finding.nodeId = node;
         finding.cause = QStringLiteral("anomaly");
         finding.metric = named.value(0);

@@ -17,6 +17,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTextStream>
 
 #include <algorithm>
@@ -164,6 +165,11 @@ int main(int argc, char **argv)
                                         "AND r.bucket >= date_trunc('hour', now()) - interval '168 hours') b ORDER BY 1, 2, 3",
                                     {QByteArray::number(perCycle)}));
 
+    if (qEnvironmentVariableIsSet("LACES_BENCH_LOG_STATEMENTS")) {
+        exec(db, "ALTER SYSTEM SET log_min_duration_statement = 10");
+        exec(db, "SELECT pg_reload_conf()");
+        out << "statements over 10 ms are logged to " << server.dataDir() << "/postgres.log" << Qt::endl;
+    }
     // The first cycle: cold caches, the first tickets, the first share of trends.
     exec(db, "UPDATE machine_nodes SET last_seen_at = $2::timestamptz + interval '30 seconds' WHERE organization_id = $1",
          {org, base});
@@ -220,5 +226,10 @@ int main(int argc, char **argv)
         << " first_cycle_ms=" << QString::number(first->durationMs, 'f', 1) << " bare_select_ms="
         << QString::number(bare + bareTrends, 'f', 1) << " ratio=" << QString::number(cycle / (bare + bareTrends), 'f', 1)
         << " goal_ms=1000" << Qt::endl;
+    if (qEnvironmentVariableIsSet("LACES_BENCH_LOG_STATEMENTS")) {
+        QFile log(server.dataDir() + QStringLiteral("/postgres.log"));
+        if (log.open(QIODevice::ReadOnly))
+            out << log.readAll().right(20000) << Qt::endl;
+    }
     return 0;
 }

@@ -24,7 +24,10 @@
 #include <QWebSocket>
 
 #include <cmath>
+#include <csignal>
 #include <thread>
+
+#include <QRegularExpression>
 
 using namespace Laces;
 using Tests::Reply;
@@ -120,6 +123,7 @@ private slots:
     void ticketsArriveLive();
     void fleetHealthRanksWorstFirst();
     void nodesByBoundingBoxAndRadius();
+    void killedDuringCyclesLosesNothing();
 
 private:
     QString createNode(const QString &name, const QJsonArray &sensors, double lat = 52.52, double lon = 13.40,
@@ -1067,6 +1071,144 @@ void tst_Maintenance::nodesByBoundingBoxAndRadius()
     Q_UNUSED(paris);
     Q_UNUSED(tokyo);
     Q_UNUSED(fiji);
+}
+
+void tst_Maintenance::killedDuringCyclesLosesNothing()
+{
+    // The real laces-server binary, its agent every second, 250 machines over their limit at
+    // once and a webhook for every ticket: SIGKILLed five times at random moments while its
+    // cycles open tickets, restarted each time. In the end every machine has exactly one
+    // ticket with one occurrence and exactly one alert queued, and every alert was sent
+    // (at least once, and only ever with its own webhook-id).
+    QTemporaryDir dir(QStringLiteral("/tmp/laces-kill-XXXXXX"));
+    WebhookReceiver receiver({200});
+    QNetworkAccessManager network;
+    QUrl base;
+    std::unique_ptr<QProcess> server;
+    const auto start = [&]() -> bool {
+        server = std::make_unique<QProcess>();
+        server->setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("LACES_AGENT_INTERVAL_S"), QStringLiteral("1"));
+        environment.insert(QStringLiteral("LACES_ALERT_ALLOW_PRIVATE"), QStringLiteral("1"));
+        server->setProcessEnvironment(environment);
+        server->start(QStringLiteral(LACES_SERVER_BINARY),
+                      {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--port"), QStringLiteral("0"),
+                       QStringLiteral("--workers"), QStringLiteral("4")});
+        static const QRegularExpression ready(QStringLiteral("ready at http://127\\.0\\.0\\.1:(\\d+)"));
+        QString log;
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 60000 && server->state() != QProcess::NotRunning) {
+            QTest::qWait(50);
+            log += QString::fromLocal8Bit(server->readAll());
+            const auto match = ready.match(log);
+            if (match.hasMatch()) {
+                base = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(match.captured(1)));
+                return true;
+            }
+        }
+        qWarning().noquote() << log;
+        return false;
+    };
+    QVERIFY(start());
+    const auto call = [&](const QByteArray &method, const QString &path, const QByteArray &token, const QJsonObject &body = {}) {
+        return Tests::requestAt(network, base, method, path, token,
+                                body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
+    };
+    QCOMPARE(call("POST", QStringLiteral("/auth/register"), {},
+                  {{QStringLiteral("username"), QStringLiteral("killer")}, {QStringLiteral("email"), QStringLiteral("k@example.org")},
+                   {QStringLiteral("password"), QStringLiteral("killer-password")}})
+                 .status,
+             201);
+    const auto login = [&] {
+        return call("POST", QStringLiteral("/auth/login"), {},
+                    {{QStringLiteral("username"), QStringLiteral("killer")}, {QStringLiteral("password"), QStringLiteral("killer-password")}})
+            .json.value(QStringLiteral("access_token")).toString().toLatin1();
+    };
+    QByteArray token = login();
+    const Reply channel = call("POST", QStringLiteral("/alert-channels"), token,
+                               {{QStringLiteral("name"), QStringLiteral("hook")}, {QStringLiteral("kind"), QStringLiteral("webhook")},
+                                {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:%1/").arg(receiver.port())},
+                                {QStringLiteral("min_severity"), QStringLiteral("LOW")}});
+    QCOMPARE(channel.status, 201);
+    constexpr int kNodes = 250;
+    QStringList nodes;
+    for (int i = 0; i < kNodes; ++i) {
+        const Reply created = call("POST", QStringLiteral("/nodes"), token,
+                                   {{QStringLiteral("name"), QStringLiteral("Hot %1").arg(i)}, {QStringLiteral("type"), QStringLiteral("oven")},
+                                    {QStringLiteral("latitude"), 1.0}, {QStringLiteral("longitude"), 1.0},
+                                    {QStringLiteral("status"), QStringLiteral("online")},
+                                    {QStringLiteral("sensors"), QJsonArray{QJsonObject{{QStringLiteral("metric"), QStringLiteral("temperature_c")},
+                                                                                      {QStringLiteral("max"), 100.0}}}}});
+        QCOMPARE(created.status, 201);
+        nodes.append(created.json.value(QStringLiteral("id")).toString());
+    }
+    // A group of machines at 150 °C for the last three minutes each round (so that each
+    // kill lands while a cycle is opening that group's tickets), then all of them again.
+    qint64 seq = 0;
+    const auto heat = [&](qsizetype from, qsizetype count) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QJsonArray samples;
+        for (const QString &node : nodes.mid(from, count))
+            for (int k = 0; k < 18; ++k)
+                samples.append(QJsonObject{{QStringLiteral("node_id"), node}, {QStringLiteral("time"), rfc3339(now - 180000 + k * 10000)},
+                                           {QStringLiteral("seq"), ++seq},
+                                           {QStringLiteral("metrics"), QJsonObject{{QStringLiteral("temperature_c"), 150.0}}}});
+        const Reply posted = call("POST", QStringLiteral("/telemetry/batch"), token,
+                                  {{QStringLiteral("boot_epoch"), 1}, {QStringLiteral("samples"), samples}});
+        QVERIFY2(posted.status == 200, posted.body.constData());
+    };
+    const auto ticketsNow = [&] {
+        return call("GET", QStringLiteral("/maintenance/tickets?per_page=500"), token).json.value(QStringLiteral("items")).toArray();
+    };
+    QRandomGenerator random(42);
+    QStringList progress;
+    QElapsedTimer phase;
+    phase.start();
+    for (int round = 0; round < 5; ++round) {
+        heat(round * (kNodes / 5), kNodes / 5);
+        QTest::qWait(100 + int(random.bounded(1000)));   // into a cycle (they start every second)
+        ::kill(pid_t(server->processId()), SIGKILL);
+        QVERIFY(server->waitForFinished(10000));
+        QVERIFY(start());
+        token = login();
+        progress.append(QString::number(ticketsNow().size()));
+    }
+    qInfo("tickets after each kill: %s (of %d), %lld ms", qPrintable(progress.join(QStringLiteral(", "))), kNodes,
+          phase.restart());
+    heat(0, kNodes);
+    // Let the survivor finish the work: every machine ticketed, every alert sent.
+    QTRY_VERIFY_WITH_TIMEOUT(ticketsNow().size() >= kNodes, 60000);
+    const QJsonArray all = ticketsNow();
+    QSet<QString> ticketed;
+    for (const QJsonValue &value : all) {
+        const QJsonObject ticket = value.toObject();
+        QCOMPARE(ticket.value(QStringLiteral("cause")).toString(), QStringLiteral("threshold:temperature_c"));
+        QCOMPARE(ticket.value(QStringLiteral("occurrences")).toInt(), 1);
+        QVERIFY2(!ticketed.contains(ticket.value(QStringLiteral("node_id")).toString()), "a machine has two tickets");
+        ticketed.insert(ticket.value(QStringLiteral("node_id")).toString());
+    }
+    QCOMPARE(all.size(), kNodes);
+    qInfo("all ticketed after %lld ms", phase.restart());
+    const QString deliveries = QStringLiteral("/alert-channels/%1/deliveries?limit=1000").arg(channel.json.value(QStringLiteral("id")).toString());
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        const QJsonArray items = call("GET", deliveries, token).json.value(QStringLiteral("items")).toArray();
+        return items.size() == kNodes && std::all_of(items.begin(), items.end(), [](const QJsonValue &item) {
+                   return item.toObject().value(QStringLiteral("status")).toString() == QLatin1String("delivered");
+               });
+    }(), 60000);
+    QSet<QString> alertedTickets;
+    for (const QJsonValue &item : call("GET", deliveries, token).json.value(QStringLiteral("items")).toArray())
+        alertedTickets.insert(item.toObject().value(QStringLiteral("ticket_id")).toString());
+    QCOMPARE(alertedTickets.size(), kNodes);   // one alert per ticket, none lost, none doubled
+    QSet<QByteArray> ids;
+    for (const WebhookReceiver::Received &received : std::as_const(receiver.requests))
+        ids.insert(received.headers.value("webhook-id"));
+    QCOMPARE(ids.size(), kNodes);              // every alert arrived; a resend kept its id
+    qInfo("%lld webhook requests for %d alerts after 5 kills", qint64(receiver.requests.size()), kNodes);
+    ::kill(pid_t(server->processId()), SIGTERM);
+    QVERIFY(server->waitForFinished(30000));
 }
 
 QTEST_GUILESS_MAIN(tst_Maintenance)
