@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QDataStream>
 #include <QIODevice>
+#include <QSet>
 #include <QtEndian>
 
 #include <algorithm>
@@ -300,6 +301,73 @@ Core::Result<std::unique_ptr<Detector>> deserializeDetector(const QByteArray &by
             std::make_unique<ZScoreDetector>(std::move(zscore).value()));
     }
     return unreadable(QStringLiteral("unknown detector kind \"%1\"").arg(kind));
+}
+
+std::optional<Core::Error> checkTraining(const Eigen::MatrixXd &train, const QStringList &featureNames)
+{
+    using Core::Error;
+    if (train.rows() < 2)
+        return Error::invalid(QStringLiteral("train needs at least 2 rows, got %1").arg(train.rows()),
+                              QStringLiteral("train"));
+    if (train.cols() < 1 || train.cols() > kMaxFeatures)
+        return Error::invalid(QStringLiteral("train needs 1 to %1 columns, got %2").arg(kMaxFeatures).arg(train.cols()),
+                              QStringLiteral("train"));
+    if (featureNames.size() != train.cols())
+        return Error::invalid(QStringLiteral("featureNames has %1 names for %2 columns")
+                                  .arg(featureNames.size())
+                                  .arg(train.cols()),
+                              QStringLiteral("featureNames"));
+    QSet<QString> seen;
+    for (const QString &name : featureNames) {
+        if (name.isEmpty() || name.toUtf8().size() > qsizetype(kMaxFeatureNameBytes))
+            return Error::invalid(
+                QStringLiteral("featureNames: a name is empty or longer than %1 bytes").arg(kMaxFeatureNameBytes),
+                QStringLiteral("featureNames"));
+        if (seen.contains(name))
+            return Error::invalid(QStringLiteral("featureNames: \"%1\" appears twice").arg(name),
+                                  QStringLiteral("featureNames"));
+        seen.insert(name);
+    }
+    for (Eigen::Index c = 0; c < train.cols(); ++c)
+        for (Eigen::Index r = 0; r < train.rows(); ++r)
+            if (!std::isfinite(train(r, c)))
+                return Error::invalid(QStringLiteral("train has a non-finite value at row %1, column \"%2\"")
+                                          .arg(r)
+                                          .arg(featureNames[int(c)]),
+                                      QStringLiteral("train"));
+    return std::nullopt;
+}
+
+void Wire::writeFeatureNames(QDataStream &out, const QStringList &names)
+{
+    out << quint32(names.size());
+    for (const QString &name : names)
+        writeString(out, name);
+}
+
+bool Wire::readFeatureNames(QDataStream &in, QStringList *names, int bytesPerFeature, QString *error)
+{
+    quint32 features = 0;
+    in >> features;
+    if (in.status() != QDataStream::Ok) {
+        *error = QStringLiteral("the payload ends early");
+        return false;
+    }
+    if (features < 1 || features > kMaxFeatures || qint64(features) * bytesPerFeature > bytesLeft(in)) {
+        *error = QStringLiteral("%1 features do not fit the payload").arg(features);
+        return false;
+    }
+    QSet<QString> seen;
+    for (quint32 f = 0; f < features; ++f) {
+        QString name;
+        if (!readString(in, &name, kMaxFeatureNameBytes) || name.isEmpty() || seen.contains(name)) {
+            *error = QStringLiteral("feature name %1 is damaged").arg(f);
+            return false;
+        }
+        seen.insert(name);
+        names->append(name);
+    }
+    return true;
 }
 
 } // namespace Laces::Core::Anomaly

@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QDataStream;
@@ -78,6 +79,15 @@ Eigen::VectorXd causalRollingMean(const Eigen::VectorXd &values, int window);
 double smoothedTrainingQuantile(const Eigen::VectorXd &trainScores, int smoothingRows,
     double probability);
 
+// Limits every detector keeps to (a payload beyond them is refused before allocating).
+constexpr qsizetype kMaxFeatures = 65536;
+constexpr quint32 kMaxFeatureNameBytes = 1024;
+
+// The checks every detector's fit() makes of its training matrix and names: at least 2
+// rows, 1 to kMaxFeatures columns, one unique non-empty name (≤ kMaxFeatureNameBytes) per
+// column, every value finite. An Error::invalid naming "train" or "featureNames".
+std::optional<Core::Error> checkTraining(const Eigen::MatrixXd &train, const QStringList &featureNames);
+
 // Per-feature robust scaling, fit on training data only: z = (x − center)/scale with
 // center = median and scale = IQR/1.349 (the σ of a normal distribution), falling back to
 // the standard deviation and then to 1 for a constant column.
@@ -99,6 +109,11 @@ namespace Wire {
 QByteArray envelope(const QString &kind, const QByteArray &payload);
 void prepare(QDataStream &stream);
 void writeString(QDataStream &out, const QString &text);
+// A payload's feature names: a u32 count, then each as writeString.
+void writeFeatureNames(QDataStream &out, const QStringList &names);
+// False, with *error saying what, when the count does not fit the data left (each feature
+// needs at least `bytesPerFeature`) or a name is damaged, empty or repeated.
+bool readFeatureNames(QDataStream &in, QStringList *names, int bytesPerFeature, QString *error);
 // False (with the stream's status set) on a length beyond maxBytes or the data left.
 bool readString(QDataStream &in, QString *text, quint32 maxBytes);
 void writeScaling(QDataStream &out, const RobustScaling &scaling);

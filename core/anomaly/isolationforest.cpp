@@ -18,8 +18,6 @@ namespace {
 constexpr int kMaxTrees = 100000;
 constexpr int kMaxSampleSize = 1 << 24;
 constexpr int kMaxDepthLimit = 64;
-constexpr qsizetype kMaxFeatures = 65536;
-constexpr quint32 kMaxNameBytes = 1024;
 constexpr int kMaxFixedDepth = 12;
 constexpr int kBlockRows = 256;
 constexpr int kLanes = 8;
@@ -144,42 +142,8 @@ QString IsolationForest::kind() const
 Core::Result<IsolationForest> IsolationForest::fit(const Eigen::MatrixXd &train,
     const QStringList &featureNames, const IsolationForestOptions &options)
 {
-    if (train.rows() < 2)
-        return Error::invalid(
-            QStringLiteral("train needs at least 2 rows, got %1").arg(train.rows()),
-            QStringLiteral("train"));
-    if (train.cols() < 1 || train.cols() > kMaxFeatures)
-        return Error::invalid(QStringLiteral("train needs 1 to %1 columns, got %2")
-                                  .arg(kMaxFeatures)
-                                  .arg(train.cols()),
-            QStringLiteral("train"));
-    if (featureNames.size() != train.cols())
-        return Error::invalid(QStringLiteral("featureNames has %1 names for %2 columns")
-                                  .arg(featureNames.size())
-                                  .arg(train.cols()),
-            QStringLiteral("featureNames"));
-    QSet<QString> seen;
-    for (const QString &name : featureNames) {
-        if (name.isEmpty() || name.toUtf8().size() > qsizetype(kMaxNameBytes))
-            return Error::invalid(
-                QStringLiteral("featureNames: a name is empty or longer than %1 bytes")
-                    .arg(kMaxNameBytes),
-                QStringLiteral("featureNames"));
-        if (seen.contains(name))
-            return Error::invalid(QStringLiteral("featureNames: \"%1\" appears twice").arg(name),
-                QStringLiteral("featureNames"));
-        seen.insert(name);
-    }
-    if (!train.allFinite()) {
-        for (Eigen::Index c = 0; c < train.cols(); ++c)
-            for (Eigen::Index r = 0; r < train.rows(); ++r)
-                if (!std::isfinite(train(r, c)))
-                    return Error::invalid(
-                        QStringLiteral("train has a non-finite value at row %1, column \"%2\"")
-                            .arg(r)
-                            .arg(featureNames[c]),
-                        QStringLiteral("train"));
-    }
+    if (const std::optional<Error> error = checkTraining(train, featureNames))
+        return *error;
     if (const std::optional<Error> error = validateOptions(options))
         return *error;
     if (options.contamination && options.smoothingRows > 1 && train.rows() <= options.smoothingRows)
@@ -526,9 +490,7 @@ QByteArray IsolationForest::serialize() const
     {
         QDataStream out(&payload, QIODevice::WriteOnly);
         Wire::prepare(out);
-        out << quint32(m_featureNames.size());
-        for (const QString &name : m_featureNames)
-            Wire::writeString(out, name);
+        Wire::writeFeatureNames(out, m_featureNames);
         Wire::writeScaling(out, m_scaling);
         const quint8 flags
             = quint8((m_options.contamination ? 1 : 0) | (m_options.threshold ? 2 : 0));
@@ -554,20 +516,10 @@ Core::Result<IsolationForest> IsolationForest::fromPayload(const QByteArray &pay
     const QString truncated = QStringLiteral("the payload ends early");
     IsolationForest forest;
 
-    quint32 features = 0;
-    in >> features;
-    if (in.status() != QDataStream::Ok)
-        return unreadable(truncated);
-    if (features < 1 || features > kMaxFeatures || qint64(features) * 20 > Wire::bytesLeft(in))
-        return unreadable(QStringLiteral("%1 features do not fit the payload").arg(features));
-    QSet<QString> seen;
-    for (quint32 f = 0; f < features; ++f) {
-        QString name;
-        if (!Wire::readString(in, &name, kMaxNameBytes) || name.isEmpty() || seen.contains(name))
-            return unreadable(QStringLiteral("feature name %1 is damaged").arg(f));
-        seen.insert(name);
-        forest.m_featureNames.append(name);
-    }
+    QString damage;
+    if (!Wire::readFeatureNames(in, &forest.m_featureNames, 20, &damage))
+        return unreadable(damage);
+    const Eigen::Index features = forest.m_featureNames.size();
     if (!Wire::readScaling(in, features, &forest.m_scaling))
         return unreadable(QStringLiteral("the scaling is damaged"));
 

@@ -13,8 +13,6 @@ namespace Laces::Core::Anomaly {
 namespace {
 
 constexpr int kMaxSmoothingRows = 100000;
-constexpr qsizetype kMaxFeatures = 65536;
-constexpr quint32 kMaxNameBytes = 1024;
 
 Error unreadable(const QString &message)
 {
@@ -50,23 +48,6 @@ std::optional<Error> validateOptions(const ZScoreOptions &options)
     return std::nullopt;
 }
 
-std::optional<Error> validateNames(const QStringList &featureNames)
-{
-    QSet<QString> seen;
-    for (const QString &name : featureNames) {
-        if (name.isEmpty() || name.toUtf8().size() > qsizetype(kMaxNameBytes))
-            return Error::invalid(
-                QStringLiteral("featureNames: a name is empty or longer than %1 bytes")
-                    .arg(kMaxNameBytes),
-                QStringLiteral("featureNames"));
-        if (seen.contains(name))
-            return Error::invalid(QStringLiteral("featureNames: \"%1\" appears twice").arg(name),
-                QStringLiteral("featureNames"));
-        seen.insert(name);
-    }
-    return std::nullopt;
-}
-
 } // namespace
 
 QString ZScoreDetector::kind() const
@@ -79,36 +60,14 @@ Core::Result<ZScoreDetector> ZScoreDetector::fit(const Eigen::MatrixXd &train,
 {
     if (const std::optional<Error> error = validateOptions(options))
         return *error;
-    if (train.rows() < 2)
-        return Error::invalid(
-            QStringLiteral("train needs at least 2 rows, got %1").arg(train.rows()),
-            QStringLiteral("train"));
+    if (const std::optional<Error> error = checkTraining(train, featureNames))
+        return *error;
     if (!options.threshold && train.rows() <= options.smoothingRows)
         return Error::invalid(QStringLiteral("train needs more than smoothingRows = %1 rows to "
                                              "learn a threshold, got %2")
                                   .arg(options.smoothingRows)
                                   .arg(train.rows()),
             QStringLiteral("train"));
-    if (train.cols() < 1 || train.cols() > kMaxFeatures)
-        return Error::invalid(QStringLiteral("train needs 1 to %1 columns, got %2")
-                                  .arg(kMaxFeatures)
-                                  .arg(train.cols()),
-            QStringLiteral("train"));
-    if (featureNames.size() != train.cols())
-        return Error::invalid(QStringLiteral("featureNames has %1 names for %2 columns")
-                                  .arg(featureNames.size())
-                                  .arg(train.cols()),
-            QStringLiteral("featureNames"));
-    if (const std::optional<Error> error = validateNames(featureNames))
-        return *error;
-    for (Eigen::Index c = 0; c < train.cols(); ++c)
-        for (Eigen::Index r = 0; r < train.rows(); ++r)
-            if (!std::isfinite(train(r, c)))
-                return Error::invalid(
-                    QStringLiteral("train has a non-finite value at row %1, column \"%2\"")
-                        .arg(r)
-                        .arg(featureNames[int(c)]),
-                    QStringLiteral("train"));
 
     ZScoreDetector detector;
     detector.m_featureNames = featureNames;
@@ -178,9 +137,7 @@ QByteArray ZScoreDetector::serialize() const
     {
         QDataStream out(&payload, QIODevice::WriteOnly);
         Wire::prepare(out);
-        out << quint32(m_featureNames.size());
-        for (const QString &name : m_featureNames)
-            Wire::writeString(out, name);
+        Wire::writeFeatureNames(out, m_featureNames);
         Wire::writeScaling(out, RobustScaling { m_mean, m_std });
         const quint8 flags
             = quint8((m_options.contamination ? 1 : 0) | (m_options.threshold ? 2 : 0));
@@ -198,21 +155,11 @@ Core::Result<ZScoreDetector> ZScoreDetector::fromPayload(const QByteArray &paylo
     const QString truncated = QStringLiteral("the payload ends early");
     ZScoreDetector detector;
 
-    quint32 features = 0;
-    in >> features;
-    if (in.status() != QDataStream::Ok)
-        return unreadable(truncated);
     // Each feature needs at least 4 name-length bytes and 16 for its mean and σ.
-    if (features < 1 || features > kMaxFeatures || qint64(features) * 20 > Wire::bytesLeft(in))
-        return unreadable(QStringLiteral("%1 features do not fit the payload").arg(features));
-    QSet<QString> seen;
-    for (quint32 f = 0; f < features; ++f) {
-        QString name;
-        if (!Wire::readString(in, &name, kMaxNameBytes) || name.isEmpty() || seen.contains(name))
-            return unreadable(QStringLiteral("feature name %1 is damaged").arg(f));
-        seen.insert(name);
-        detector.m_featureNames.append(name);
-    }
+    QString damage;
+    if (!Wire::readFeatureNames(in, &detector.m_featureNames, 20, &damage))
+        return unreadable(damage);
+    const Eigen::Index features = detector.m_featureNames.size();
     RobustScaling moments;
     if (!Wire::readScaling(in, features, &moments))
         return unreadable(QStringLiteral("the means or standard deviations are damaged"));
