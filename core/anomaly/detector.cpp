@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 namespace Laces::Core::Anomaly {
@@ -301,6 +302,19 @@ Core::Result<std::unique_ptr<Detector>> deserializeDetector(const QByteArray &by
             std::make_unique<ZScoreDetector>(std::move(zscore).value()));
     }
     return unreadable(QStringLiteral("unknown detector kind \"%1\"").arg(kind));
+}
+
+QList<FeatureContribution> sharesOf(const QStringList &featureNames, const std::vector<double> &credits)
+{
+    const double total = std::accumulate(credits.begin(), credits.end(), 0.0);
+    const bool usable = total > 0 && std::isfinite(total);
+    QList<FeatureContribution> shares;
+    shares.reserve(featureNames.size());
+    for (qsizetype f = 0; f < featureNames.size(); ++f)
+        shares.append({featureNames[f], usable ? credits[size_t(f)] / total : 1.0 / double(featureNames.size())});
+    std::stable_sort(shares.begin(), shares.end(),
+                     [](const FeatureContribution &a, const FeatureContribution &b) { return a.share > b.share; });
+    return shares;
 }
 
 std::optional<Core::Error> checkTraining(const Eigen::MatrixXd &train, const QStringList &featureNames)

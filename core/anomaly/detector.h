@@ -79,6 +79,11 @@ Eigen::VectorXd causalRollingMean(const Eigen::VectorXd &values, int window);
 double smoothedTrainingQuantile(const Eigen::VectorXd &trainScores, int smoothingRows,
     double probability);
 
+// Each feature's credit in one score as its share: credits / their sum, sorted descending
+// (ties keep the feature order); equal shares when the credits sum to 0 or not to a
+// finite number. The drivers of every detector's explain().
+QList<FeatureContribution> sharesOf(const QStringList &featureNames, const std::vector<double> &credits);
+
 // Limits every detector keeps to (a payload beyond them is refused before allocating).
 constexpr qsizetype kMaxFeatures = 65536;
 constexpr quint32 kMaxFeatureNameBytes = 1024;

@@ -464,17 +464,10 @@ AnomalyScore IsolationForest::explain(const double *row) const
             index = child;
         }
     }
-    const double total = std::accumulate(credit.begin(), credit.end(), 0.0);
     AnomalyScore result;
     result.score = score(row);
     result.anomaly = result.score >= m_threshold;
-    for (int f = 0; f < features; ++f)
-        result.drivers.append(
-            { m_featureNames[f], total > 0 ? credit[size_t(f)] / total : 1.0 / features });
-    std::stable_sort(result.drivers.begin(), result.drivers.end(),
-        [](const FeatureContribution &a, const FeatureContribution &b) {
-            return a.share > b.share;
-        });
+    result.drivers = sharesOf(m_featureNames, credit);
     return result;
 }
 

@@ -112,19 +112,9 @@ AnomalyScore ZScoreDetector::explain(const double *row) const
     result.anomaly = result.score >= m_threshold;
     const int features = int(m_mean.size());
     std::vector<double> magnitude(static_cast<size_t>(features));
-    double total = 0;
-    for (int j = 0; j < features; ++j) {
-        magnitude[size_t(j)] = std::abs((row[j] - m_mean[j]) / m_std[j]);
-        total += magnitude[size_t(j)];
-    }
-    const bool usable = total > 0 && std::isfinite(total);
     for (int j = 0; j < features; ++j)
-        result.drivers.append({ m_featureNames[j],
-            usable ? magnitude[size_t(j)] / total : 1.0 / double(features) });
-    std::stable_sort(result.drivers.begin(), result.drivers.end(),
-        [](const FeatureContribution &a, const FeatureContribution &b) {
-            return a.share > b.share;
-        });
+        magnitude[size_t(j)] = std::abs((row[j] - m_mean[j]) / m_std[j]);
+    result.drivers = sharesOf(m_featureNames, magnitude);
     return result;
 }
 
