@@ -74,7 +74,7 @@ EvidenceChart::EvidenceChart(Session *session, QWidget *parent)
     m_timeView->setRenderHint(QPainter::Antialiasing);
     m_barView->setRenderHint(QPainter::Antialiasing);
     m_timeView->setMinimumHeight(200);
-    m_barView->setMinimumHeight(130);
+    m_barView->setMinimumHeight(190);   // room for a metric name on each bar (shorter elides them)
     m_note->setWordWrap(true);
     m_note->setObjectName(QStringLiteral("evidenceNote"));
     auto *layout = new QVBoxLayout(this);

@@ -73,8 +73,9 @@ FleetOverview::FleetOverview(Session *session, QWidget *parent)
     m_list->setAlternatingRowColors(true);
     m_list->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_list->setColumnWidth(1, 125);
-    m_list->setColumnWidth(2, 85);
-    m_list->setColumnWidth(3, 50);
+    // Health ("100 (healthy)", longer in German) and the ticket count are never cut off.
+    m_list->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_list->header()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
     m_list->setAccessibleName(tr("Machines, worst health first"));
     m_summary->setObjectName(QStringLiteral("fleetSummary"));
     m_health->setObjectName(QStringLiteral("nodeHealth"));
