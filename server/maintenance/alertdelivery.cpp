@@ -262,7 +262,7 @@ Core::Result<int> AlertDelivery::deliverDue(PgConnection &db, int limit)
         Transaction transaction(db);
         if (!transaction.began())
             return transaction.began().error();
-        auto due = db.exec("SELECT o.id, o.payload, o.attempts, c.kind, c.url, c.secret, c.recipients, "
+        auto due = db.exec("SELECT o.id, o.payload, o.attempts, c.kind, c.url, c.secret, to_json(c.recipients), "
                            "  extract(epoch FROM now() - o.created_at), c.name "
                            "FROM alert_outbox o JOIN alert_channels c ON c.id = o.channel_id "
                            "WHERE o.status = 'pending' AND o.next_attempt_at <= now() "
@@ -282,6 +282,10 @@ Core::Result<int> AlertDelivery::deliverDue(PgConnection &db, int limit)
                                     .arg(ticket.value(QStringLiteral("severity")).toString())
                                     .arg(ticket.value(QStringLiteral("number")).toInteger())
                                     .arg(ticket.value(QStringLiteral("title")).toString());
+        // E-mail addresses, or the phone numbers an SMS gateway texts.
+        QStringList recipients;
+        for (const QJsonValue &recipient : QJsonDocument::fromJson(due->bytes(0, 6)).array())
+            recipients.append(recipient.toString());
         QElapsedTimer timer;
         timer.start();
         Attempt attempt;
@@ -296,18 +300,12 @@ Core::Result<int> AlertDelivery::deliverDue(PgConnection &db, int limit)
                            + QStringLiteral("\n\nEvidence:\n")
                            + QString::fromUtf8(QJsonDocument(ticket.value(QStringLiteral("evidence")).toObject())
                                                    .toJson(QJsonDocument::Indented));
-            QStringList recipients = due->text(0, 6).mid(1).chopped(1).split(QLatin1Char(','), Qt::SkipEmptyParts);
-            for (QString &recipient : recipients)
-                recipient = recipient.remove(QLatin1Char('"')).trimmed();
             attempt = sendMail(recipients, messageId, summary, text);
         } else {
             QByteArray body = payload;
             if (kind == QLatin1String("sms")) {
                 // The documented gateway body: who to text and what (160 characters).
-                QStringList numbers = due->text(0, 6).mid(1).chopped(1).split(QLatin1Char(','), Qt::SkipEmptyParts);
-                for (QString &number : numbers)
-                    number = number.remove(QLatin1Char('"')).trimmed();
-                body = QJsonDocument(QJsonObject{{QStringLiteral("to"), QJsonArray::fromStringList(numbers)},
+                body = QJsonDocument(QJsonObject{{QStringLiteral("to"), QJsonArray::fromStringList(recipients)},
                                                  {QStringLiteral("text"), summary.left(160)},
                                                  {QStringLiteral("ticket_id"), ticket.value(QStringLiteral("id"))}})
                            .toJson(QJsonDocument::Compact);

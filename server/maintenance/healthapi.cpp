@@ -38,6 +38,29 @@ Core::Result<BoundingBox> parseBoundingBox(const QString &text)
     return box;
 }
 
+Core::Result<QList<QByteArray>> boundingBoxParams(const QUrlQuery &query)
+{
+    if (!query.hasQueryItem(QStringLiteral("bbox")))
+        return QList<QByteArray>{pgNull(), pgNull(), pgNull(), pgNull()};
+    auto box = parseBoundingBox(query.queryItemValue(QStringLiteral("bbox")));
+    if (!box)
+        return box.error();
+    return QList<QByteArray>{realParam(box->minLon), realParam(box->minLat), realParam(box->maxLon),
+                             realParam(box->maxLat)};
+}
+
+QByteArray boundingBoxCondition(int first)
+{
+    QByteArray sql = "($A::float8 IS NULL OR (n.location::geometry && CASE WHEN $A <= $C "
+                     "THEN ST_MakeEnvelope($A, $B, $C, $D, 4326) "
+                     "ELSE ST_Collect(ST_MakeEnvelope($A, $B, 180, $D, 4326), ST_MakeEnvelope(-180, $B, $C, $D, 4326)) END "
+                     "AND (CASE WHEN $A <= $C THEN n.longitude BETWEEN $A AND $C "
+                     "ELSE n.longitude >= $A OR n.longitude <= $C END)))";
+    for (int i = 0; i < 4; ++i)
+        sql.replace(QByteArray("$") + char('A' + i), "$" + QByteArray::number(first + i));
+    return sql;
+}
+
 void HealthApi::registerRoutes(Router &router)
 {
     const Access view = Access::needs(QStringLiteral("maintenance.view"));
@@ -50,16 +73,9 @@ void HealthApi::registerRoutes(Router &router)
 HttpResponse HealthApi::fleet(RequestContext &context)
 {
     const QUrlQuery &query = context.request().query;
-    QByteArray box[4] = {pgNull(), pgNull(), pgNull(), pgNull()};
-    if (query.hasQueryItem(QStringLiteral("bbox"))) {
-        auto parsed = parseBoundingBox(query.queryItemValue(QStringLiteral("bbox")));
-        if (!parsed)
-            return HttpResponse::fromError(parsed.error());
-        box[0] = realParam(parsed->minLon);
-        box[1] = realParam(parsed->minLat);
-        box[2] = realParam(parsed->maxLon);
-        box[3] = realParam(parsed->maxLat);
-    }
+    const auto box = boundingBoxParams(query);
+    if (!box)
+        return HttpResponse::fromError(box.error());
     const QString site = query.queryItemValue(QStringLiteral("site"), QUrl::FullyDecoded).trimmed();
     if (site.size() > 200)
         return HttpResponse::fromError(Error::invalid(QStringLiteral("'site' is too long"), QStringLiteral("site")));
@@ -79,13 +95,10 @@ SELECT json_build_object('node_id', n.id, 'name', n.name, 'type', n.node_type, '
                           ORDER BY array_position(ARRAY['LOW','MEDIUM','HIGH','CRITICAL'], t.severity) DESC LIMIT 1))
 FROM machine_nodes n LEFT JOIN node_health h ON h.node_id = n.id
 WHERE n.organization_id = $1 AND ($2 = '' OR n.site = $2)
-  AND ($3::float8 IS NULL OR (n.location::geometry && CASE WHEN $3 <= $5
-        THEN ST_MakeEnvelope($3, $4, $5, $6, 4326)
-        ELSE ST_Collect(ST_MakeEnvelope($3, $4, 180, $6, 4326), ST_MakeEnvelope(-180, $4, $5, $6, 4326)) END
-      AND (CASE WHEN $3 <= $5 THEN n.longitude BETWEEN $3 AND $5 ELSE n.longitude >= $3 OR n.longitude <= $5 END)))
+  AND )SQL" + boundingBoxCondition(3) + R"SQL(
 ORDER BY coalesce(h.score, 100), n.name, n.id
 )SQL",
-        {uuidParam(context.principal().organizationId), pgParam(site), box[0], box[1], box[2], box[3]});
+        {uuidParam(context.principal().organizationId), pgParam(site), box->at(0), box->at(1), box->at(2), box->at(3)});
     if (!rows)
         return HttpResponse::fromError(rows.error());
     const QJsonArray nodes = jsonArrayOf(*rows);

@@ -3,6 +3,8 @@
 #include "http/router.h"
 #include "result.h"
 
+#include <QUrlQuery>
+
 namespace Laces::Server {
 
 class MaintenanceAgent;
@@ -32,5 +34,11 @@ struct BoundingBox
     double minLon = 0, minLat = 0, maxLon = 0, maxLat = 0;
 };
 Core::Result<BoundingBox> parseBoundingBox(const QString &text);
+// The four SQL parameters of a request's optional ?bbox= (all NULL without one), and the
+// condition on machine_nodes row `n` that uses them as $first … $first + 3: the GiST index
+// on the point as a geometry, and exact longitude bounds (a min longitude above the max
+// crosses the antimeridian).
+Core::Result<QList<QByteArray>> boundingBoxParams(const QUrlQuery &query);
+QByteArray boundingBoxCondition(int first);
 
 } // namespace Laces::Server

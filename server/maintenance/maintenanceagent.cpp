@@ -73,10 +73,6 @@ QString isoTime(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-QString dedupKey(const QUuid &node, const QString &cause)
-{
-    return QStringLiteral("node:") + node.toString(QUuid::WithoutBraces) + QLatin1Char('/') + cause;
-}
 
 // Releases the agent's session-level advisory lock however the cycle ends.
 class AgentLock
@@ -364,7 +360,7 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
                 clearedNodes.append(uuidParam(node));
                 clearedRules.append(ruleKey);
             } else {
-                cycle.stillFiring.append(dedupKey(node, QStringLiteral("threshold:") + metric));
+                cycle.stillFiring.append(TicketStore::dedupKey(node, QStringLiteral("threshold:") + metric));
             }
             continue;
         }
@@ -471,7 +467,7 @@ Core::Status MaintenanceAgent::assessStale(PgConnection &db, Cycle &cycle)
             if (silentS <= allowedS)
                 spokeAgain.append(node);
             else
-                cycle.stillFiring.append(dedupKey(node, QStringLiteral("stale")));
+                cycle.stillFiring.append(TicketStore::dedupKey(node, QStringLiteral("stale")));
             continue;
         }
         Finding finding;
@@ -692,7 +688,7 @@ ORDER BY c.id, s.metric
             if (!reaches && !firing)
                 continue;
             if (!reaches) {
-                cycle.stillFiring.append(dedupKey(node, cause));
+                cycle.stillFiring.append(TicketStore::dedupKey(node, cause));
                 continue;
             }
             Finding finding;
@@ -993,7 +989,7 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
                     !cleared)
                     return cleared.error();
             } else {
-                cycle.stillFiring.append(dedupKey(node, QStringLiteral("anomaly")));
+                cycle.stillFiring.append(TicketStore::dedupKey(node, QStringLiteral("anomaly")));
             }
             continue;
         }

@@ -27,6 +27,11 @@ int rank(const QString &severity)
 
 } // namespace Severity
 
+QString TicketStore::dedupKey(const QUuid &nodeId, const QString &cause)
+{
+    return QStringLiteral("node:") + nodeId.toString(QUuid::WithoutBraces) + QLatin1Char('/') + cause;
+}
+
 QByteArray TicketStore::prioritySql()
 {
     // Severity sets the base (LOW 0, MEDIUM 25, HIGH 50, CRITICAL 75); a ticket still
@@ -133,8 +138,7 @@ Core::Result<int> TicketStore::queueAlerts(PgConnection &db, const QUuid &ticket
 Core::Result<FindingOutcome> TicketStore::raise(PgConnection &db, const Finding &finding, const AlertPolicy &policy,
                                                 const std::function<Core::Status(PgConnection &)> &alongside)
 {
-    const QString nodeText = finding.nodeId.toString(QUuid::WithoutBraces);
-    const QByteArray dedupKey = (QStringLiteral("node:") + nodeText + QLatin1Char('/') + finding.cause).toUtf8();
+    const QByteArray dedupKey = TicketStore::dedupKey(finding.nodeId, finding.cause).toUtf8();
     const QByteArray predicted = finding.predictedFailureMs
                                      ? QDateTime::fromMSecsSinceEpoch(*finding.predictedFailureMs, Qt::UTC)
                                            .toString(Qt::ISODateWithMs)

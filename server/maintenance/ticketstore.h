@@ -54,6 +54,9 @@ struct FindingOutcome
 class TicketStore
 {
 public:
+    // The key that makes repeats of one problem one ticket: the node and the cause.
+    static QString dedupKey(const QUuid &nodeId, const QString &cause);
+
     // The JSON of ticket row `t` (with its priority), for SELECT lists.
     static QByteArray ticketJsonSql();
     // The documented priority, 0–100, of ticket row `t` at now().

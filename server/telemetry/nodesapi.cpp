@@ -273,16 +273,9 @@ HttpResponse NodesApi::list(RequestContext &context)
         return HttpResponse::fromError(pattern.error());
     // Where: a bounding box (rectangular in longitude and latitude; a min longitude above
     // the max crosses the antimeridian) and/or a radius around a point, on the spheroid.
-    QByteArray box[4] = {pgNull(), pgNull(), pgNull(), pgNull()};
-    if (query.hasQueryItem(QStringLiteral("bbox"))) {
-        auto parsed = parseBoundingBox(query.queryItemValue(QStringLiteral("bbox")));
-        if (!parsed)
-            return HttpResponse::fromError(parsed.error());
-        box[0] = realParam(parsed->minLon);
-        box[1] = realParam(parsed->minLat);
-        box[2] = realParam(parsed->maxLon);
-        box[3] = realParam(parsed->maxLat);
-    }
+    const auto box = boundingBoxParams(query);
+    if (!box)
+        return HttpResponse::fromError(box.error());
     QByteArray nearLat = pgNull(), nearLon = pgNull(), radiusM = pgNull();
     if (query.hasQueryItem(QStringLiteral("near"))) {
         const QStringList parts = query.queryItemValue(QStringLiteral("near")).split(QLatin1Char(','));
@@ -310,14 +303,11 @@ HttpResponse NodesApi::list(RequestContext &context)
         "SELECT " + QByteArray(nodeJsonSql()) + ", count(*) OVER () FROM machine_nodes n "
         "WHERE n.organization_id = $1 AND ($2 = '' OR n.name ILIKE '%' || $2 || '%' OR n.site ILIKE '%' || $2 || '%') "
         "AND ($3::uuid IS NULL OR n.twin_id = $3) "
-        "AND ($6::float8 IS NULL OR (n.location::geometry && CASE WHEN $6 <= $8 "
-        "  THEN ST_MakeEnvelope($6, $7, $8, $9, 4326) "
-        "  ELSE ST_Collect(ST_MakeEnvelope($6, $7, 180, $9, 4326), ST_MakeEnvelope(-180, $7, $8, $9, 4326)) END "
-        "  AND (CASE WHEN $6 <= $8 THEN n.longitude BETWEEN $6 AND $8 ELSE n.longitude >= $6 OR n.longitude <= $8 END))) "
+        "AND " + boundingBoxCondition(6) + " "
         "AND ($10::float8 IS NULL OR ST_DWithin(n.location, ST_SetSRID(ST_MakePoint($11, $10), 4326)::geography, $12)) "
         "ORDER BY lower(n.name), n.id LIMIT $4 OFFSET $5",
         {uuidParam(context.principal().organizationId), pgParam(*pattern), twin.isEmpty() ? pgNull() : pgParam(twin),
-         pgParam(qint64(*perPage)), pgParam(qint64(*page - 1) * *perPage), box[0], box[1], box[2], box[3], nearLat,
+         pgParam(qint64(*perPage)), pgParam(qint64(*page - 1) * *perPage), box->at(0), box->at(1), box->at(2), box->at(3), nearLat,
          nearLon, radiusM});
     if (!rows)
         return HttpResponse::fromError(rows.error());
