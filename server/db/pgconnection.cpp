@@ -1,6 +1,7 @@
 #include "pgconnection.h"
 
 #include <charconv>
+#include <cstring>
 
 #include <QLoggingCategory>
 
@@ -33,6 +34,11 @@ QByteArray PgResult::bytes(int row, int column) const
                       PQgetlength(m_result.get(), row, column));
 }
 
+QByteArrayView PgResult::view(int row, int column) const
+{
+    return QByteArrayView(PQgetvalue(m_result.get(), row, column), PQgetlength(m_result.get(), row, column));
+}
+
 QString PgResult::text(int row, int column) const
 {
     return QString::fromUtf8(PQgetvalue(m_result.get(), row, column),
@@ -42,9 +48,30 @@ QString PgResult::text(int row, int column) const
 // std::from_chars: no copy, no locale (a German decimal comma never enters), and
 // PostgreSQL's "NaN" and "Infinity" read as such. Unparsable text reads as 0, as
 // QByteArray's conversions did.
+namespace {
+
+// Binary values are big-endian.
+quint64 bigEndian(const char *value, int bytes)
+{
+    quint64 number = 0;
+    for (int i = 0; i < bytes; ++i)
+        number = number << 8 | quint8(value[i]);
+    return number;
+}
+
+} // namespace
+
 qint64 PgResult::integer(int row, int column) const
 {
     const char *value = PQgetvalue(m_result.get(), row, column);
+    if (PQfformat(m_result.get(), column) == 1) {
+        switch (PQgetlength(m_result.get(), row, column)) {
+        case 8: return qint64(bigEndian(value, 8));
+        case 4: return qint32(quint32(bigEndian(value, 4)));
+        case 2: return qint16(quint16(bigEndian(value, 2)));
+        default: return 0;
+        }
+    }
     qint64 number = 0;
     std::from_chars(value, value + PQgetlength(m_result.get(), row, column), number);
     return number;
@@ -53,6 +80,22 @@ qint64 PgResult::integer(int row, int column) const
 double PgResult::real(int row, int column) const
 {
     const char *value = PQgetvalue(m_result.get(), row, column);
+    if (PQfformat(m_result.get(), column) == 1) {
+        const int length = PQgetlength(m_result.get(), row, column);
+        if (length == 8) {
+            const quint64 bits = bigEndian(value, 8);
+            double number;
+            std::memcpy(&number, &bits, sizeof number);
+            return number;
+        }
+        if (length == 4) {
+            const quint32 bits = quint32(bigEndian(value, 4));
+            float number;
+            std::memcpy(&number, &bits, sizeof number);
+            return number;
+        }
+        return 0;
+    }
     double number = 0;
     std::from_chars(value, value + PQgetlength(m_result.get(), row, column), number);
     return number;
@@ -60,13 +103,19 @@ double PgResult::real(int row, int column) const
 
 QUuid PgResult::uuid(int row, int column) const
 {
+    if (PQfformat(m_result.get(), column) == 1) {
+        if (PQgetlength(m_result.get(), row, column) != 16)
+            return {};
+        return QUuid::fromRfc4122(QByteArrayView(PQgetvalue(m_result.get(), row, column), 16));
+    }
     return QUuid::fromString(QLatin1StringView(PQgetvalue(m_result.get(), row, column),
                                                PQgetlength(m_result.get(), row, column)));
 }
 
 bool PgResult::boolean(int row, int column) const
 {
-    return PQgetvalue(m_result.get(), row, column)[0] == 't';
+    const char first = PQgetvalue(m_result.get(), row, column)[0];
+    return PQfformat(m_result.get(), column) == 1 ? first != 0 : first == 't';
 }
 
 qint64 PgResult::affectedRows() const
@@ -143,6 +192,16 @@ Error PgConnection::errorFrom(pg_result *result) const
 
 Core::Result<PgResult> PgConnection::exec(const QByteArray &sql, const QList<QByteArray> &params)
 {
+    return run(sql, params, 0);
+}
+
+Core::Result<PgResult> PgConnection::execBinary(const QByteArray &sql, const QList<QByteArray> &params)
+{
+    return run(sql, params, 1);
+}
+
+Core::Result<PgResult> PgConnection::run(const QByteArray &sql, const QList<QByteArray> &params, int resultFormat)
+{
     if (!m_conn)
         return Error::unavailable(QStringLiteral("database connection is not open"));
     std::vector<const char *> values;
@@ -154,7 +213,7 @@ Core::Result<PgResult> PgConnection::exec(const QByteArray &sql, const QList<QBy
         lengths.push_back(int(param.size()));
     }
     pg_result *result = PQexecParams(m_conn, sql.constData(), int(params.size()), nullptr, values.data(),
-                                      lengths.data(), nullptr, 0);
+                                      lengths.data(), nullptr, resultFormat);
     const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         const Error error = errorFrom(result);

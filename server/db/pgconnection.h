@@ -26,6 +26,7 @@ public:
     int column(const char *name) const;  // -1 when absent
     bool isNull(int row, int column) const;
     QByteArray bytes(int row, int column) const;
+    QByteArrayView view(int row, int column) const;   // the bytes without a copy, valid with the result
     QString text(int row, int column) const;
     qint64 integer(int row, int column) const;
     double real(int row, int column) const;
@@ -54,6 +55,10 @@ public:
     Core::Status ensureOpen();
 
     Core::Result<PgResult> exec(const QByteArray &sql, const QList<QByteArray> &params = {});
+    // The same with the rows in PostgreSQL's binary format: no number or UUID is printed
+    // and parsed again, for reads of many rows. PgResult's accessors read either format
+    // (bigint, integer, smallint, double precision, real, uuid, boolean, text).
+    Core::Result<PgResult> execBinary(const QByteArray &sql, const QList<QByteArray> &params = {});
     // COPY … FROM STDIN with `data` as the whole input (e.g. binary COPY tuples); the
     // number of rows copied.
     Core::Result<qint64> copyIn(const QByteArray &copySql, const QByteArray &data);
@@ -64,6 +69,7 @@ public:
 
 private:
     Core::Error errorFrom(pg_result *result) const;
+    Core::Result<PgResult> run(const QByteArray &sql, const QList<QByteArray> &params, int resultFormat);
 
     QByteArray m_conninfo;
     pg_conn *m_conn = nullptr;
