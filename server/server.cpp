@@ -347,6 +347,7 @@ void Server::registerRoutes()
     AgentSettings agent = m_config.agent;
     if (agent.instance.isEmpty())
         agent.instance = QStringLiteral("%1:%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+    agent.conninfo = m_conninfo;
     m_agent = std::make_unique<MaintenanceAgent>(agent);
     m_alertDelivery = std::make_unique<AlertDelivery>(m_config.alerts);
     m_ticketsApi = std::make_unique<TicketsApi>();

@@ -19,6 +19,7 @@
 #include <QLoggingCategory>
 
 #include <array>
+#include <thread>
 #include <limits>
 #include <cmath>
 
@@ -55,6 +56,9 @@ struct MaintenanceAgent::Cycle
     AgentReport report;
     QHash<QUuid, QJsonArray> limits;     // per node: the rules beyond their level now
     QStringList stillFiring;             // dedup keys of tickets whose condition still holds
+    QList<QUuid> anomalyNodes;           // the nodes scored, their anomaly JSON and newest minute scored
+    QStringList anomalyJson, anomalyScoredUntil;
+    QList<double> anomalyRatio;          // score / threshold
 
     void count(const FindingOutcome &outcome, const QUuid &organization)
     {
@@ -67,6 +71,12 @@ struct MaintenanceAgent::Cycle
 };
 
 namespace {
+
+// A JSON number (a non-finite one, which JSON cannot hold, as 0).
+QByteArray jsonNumber(double value)
+{
+    return std::isfinite(value) ? QByteArray::number(value, 'g', 15) : QByteArrayLiteral("0");
+}
 
 QString isoTime(qint64 ms)
 {
@@ -102,6 +112,218 @@ private:
 
 } // namespace
 
+// The fleet as the agent last read it: the online nodes, each sensor's series and the
+// rules over them (the sensors' own limits and the explicit rules).
+struct MaintenanceAgent::FleetConfig
+{
+    struct Node
+    {
+        QUuid id, organization;
+        QString name, type;
+        QList<QPair<QByteArray, int>> series;   // metric → series
+    };
+    struct Series
+    {
+        int node = 0;
+        QString metric, unit;
+        int windowS = 60;   // the longest for_s of its rules
+    };
+    struct Rule
+    {
+        int series = 0;
+        QString ruleKey, severity;
+        bool above = true;
+        double level = 0, clearLevel = 0;
+        int forS = 60;
+    };
+    qint64 version = -1;
+    QList<Node> nodes;
+    QHash<QUuid, int> nodeIndex;
+    QList<Series> series;
+    QList<Rule> rules;
+    int longestS = 60;   // the longest for_s: the threshold window is that and two minutes
+
+    int seriesOf(int node, QByteArrayView metric) const
+    {
+        for (const auto &[name, index] : nodes.at(node).series) {
+            if (name == metric)
+                return index;
+        }
+        return -1;
+    }
+};
+
+// Each series' minutes of the threshold window, kept between cycles: a cycle reads the
+// minutes from the newest it read last time (then still in progress) on.
+struct MaintenanceAgent::MinuteWindow
+{
+    struct Minute
+    {
+        qint64 timeMs;
+        double min, max, mean;
+    };
+    qint64 version = -1;       // the FleetConfig its series belong to
+    qint64 newestMs = -1;      // the newest bucket read
+    QList<QList<Minute>> series;
+};
+
+MaintenanceAgent::~MaintenanceAgent() = default;
+
+PgConnection *MaintenanceAgent::trendsConnection()
+{
+    if (m_settings.conninfo.isEmpty())
+        return nullptr;
+    if (!m_trendsDb)
+        m_trendsDb = std::make_unique<PgConnection>(m_settings.conninfo);
+    if (auto open = m_trendsDb->ensureOpen(); !open) {
+        qCWarning(lcAgent).noquote() << "no second connection for the trends, they run in turn:" << open.error().message;
+        return nullptr;
+    }
+    return m_trendsDb.get();
+}
+
+Core::Status MaintenanceAgent::loadFleet(PgConnection &db)
+{
+    auto version = db.exec("SELECT version FROM agent_config_version");
+    if (!version)
+        return version.error();
+    const qint64 current = version->rowCount() > 0 ? version->integer(0, 0) : -2;
+    if (m_fleet && m_fleet->version == current)
+        return Core::Ok{};
+    // Read in one snapshot, so that the version names what was read.
+    Transaction snapshot(db, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    auto again = db.exec("SELECT version FROM agent_config_version");
+    auto sensors = db.execBinary("SELECT n.id, n.organization_id, n.name, n.node_type, s.metric, s.unit, s.warn_above, "
+                                 "s.max_value, s.min_value FROM machine_nodes n LEFT JOIN node_sensors s ON s.node_id = n.id "
+                                 "WHERE n.status = 'online' ORDER BY n.id, s.metric");
+    if (!again)
+        return again.error();
+    if (!sensors)
+        return sensors.error();
+    auto explicitRules = db.execBinary("SELECT id::text, organization_id, node_id, node_type, metric, direction, level, "
+                                       "clear_level, for_s, severity FROM alert_rules WHERE enabled");
+    if (!explicitRules)
+        return explicitRules.error();
+    auto fleet = std::make_unique<FleetConfig>();
+    fleet->version = again->rowCount() > 0 ? again->integer(0, 0) : -2;
+    for (int row = 0; row < sensors->rowCount(); ++row) {
+        const QUuid node = sensors->uuid(row, 0);
+        if (fleet->nodes.isEmpty() || fleet->nodes.last().id != node) {
+            fleet->nodeIndex.insert(node, int(fleet->nodes.size()));
+            fleet->nodes.append({node, sensors->uuid(row, 1), sensors->text(row, 2), sensors->text(row, 3), {}});
+        }
+        if (sensors->isNull(row, 4))
+            continue;   // a node without sensors
+        const int nodeIndex = int(fleet->nodes.size() - 1);
+        const int seriesIndex = int(fleet->series.size());
+        const QString metric = sensors->text(row, 4);
+        fleet->nodes.last().series.append({metric.toUtf8(), seriesIndex});
+        fleet->series.append({nodeIndex, metric, sensors->text(row, 5)});
+        // The sensor's limits as default rules: warn_above MEDIUM, max HIGH (above), min
+        // HIGH (below), each with a 5 % band and 60 s.
+        const auto add = [&](int column, const char *suffix, bool above, const char *severity) {
+            if (sensors->isNull(row, column))
+                return;
+            const double level = sensors->real(row, column);
+            const double band = 0.05 * std::abs(level);
+            fleet->rules.append({seriesIndex, QStringLiteral("sensor:%1:%2").arg(metric, QLatin1String(suffix)),
+                                 QLatin1String(severity), above, level, above ? level - band : level + band, 60});
+        };
+        add(6, "warn", true, "MEDIUM");
+        add(7, "max", true, "HIGH");
+        add(8, "min", false, "HIGH");
+    }
+    for (int row = 0; row < explicitRules->rowCount(); ++row) {
+        const QUuid organization = explicitRules->uuid(row, 1);
+        const QUuid ruleNode = explicitRules->isNull(row, 2) ? QUuid() : explicitRules->uuid(row, 2);
+        const QString ruleType = explicitRules->text(row, 3);
+        const QByteArray metric = explicitRules->bytes(row, 4);
+        const int forS = int(explicitRules->integer(row, 8));
+        fleet->longestS = std::max(fleet->longestS, forS);
+        for (int node = 0; node < fleet->nodes.size(); ++node) {
+            const FleetConfig::Node &info = fleet->nodes.at(node);
+            if (info.organization != organization || (!ruleNode.isNull() && ruleNode != info.id)
+                || (!ruleType.isEmpty() && ruleType != info.type))
+                continue;
+            int series = fleet->seriesOf(node, metric);
+            if (series < 0) {
+                // A rule on a metric the node reports without a declared sensor.
+                series = int(fleet->series.size());
+                fleet->nodes[node].series.append({metric, series});
+                fleet->series.append({node, QString::fromUtf8(metric), QString()});
+            }
+            fleet->series[series].windowS = std::max(fleet->series.at(series).windowS, forS);
+            fleet->rules.append({series, explicitRules->text(row, 0), explicitRules->text(row, 9),
+                                 explicitRules->text(row, 5) == QLatin1String("above"), explicitRules->real(row, 6),
+                                 explicitRules->real(row, 7), forS});
+        }
+    }
+    m_fleet = std::move(fleet);
+    return Core::Ok{};
+}
+
+Core::Status MaintenanceAgent::readMinutes(PgConnection &db, Cycle &cycle)
+{
+    // The threshold window: the longest for_s and two minutes before this minute. Kept
+    // from the last cycle while its series are this configuration's and it ended within the
+    // window; then only the minutes from its newest on are read, one range of the bucket
+    // index for the whole fleet.
+    const qint64 nowMinuteMs = cycle.nowMs / 60000 * 60000;
+    const qint64 windowFromMs = nowMinuteMs - (qint64(m_fleet->longestS) + 120) * 1000;
+    if (!m_window || m_window->version != m_fleet->version || m_window->newestMs < windowFromMs
+        || m_window->newestMs > cycle.nowMs) {
+        m_window = std::make_unique<MinuteWindow>();
+        m_window->version = m_fleet->version;
+        m_window->series.resize(m_fleet->series.size());
+    }
+    const qint64 readFromMs = m_window->newestMs >= 0 ? m_window->newestMs : windowFromMs;
+    auto rows = db.execBinary("SELECT node_id, metric, (extract(epoch FROM bucket) * 1000)::int8, min, max, sum / count "
+                              "FROM telemetry_rollup_1m WHERE bucket >= $1::timestamptz AND bucket <= $2::timestamptz",
+                              {isoTime(readFromMs).toUtf8(), cycle.now});
+    if (!rows)
+        return rows.error();
+    for (qsizetype series = 0; series < m_window->series.size(); ++series) {
+        // The minutes read again, and those out of the series' window.
+        auto &minutes = m_window->series[series];
+        while (!minutes.isEmpty() && minutes.last().timeMs >= readFromMs)
+            minutes.removeLast();
+        const qint64 fromMs = nowMinuteMs - (qint64(m_fleet->series.at(series).windowS) + 120) * 1000;
+        qsizetype old = 0;
+        while (old < minutes.size() && minutes.at(old).timeMs < fromMs)
+            ++old;
+        minutes.remove(0, old);
+    }
+    QList<int> touched;
+    QUuid lastNode;
+    int lastIndex = -1;
+    for (int row = 0; row < rows->rowCount(); ++row) {
+        const QUuid node = rows->uuid(row, 0);
+        if (node != lastNode) {
+            lastNode = node;
+            lastIndex = m_fleet->nodeIndex.value(node, -1);
+        }
+        if (lastIndex < 0)
+            continue;   // not an online node
+        const int series = m_fleet->seriesOf(lastIndex, rows->view(row, 1));
+        if (series < 0)
+            continue;   // a metric without a sensor
+        auto &minutes = m_window->series[series];
+        const MinuteWindow::Minute minute{rows->integer(row, 2), rows->real(row, 3), rows->real(row, 4), rows->real(row, 5)};
+        if (!minutes.isEmpty() && minutes.last().timeMs > minute.timeMs)
+            touched.append(series);   // out of order: sorted below
+        minutes.append(minute);
+        m_window->newestMs = std::max(m_window->newestMs, minute.timeMs);
+    }
+    for (int series : std::as_const(touched)) {
+        auto &minutes = m_window->series[series];
+        std::sort(minutes.begin(), minutes.end(), [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
+    }
+    if (m_window->newestMs < readFromMs)
+        m_window->newestMs = readFromMs;   // nothing new: read from here next time
+    cycle.report.stepsMs.append({QStringLiteral("minutes.read"), double(cycle.stepTimer.nsecsElapsed()) / 1e6});
+    return Core::Ok{};
+}
+
 MaintenanceAgent::MaintenanceAgent(AgentSettings settings) : m_settings(std::move(settings)) {}
 
 
@@ -122,26 +344,56 @@ Core::Result<AgentReport> MaintenanceAgent::runCycle(PgConnection &db, bool wait
         cycle.report.skipped = true;
         return cycle.report;
     }
+    QMutexLocker cycleLock(&m_cycleMutex);
     auto started = db.exec("INSERT INTO agent_cycles (instance) VALUES ($1) RETURNING id",
                            {m_settings.instance.toUtf8()});
     if (!started)
         return started.error();
-    auto online = db.exec("SELECT count(*) FROM machine_nodes WHERE status = 'online' "
-                          "AND ($1::uuid IS NULL OR organization_id = $1)",
-                          {reportFor.isNull() ? pgNull() : uuidParam(reportFor)});
-    if (!online)
-        return online.error();
-    cycle.report.nodesAssessed = int(online->integer(0, 0));
+    cycle.stepTimer.start();
+    if (auto loaded = loadFleet(db); !loaded)
+        return loaded.error();
+    for (const FleetConfig::Node &node : std::as_const(m_fleet->nodes))
+        cycle.report.nodesAssessed += reportFor.isNull() || node.organization == reportFor ? 1 : 0;
+    cycle.report.stepsMs.append({QStringLiteral("fleet"), double(cycle.stepTimer.nsecsElapsed()) / 1e6});
+    cycle.stepTimer.start();
+    if (auto read = readMinutes(db, cycle); !read)
+        return read.error();
     // Resolved tickets older than the deduplication window stop collecting repeats.
     if (auto expired = db.exec("UPDATE maintenance_tickets SET dedup_active = false WHERE dedup_active "
                                "AND status = 'resolved' AND resolved_at < $2::timestamptz - make_interval(secs => $1)",
                                {QByteArray::number(m_settings.policy.dedupAfterResolveS), cycle.now});
         !expired)
         return expired.error();
+    // The hourly share of trends reads other rollups and writes other rows than the minute
+    // steps: it runs on a second connection alongside them (the cycle mostly waits on the
+    // database, and the database has a core to spare), and its findings, counts and
+    // timings join the cycle's afterwards. Without a second connection it runs in turn.
+    Cycle trends;
+    trends.nowMs = cycle.nowMs;
+    trends.now = cycle.now;
+    trends.reportFor = cycle.reportFor;
+    trends.report.nodesAssessed = cycle.report.nodesAssessed;
+    std::optional<Core::Status> trendsDone;
+    PgConnection *trendsDb = trendsConnection();
+    struct Joined
+    {
+        std::thread thread;
+        ~Joined()
+        {
+            if (thread.joinable())
+                thread.join();
+        }
+    } trendsThread;
+    const auto runTrends = [this, &trends, &trendsDone](PgConnection &connection) {
+        trends.stepTimer.start();
+        trendsDone = assessTrends(connection, trends);
+        trends.report.stepsMs.append({QStringLiteral("trends"), double(trends.stepTimer.nsecsElapsed()) / 1e6});
+    };
+    if (trendsDb)
+        trendsThread.thread = std::thread([runTrends, trendsDb] { runTrends(*trendsDb); });
     using Step = Core::Status (MaintenanceAgent::*)(PgConnection &, Cycle &);
     const QList<QPair<QString, Step>> steps{{QStringLiteral("thresholds"), &MaintenanceAgent::assessThresholds},
                                             {QStringLiteral("stale"), &MaintenanceAgent::assessStale},
-                                            {QStringLiteral("trends"), &MaintenanceAgent::assessTrends},
                                             {QStringLiteral("anomalies"), &MaintenanceAgent::assessAnomalies}};
     for (const auto &[name, step] : steps) {
         cycle.stepTimer.start();
@@ -149,6 +401,18 @@ Core::Result<AgentReport> MaintenanceAgent::runCycle(PgConnection &db, bool wait
             return done.error();
         cycle.report.stepsMs.append({name, double(cycle.stepTimer.nsecsElapsed()) / 1e6});
     }
+    if (trendsThread.thread.joinable())
+        trendsThread.thread.join();
+    else
+        runTrends(db);
+    if (trendsDone && !*trendsDone)
+        return trendsDone->error();
+    cycle.report.ticketsOpened += trends.report.ticketsOpened;
+    cycle.report.ticketsUpdated += trends.report.ticketsUpdated;
+    cycle.report.alertsQueued += trends.report.alertsQueued;
+    cycle.report.trendsRefreshed = trends.report.trendsRefreshed;
+    cycle.report.stepsMs.append(trends.report.stepsMs);
+    cycle.stillFiring.append(trends.stillFiring);
     // Conditions that still hold keep their tickets' "last seen" current.
     if (!cycle.stillFiring.isEmpty()) {
         if (auto touched = db.exec("UPDATE maintenance_tickets SET last_seen_at = now() WHERE dedup_active "
@@ -192,101 +456,17 @@ Core::Result<AgentReport> MaintenanceAgent::runCycle(PgConnection &db, bool wait
 
 Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
 {
-    // Four set-based reads for the whole fleet (online nodes with their sensors, the
-    // explicit rules, the rules firing now, and the minute rollups of the last few
-    // minutes, an index range on the bucket bounded by the longest for_s); the rules are
-    // then evaluated here, each against its node's minutes.
-    auto sensors = db.exec("SELECT n.id, n.organization_id, n.name, n.node_type, s.metric, s.unit, s.warn_above, "
-                           "s.max_value, s.min_value FROM machine_nodes n JOIN node_sensors s ON s.node_id = n.id "
-                           "WHERE n.status = 'online' ORDER BY n.id, s.metric");
-    if (!sensors)
-        return sensors.error();
-    auto explicitRules = db.exec("SELECT id, organization_id, node_id, node_type, metric, direction, level, clear_level, "
-                                 "for_s, severity FROM alert_rules WHERE enabled");
-    if (!explicitRules)
-        return explicitRules.error();
-    int longestS = 60;
-    for (int row = 0; row < explicitRules->rowCount(); ++row)
-        longestS = std::max(longestS, int(explicitRules->integer(row, 8)));
-    auto states = db.exec("SELECT node_id, rule_key FROM alert_states WHERE firing AND rule_key NOT IN ('stale', 'anomaly') "
-                          "AND rule_key NOT LIKE 'trend:%' AND rule_key NOT LIKE 'anomaly:%'");
+    // The rules (the sensors' limits and the explicit rules, from the fleet configuration)
+    // against each series' minutes of the window, read for the whole fleet at once; the
+    // rules firing now from the database.
+    auto states = db.execBinary("SELECT node_id, rule_key FROM alert_states WHERE firing AND rule_key NOT IN ('stale', 'anomaly') "
+                                "AND rule_key NOT LIKE 'trend:%' AND rule_key NOT LIKE 'anomaly:%'");
     if (!states)
         return states.error();
     QSet<QPair<QUuid, QString>> firingRules;
     for (int row = 0; row < states->rowCount(); ++row)
         firingRules.insert({states->uuid(row, 0), states->text(row, 1)});
-    auto minutes = db.exec("SELECT node_id, metric, (extract(epoch FROM bucket) * 1000)::int8, min, max "
-                           "FROM telemetry_rollup_1m WHERE bucket >= date_trunc('minute', $1::timestamptz) "
-                           "- make_interval(secs => $2::int + 120) AND bucket <= $1::timestamptz ORDER BY node_id, metric, bucket",
-                           {cycle.now, QByteArray::number(longestS)});
-    if (!minutes)
-        return minutes.error();
-    struct Bucket
-    {
-        qint64 timeMs;
-        double min, max;
-    };
-    QHash<QPair<QUuid, QString>, QList<Bucket>> recent;
-    for (int row = 0; row < minutes->rowCount(); ++row)
-        recent[{minutes->uuid(row, 0), minutes->text(row, 1)}].append(
-            {minutes->integer(row, 2), minutes->real(row, 3), minutes->real(row, 4)});
-
-    struct Rule
-    {
-        QUuid node, organization;
-        QString nodeName, ruleKey, metric, unit, severity;
-        bool above = true;
-        double level = 0, clearLevel = 0;
-        int forS = 60;
-    };
-    QList<Rule> rules;
-    struct NodeInfo
-    {
-        QUuid organization;
-        QString name, type;
-        QHash<QString, QString> units;
-    };
-    QHash<QUuid, NodeInfo> onlineNodes;
-    QList<QUuid> nodeOrder;
-    for (int row = 0; row < sensors->rowCount(); ++row) {
-        const QUuid node = sensors->uuid(row, 0);
-        if (!onlineNodes.contains(node)) {
-            nodeOrder.append(node);
-            onlineNodes.insert(node, {sensors->uuid(row, 1), sensors->text(row, 2), sensors->text(row, 3), {}});
-        }
-        NodeInfo &info = onlineNodes[node];
-        const QString metric = sensors->text(row, 4);
-        info.units.insert(metric, sensors->text(row, 5));
-        // The sensor's limits as default rules: warn_above MEDIUM, max HIGH (above), min
-        // HIGH (below), each with a 5 % band and 60 s.
-        const auto add = [&](int column, const char *suffix, bool above, const char *severity) {
-            if (sensors->isNull(row, column))
-                return;
-            const double level = sensors->real(row, column);
-            const double band = 0.05 * std::abs(level);
-            rules.append({node, info.organization, info.name, QStringLiteral("sensor:%1:%2").arg(metric, QLatin1String(suffix)),
-                          metric, sensors->text(row, 5), QLatin1String(severity), above, level,
-                          above ? level - band : level + band, 60});
-        };
-        add(6, "warn", true, "MEDIUM");
-        add(7, "max", true, "HIGH");
-        add(8, "min", false, "HIGH");
-    }
-    for (int row = 0; row < explicitRules->rowCount(); ++row) {
-        const QUuid organization = explicitRules->uuid(row, 1);
-        const QUuid ruleNode = explicitRules->isNull(row, 2) ? QUuid() : explicitRules->uuid(row, 2);
-        const QString ruleType = explicitRules->text(row, 3);
-        for (const QUuid &node : std::as_const(nodeOrder)) {
-            const NodeInfo &info = onlineNodes[node];
-            if (info.organization != organization || (!ruleNode.isNull() && ruleNode != node)
-                || (!ruleType.isEmpty() && ruleType != info.type))
-                continue;
-            const QString metric = explicitRules->text(row, 4);
-            rules.append({node, organization, info.name, explicitRules->text(row, 0), metric, info.units.value(metric),
-                          explicitRules->text(row, 9), explicitRules->text(row, 5) == QLatin1String("above"),
-                          explicitRules->real(row, 6), explicitRules->real(row, 7), int(explicitRules->integer(row, 8))});
-        }
-    }
+    const FleetConfig &fleet = *m_fleet;
     struct Fire
     {
         QUuid organization;
@@ -297,19 +477,21 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
         QStringList ruleKeys;
         QList<double> values;
     };
-    QHash<QPair<QUuid, QString>, Fire> fires;   // (node, metric): one finding, the worst rule's severity
-    QList<QPair<QUuid, QString>> order;
-    QList<QByteArray> clearedNodes;
+    QHash<int, Fire> fires;   // per series: one finding, the worst rule's severity
+    QList<int> order;
+    QList<QUuid> clearedNodes;
     QStringList clearedRules;
     const qint64 nowMs = cycle.nowMs;
     const qint64 nowMinuteMs = nowMs / 60000 * 60000;
-    for (const Rule &rule : std::as_const(rules)) {
-        const auto found = recent.constFind({rule.node, rule.metric});
-        if (found == recent.constEnd())
+    for (const FleetConfig::Rule &rule : fleet.rules) {
+        const auto &minutes = m_window->series.at(rule.series);
+        if (minutes.isEmpty())
             continue;   // no minutes in the window: nothing to say (silence is the stale check's)
-        const QUuid node = rule.node;
+        const FleetConfig::Series &series = fleet.series.at(rule.series);
+        const FleetConfig::Node &info = fleet.nodes.at(series.node);
+        const QUuid &node = info.id;
         const QString &ruleKey = rule.ruleKey;
-        const QString &metric = rule.metric;
+        const QString &metric = series.metric;
         const bool above = rule.above;
         const double level = rule.level;
         const double clearLevel = rule.clearLevel;
@@ -322,8 +504,8 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
         bool anyBad = false, any = false;
         double newestMax = 0, newestMin = 0, windowMax = -std::numeric_limits<double>::infinity(),
                windowMin = std::numeric_limits<double>::infinity();
-        for (const Bucket &bucket : found.value()) {
-            if (bucket.timeMs < fromMs)
+        for (const MinuteWindow::Minute &bucket : minutes) {
+            if (bucket.timeMs < fromMs || bucket.timeMs > nowMs)
                 continue;
             if (!any)
                 oldestMs = bucket.timeMs;
@@ -340,8 +522,10 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
         }
         if (!any)
             continue;
-        const bool firing = firingRules.contains({node, ruleKey});
         const bool beyondNow = !anyBad || lastBadMs < newestMs;
+        const bool firing = !firingRules.isEmpty() && firingRules.contains({node, ruleKey});
+        if (!beyondNow && !firing)
+            continue;   // the common case: within limits, nothing firing
         // The condition holds since the first minute after the last one that broke it; it
         // counts as held once that is for_s ago.
         const qint64 sinceMs = anyBad ? lastBadMs + 60000 : oldestMs;
@@ -357,7 +541,7 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
                                                   {QStringLiteral("since"), isoTime(sinceMs)}});
         if (firing) {
             if (cleared) {
-                clearedNodes.append(uuidParam(node));
+                clearedNodes.append(node);
                 clearedRules.append(ruleKey);
             } else {
                 cycle.stillFiring.append(TicketStore::dedupKey(node, QStringLiteral("threshold:") + metric));
@@ -366,19 +550,18 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
         }
         if (!held)
             continue;
-        const auto key = qMakePair(node, metric);
-        Fire &fire = fires[key];
+        Fire &fire = fires[rule.series];
         if (fire.ruleKeys.isEmpty()) {
-            order.append(key);
-            fire.organization = rule.organization;
-            fire.nodeName = rule.nodeName;
+            order.append(rule.series);
+            fire.organization = info.organization;
+            fire.nodeName = info.name;
             fire.metric = metric;
         }
         fire.ruleKeys.append(ruleKey);
         fire.values.append(value);
         if (Severity::rank(severity) > Severity::rank(fire.severity)) {
             fire.severity = severity;
-            const QString &unit = rule.unit;
+            const QString &unit = series.unit;
             fire.evidence = QJsonObject{
                 {QStringLiteral("metric"), metric},
                 {QStringLiteral("unit"), unit},
@@ -402,20 +585,18 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
         }
     }
     if (!clearedRules.isEmpty()) {
-        QList<QUuid> nodes;
-        for (const QByteArray &node : std::as_const(clearedNodes))
-            nodes.append(QUuid::fromString(QString::fromLatin1(node)));
         if (auto cleared = db.exec("DELETE FROM alert_states s USING unnest($1::uuid[], $2::text[]) AS c(node_id, rule_key) "
                                    "WHERE s.node_id = c.node_id AND s.rule_key = c.rule_key",
-                                   {uuidArrayParam(nodes), textArrayParam(clearedRules)});
+                                   {uuidArrayParam(clearedNodes), textArrayParam(clearedRules)});
             !cleared)
             return cleared.error();
     }
-    for (const auto &key : std::as_const(order)) {
-        const Fire &fire = fires.value(key);
+    for (int seriesIndex : std::as_const(order)) {
+        const Fire &fire = fires.value(seriesIndex);
+        const QUuid node = fleet.nodes.at(fleet.series.at(seriesIndex).node).id;
         Finding finding;
         finding.organizationId = fire.organization;
-        finding.nodeId = key.first;
+        finding.nodeId = node;
         finding.cause = QStringLiteral("threshold:") + fire.metric;
         finding.severity = fire.severity;
         finding.metric = fire.metric;
@@ -428,7 +609,7 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
                 auto stored = tx.exec("INSERT INTO alert_states (node_id, rule_key, firing, since, last_value) "
                                       "VALUES ($1, $2, true, now(), $3) ON CONFLICT (node_id, rule_key) DO UPDATE "
                                       "SET firing = true, since = now(), last_value = excluded.last_value, updated_at = now()",
-                                      {uuidParam(key.first), ruleKeys.at(i).toUtf8(), realParam(values.at(i))});
+                                      {uuidParam(node), ruleKeys.at(i).toUtf8(), realParam(values.at(i))});
                 if (!stored)
                     return stored.error();
             }
@@ -510,6 +691,8 @@ Core::Status MaintenanceAgent::assessTrends(PgConnection &db, Cycle &cycle)
                                                 / 3600.0)));
     // Every metric with a limit (max, else warn_above) and the vibration magnitude (its
     // limit the largest axis max), as complete hourly means over the window.
+    // The series cached in agent_trend_series (unless a day old) and the hourly rollups
+    // after their last hour: for a series already cached, an hour or so.
     auto rows = db.exec(R"SQL(
 WITH chosen AS (
     SELECT n.id, n.organization_id, n.name FROM machine_nodes n LEFT JOIN node_health h ON h.node_id = n.id
@@ -520,8 +703,11 @@ WITH chosen AS (
     FROM node_sensors s JOIN chosen c ON c.id = s.node_id
     WHERE coalesce(s.max_value, s.warn_above) IS NOT NULL OR s.metric LIKE 'vibration\__\_g'
 )
-SELECT c.id, c.organization_id, c.name, s.metric, s.limit_value, s.unit, b.hours, b.means, b.squares
+SELECT c.id, c.organization_id, c.name, s.metric, s.limit_value, s.unit, b.hours, b.means, b.squares,
+       k.hours, k.means, k.squares, coalesce(k.loaded_at, $3::timestamptz)
 FROM chosen c LEFT JOIN series s ON s.node_id = c.id
+LEFT JOIN agent_trend_series k ON k.node_id = s.node_id AND k.metric = s.metric
+    AND k.loaded_at > $3::timestamptz - interval '1 day' AND k.loaded_at <= $3::timestamptz
 -- One index range of the rollup's key (node, metric, bucket) per series (never a scan of
 -- every node's hours), as one row of arrays.
 LEFT JOIN LATERAL (SELECT array_agg((extract(epoch FROM r.bucket) / 3600)::int8 ORDER BY r.bucket) AS hours,
@@ -529,7 +715,9 @@ LEFT JOIN LATERAL (SELECT array_agg((extract(epoch FROM r.bucket) / 3600)::int8 
                           array_agg(r.sum_squares / r.count ORDER BY r.bucket) AS squares
     FROM telemetry_rollup_1h r
     WHERE r.node_id = s.node_id AND r.metric = s.metric
-    AND r.bucket >= date_trunc('hour', $3::timestamptz) - make_interval(hours => $2)
+    AND r.bucket >= greatest(date_trunc('hour', $3::timestamptz) - make_interval(hours => $2),
+                             CASE WHEN k.hours IS NULL OR cardinality(k.hours) = 0 THEN '-infinity'::timestamptz
+                                  ELSE to_timestamp((k.hours[cardinality(k.hours)] + 1) * 3600) END)
     AND r.bucket < date_trunc('hour', $3::timestamptz)) b ON true
 ORDER BY c.id, s.metric
 )SQL",
@@ -557,6 +745,14 @@ ORDER BY c.id, s.metric
     };
     QList<QUuid> order;
     QHash<QUuid, NodeSeries> nodes;
+    const double nowHour = double(cycle.nowMs / 3600000);
+    const double windowFromHour = nowHour - m_settings.trendWindowH;
+    struct CacheWrite
+    {
+        QList<QUuid> nodes;
+        QStringList metrics, loaded, hours, means, squares;
+        QList<qint64> dropped;
+    } wholeWrites, appendWrites;
     for (int row = 0; row < rows->rowCount(); ++row) {
         const QUuid node = rows->uuid(row, 0);
         if (!nodes.contains(node)) {
@@ -575,26 +771,74 @@ ORDER BY c.id, s.metric
         }
         if (!rows->isNull(row, 4))
             entry.series.append(Series{metric, rows->text(row, 5), rows->real(row, 4), {}, {}});
-        if (rows->isNull(row, 6))
-            continue;
-        // {a,b,…} arrays of numbers (no NULLs: every bucket has a count).
+        // {a,b,…} arrays of numbers (no NULLs: every bucket has a count); the cached hours
+        // still in the window, then those read now.
         const auto numbers = [](const QByteArray &array) {
             QList<double> parsed;
+            if (array.size() <= 2)
+                return parsed;
             const QList<QByteArray> items = array.mid(1, array.size() - 2).split(',');
             parsed.reserve(items.size());
             for (const QByteArray &item : items)
                 parsed.append(item.toDouble());
             return parsed;
         };
-        const QList<double> hours = numbers(rows->bytes(row, 6));
-        const QList<double> means = numbers(rows->bytes(row, 7));
+        QList<double> hours, means, squares;
+        // The cache row is rewritten whole when there was none (or it is a day old, or
+        // the clock went back); else the hours out of the window are cut from its front
+        // and the new ones appended, in the database.
+        bool whole = rows->isNull(row, 9);
+        qint64 dropped = 0;
+        if (!whole) {
+            const QList<double> cachedHours = numbers(rows->bytes(row, 9));
+            const QList<double> cachedMeans = numbers(rows->bytes(row, 10));
+            const QList<double> cachedSquares = numbers(rows->bytes(row, 11));
+            whole = cachedMeans.size() != cachedHours.size()
+                    || (vibration && cachedSquares.size() != cachedHours.size());
+            for (qsizetype i = 0; i < cachedHours.size() && i < cachedMeans.size(); ++i) {
+                if (cachedHours.at(i) < windowFromHour) {
+                    whole = whole || i != dropped;
+                    ++dropped;
+                    continue;
+                }
+                if (cachedHours.at(i) >= nowHour) {
+                    whole = true;
+                    continue;
+                }
+                hours.append(cachedHours.at(i));
+                means.append(cachedMeans.at(i));
+                squares.append(i < cachedSquares.size() ? cachedSquares.at(i) : 0.0);
+            }
+        }
+        const qsizetype keptFromCache = hours.size();
+        if (!rows->isNull(row, 6)) {
+            hours.append(numbers(rows->bytes(row, 6)));
+            means.append(numbers(rows->bytes(row, 7)));
+            squares.append(numbers(rows->bytes(row, 8)));
+        }
+        // What the next refit starts from: the whole series, or what to cut and append.
+        const qsizetype from = whole ? 0 : keptFromCache;
+        if (whole || dropped > 0 || hours.size() > keptFromCache) {
+            CacheWrite &write = whole ? wholeWrites : appendWrites;
+            write.nodes.append(node);
+            write.metrics.append(metric);
+            write.loaded.append(rows->text(row, 12));
+            write.dropped.append(dropped);
+            QList<qint64> newHours;
+            for (qsizetype i = from; i < hours.size(); ++i)
+                newHours.append(qint64(hours.at(i)));
+            write.hours.append(QString::fromLatin1(integerArrayParam(newHours)));
+            write.means.append(QString::fromLatin1(realArrayParam(means.mid(from))));
+            write.squares.append(vibration ? QString::fromLatin1(realArrayParam(squares.mid(from))) : QStringLiteral("{}"));
+        }
+        if (hours.isEmpty())
+            continue;
         if (!rows->isNull(row, 4)) {
             entry.series.last().hours = hours;
             entry.series.last().values = means;
         }
         if (vibration) {
             const int axis = metric.at(10).unicode() - 'x';
-            const QList<double> squares = numbers(rows->bytes(row, 8));
             if (axis >= 0 && axis < 3 && squares.size() == hours.size()) {
                 for (int i = 0; i < hours.size(); ++i) {
                     entry.vibrationSquares[hours.at(i)][axis] = squares.at(i);
@@ -603,6 +847,33 @@ ORDER BY c.id, s.metric
             }
         }
     }
+    if (!wholeWrites.nodes.isEmpty()) {
+        if (auto cached = db.exec("INSERT INTO agent_trend_series (node_id, metric, hours, means, squares, loaded_at) "
+                                  "SELECT node_id, metric, hours::int8[], means::float8[], squares::float8[], loaded_at "
+                                  "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) "
+                                  "AS u(node_id, metric, hours, means, squares, loaded_at) "
+                                  "ON CONFLICT (node_id, metric) DO UPDATE SET hours = excluded.hours, means = excluded.means, "
+                                  "squares = excluded.squares, loaded_at = excluded.loaded_at",
+                                  {uuidArrayParam(wholeWrites.nodes), textArrayParam(wholeWrites.metrics),
+                                   textArrayParam(wholeWrites.hours), textArrayParam(wholeWrites.means),
+                                   textArrayParam(wholeWrites.squares), textArrayParam(wholeWrites.loaded)});
+            !cached)
+            return cached.error();
+    }
+    if (!appendWrites.nodes.isEmpty()) {
+        if (auto cached = db.exec("UPDATE agent_trend_series t SET hours = t.hours[u.dropped + 1:] || u.hours::int8[], "
+                                  "means = t.means[u.dropped + 1:] || u.means::float8[], "
+                                  "squares = t.squares[u.dropped + 1:] || u.squares::float8[] "
+                                  "FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[]) "
+                                  "AS u(node_id, metric, dropped, hours, means, squares) "
+                                  "WHERE t.node_id = u.node_id AND t.metric = u.metric",
+                                  {uuidArrayParam(appendWrites.nodes), textArrayParam(appendWrites.metrics),
+                                   integerArrayParam(appendWrites.dropped), textArrayParam(appendWrites.hours),
+                                   textArrayParam(appendWrites.means), textArrayParam(appendWrites.squares)});
+            !cached)
+            return cached.error();
+    }
+    cycle.report.stepsMs.append({QStringLiteral("trends.cache"), double(cycle.stepTimer.nsecsElapsed()) / 1e6});
     QSet<QPair<QUuid, QString>> trendStates;
     if (!order.isEmpty()) {
         auto states = db.exec("SELECT node_id, rule_key FROM alert_states WHERE rule_key LIKE 'trend:%' "
@@ -643,12 +914,6 @@ ORDER BY c.id, s.metric
                 continue;
             const A::TimeToThreshold reach = A::timeToThreshold(*fit, *series.limit, A::LimitSide::Above);
             const double probability = reach.probabilityWithin(m_settings.trendHorizonH);
-            QJsonArray values;
-            for (double value : series.values)
-                values.append(value);
-            QJsonArray hours;
-            for (double hour : series.hours)
-                hours.append(QJsonValue(qint64(std::llround(hour))));
             const auto optional = [](const std::optional<double> &value) {
                 return value ? QJsonValue(std::round(*value * 10) / 10) : QJsonValue(QJsonValue::Null);
             };
@@ -710,6 +975,12 @@ ORDER BY c.id, s.metric
             // keeps the fit alone).
             QJsonObject evidence = trend;
             evidence.insert(QStringLiteral("title"), finding.title);
+            QJsonArray values;
+            for (double value : series.values)
+                values.append(value);
+            QJsonArray hours;
+            for (double hour : series.hours)
+                hours.append(QJsonValue(qint64(std::llround(hour))));
             evidence.insert(QStringLiteral("inputs"), QJsonObject{{QStringLiteral("hours_since_epoch"), hours},
                                                                   {QStringLiteral("hourly_means"), values}});
             finding.evidence = evidence;
@@ -792,16 +1063,17 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
         }
     }
 
-    auto models = db.exec(
-        "SELECT m.id, m.node_id, n.organization_id, n.name, m.metrics, "
+    auto models = db.execBinary(
+        "SELECT m.id, m.node_id, n.organization_id, n.name, "
         "  (extract(epoch FROM coalesce(h.scored_until, m.trained_to)) * 1000)::int8, "
         "  EXISTS (SELECT 1 FROM alert_states s WHERE s.node_id = n.id AND s.rule_key = 'anomaly') "
         "FROM anomaly_models m JOIN machine_nodes n ON n.id = m.node_id AND n.status = 'online' "
-        "LEFT JOIN node_health h ON h.node_id = n.id WHERE m.is_active ORDER BY m.node_id");
+        "LEFT JOIN node_health h ON h.node_id = n.id WHERE m.is_active");
     if (!models)
         return models.error();
     if (models->rowCount() == 0)
         return Core::Ok{};
+    cycle.report.stepsMs.append({QStringLiteral("anomalies.models"), double(cycle.stepTimer.nsecsElapsed()) / 1e6});
     // The detectors not yet in memory, in one statement.
     QList<QUuid> missing;
     for (int row = 0; row < models->rowCount(); ++row) {
@@ -824,75 +1096,77 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
             m_detectors.insert(bytes->uuid(row, 0), std::shared_ptr<const A::Detector>(std::move(*detector)));
         }
     }
-    // The newest complete minutes of every such node since it was last scored (each
-    // metric's minute mean, as the model was trained on), with the minutes before them
-    // that the smoothing needs: one statement over the minute rollups.
-    QList<QUuid> nodes;
-    QStringList since, metricLists;
-    QList<qint64> warmMinutes;
-    for (int row = 0; row < models->rowCount(); ++row) {
-        nodes.append(models->uuid(row, 1));
-        since.append(isoTime(models->integer(row, 5)));
-        metricLists.append(models->text(row, 4).mid(1).chopped(1));   // {a,b} → a,b
-        auto detector = m_detectors.find(models->uuid(row, 0));
-        // A stream kept from the last cycle that ended where this one starts needs no
-        // warm-up; otherwise (a restart, another instance ran cycles) its window is read.
-        const StreamState kept = m_streams.find(nodes.last());
-        const bool current = kept.stream && kept.modelId == models->uuid(row, 0)
-                             && kept.lastMinuteMs == models->integer(row, 5);
-        warmMinutes.append(detector && !current ? std::max(0, detector->smoothingRows() - 1) : 0);
-    }
-    // Nodes whose stream is current need only the minutes after their scored_until: one
-    // range of the minute rollup's bucket index for all of them. The others (after a
-    // restart, say) also read the minutes their smoothing needs before it, one index range
-    // of the key per node and metric.
-    QList<QUuid> currentNodes, coldNodes;
-    QStringList currentSince, coldSince, coldMetrics;
-    QList<qint64> coldWarm;
-    qint64 oldestSinceMs = std::numeric_limits<qint64>::max();
-    for (int i = 0; i < nodes.size(); ++i) {
-        if (warmMinutes.at(i) == 0) {
-            currentNodes.append(nodes.at(i));
-            currentSince.append(since.at(i));
-            oldestSinceMs = std::min(oldestSinceMs, models->integer(i, 5));
-        } else {
-            coldNodes.append(nodes.at(i));
-            coldSince.append(since.at(i));
-            coldMetrics.append(metricLists.at(i));
-            coldWarm.append(warmMinutes.at(i));
-        }
-    }
-    struct Minute
+    // The minutes to score: each node's complete minutes after its scored_until (each
+    // metric's minute mean, as the model was trained on). A node whose stream is current
+    // and whose new minutes are all in the threshold window (the usual case) takes them
+    // from there; the others (after a restart, or far behind) read them, with the minutes
+    // their smoothing needs before, one index range of the key per node and metric.
+    struct Row
     {
         qint64 timeMs = 0;
         bool fresh = false;
-        QHash<QString, double> means;
+        std::vector<double> values;
+        int present = 0;   // how many of the features this minute has
     };
-    QHash<QUuid, QList<Minute>> minutesOf;   // node → its minutes in time order
-    const auto collect = [&](const PgResult &rows) {
-        for (int row = 0; row < rows.rowCount(); ++row) {
-            QList<Minute> &list = minutesOf[rows.uuid(row, 0)];
-            const qint64 timeMs = rows.integer(row, 1);
-            if (list.isEmpty() || list.last().timeMs != timeMs)
-                list.append(Minute{timeMs, rows.boolean(row, 2), {}});
-            list.last().means.insert(rows.text(row, 3), rows.real(row, 4));
+    QHash<QUuid, QList<Row>> minutesOf;   // node → its minutes in time order
+    QHash<QUuid, QStringList> featuresOf;
+    const qint64 nowMinuteMs = cycle.nowMs / 60000 * 60000;
+    QList<QUuid> coldNodes;
+    QStringList coldSince, coldMetrics;
+    QList<qint64> coldWarm;
+    for (int row = 0; row < models->rowCount(); ++row) {
+        const QUuid modelId = models->uuid(row, 0);
+        const QUuid node = models->uuid(row, 1);
+        const qint64 sinceMs = models->integer(row, 4);
+        auto detector = m_detectors.find(modelId);
+        if (!detector)
+            continue;
+        const QStringList features = detector->featureNames();
+        if (features.isEmpty())
+            continue;
+        featuresOf.insert(node, features);
+        const StreamState kept = m_streams.find(node);
+        const bool current = kept.stream && kept.modelId == modelId && kept.lastMinuteMs == sinceMs;
+        const int nodeIndex = m_fleet->nodeIndex.value(node, -1);
+        QList<int> featureSeries;
+        bool inWindow = current && nodeIndex >= 0;
+        for (const QString &feature : features) {
+            if (!inWindow)
+                break;
+            const int series = m_fleet->seriesOf(nodeIndex, feature.toUtf8());
+            const qint64 coveredFromMs = series < 0 ? 0
+                                                    : nowMinuteMs - (qint64(m_fleet->series.at(series).windowS) + 120) * 1000;
+            inWindow = series >= 0 && sinceMs + 60000 >= coveredFromMs;
+            featureSeries.append(series);
         }
-    };
-    if (!currentNodes.isEmpty()) {
-        auto fresh = db.exec(
-            "SELECT r.node_id, (extract(epoch FROM r.bucket) * 1000)::int8, true, r.metric, r.sum / r.count "
-            "FROM telemetry_rollup_1m r JOIN unnest($1::uuid[], $2::timestamptz[]) AS u(node_id, since) "
-            "  ON u.node_id = r.node_id AND r.bucket > u.since "
-            "WHERE r.bucket > greatest($3::timestamptz, $4::timestamptz - interval '1 day') "
-            "  AND r.bucket < date_trunc('minute', $4::timestamptz) "
-            "ORDER BY r.node_id, r.bucket",
-            {uuidArrayParam(currentNodes), textArrayParam(currentSince), isoTime(oldestSinceMs).toUtf8(), cycle.now});
-        if (!fresh)
-            return fresh.error();
-        collect(*fresh);
+        if (!inWindow) {
+            coldNodes.append(node);
+            coldSince.append(isoTime(sinceMs));
+            coldMetrics.append(features.join(QLatin1Char(',')));
+            coldWarm.append(current ? 0 : std::max(0, detector->smoothingRows() - 1));
+            continue;
+        }
+        // The minutes of the first feature, with the others' of the same minute.
+        QList<Row> &rows = minutesOf[node];
+        for (const MinuteWindow::Minute &minute : m_window->series.at(featureSeries.first())) {
+            if (minute.timeMs <= sinceMs || minute.timeMs >= nowMinuteMs)
+                continue;
+            Row scored{minute.timeMs, true, std::vector<double>(size_t(features.size())), 1};
+            scored.values.at(0) = minute.mean;
+            for (int f = 1; f < featureSeries.size(); ++f) {
+                for (const MinuteWindow::Minute &other : m_window->series.at(featureSeries.at(f))) {
+                    if (other.timeMs == minute.timeMs) {
+                        scored.values[size_t(f)] = other.mean;
+                        ++scored.present;
+                        break;
+                    }
+                }
+            }
+            rows.append(std::move(scored));
+        }
     }
     if (!coldNodes.isEmpty()) {
-        auto warmed = db.exec(
+        auto warmed = db.execBinary(
             "SELECT u.node_id, (extract(epoch FROM b.bucket) * 1000)::int8, b.bucket > u.since, u.metric, b.sum / b.count "
             "FROM (SELECT node_id, since, warm, unnest(string_to_array(metrics, ',')) AS metric "
             "      FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::text[]) AS v(node_id, since, warm, metrics)) u "
@@ -904,39 +1178,43 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
              cycle.now});
         if (!warmed)
             return warmed.error();
-        collect(*warmed);
+        for (int row = 0; row < warmed->rowCount(); ++row) {
+            const QUuid node = warmed->uuid(row, 0);
+            const QStringList &features = featuresOf[node];
+            const int feature = int(features.indexOf(warmed->text(row, 3)));
+            if (feature < 0)
+                continue;
+            QList<Row> &rows = minutesOf[node];
+            const qint64 timeMs = warmed->integer(row, 1);
+            if (rows.isEmpty() || rows.last().timeMs != timeMs)
+                rows.append(Row{timeMs, warmed->boolean(row, 2), std::vector<double>(size_t(features.size())), 0});
+            rows.last().values[size_t(feature)] = warmed->real(row, 4);
+            ++rows.last().present;
+        }
     }
-    QList<QUuid> healthNodes;
-    QStringList healthAnomaly, healthScored;
+    cycle.report.stepsMs.append({QStringLiteral("anomalies.minutes"), double(cycle.stepTimer.nsecsElapsed()) / 1e6});
     for (int model = 0; model < models->rowCount(); ++model) {
         const QUuid modelId = models->uuid(model, 0);
         const QUuid node = models->uuid(model, 1);
         std::shared_ptr<const A::Detector> detector = m_detectors.find(modelId);
         if (!detector || !minutesOf.contains(node))
             continue;
-        const QStringList features = detector->featureNames();
+        const qsizetype featureCount = detector->featureNames().size();
         StreamState state = m_streams.find(node);
-        if (!state.stream || state.modelId != modelId || state.lastMinuteMs != models->integer(model, 5)) {
+        if (!state.stream || state.modelId != modelId || state.lastMinuteMs != models->integer(model, 4)) {
             state.stream = std::make_shared<A::AnomalyStream>(detector);
             state.modelId = modelId;
         }
         A::AnomalyStream &stream = *state.stream;
-        std::vector<double> values(size_t(features.size()));
         double worst = -1;
         A::AnomalyScore newest;
         qint64 firstAnomalyMs = 0, lastAnomalyMs = 0, newestMs = 0, firstNewMs = 0;
         int fresh = 0, anomalous = 0;
         QHash<QString, double> driverSums;
-        for (const Minute &minute : std::as_const(minutesOf[node])) {
-            bool complete = true;
-            for (int f = 0; f < features.size(); ++f) {
-                const auto it = minute.means.constFind(features.at(f));
-                complete = complete && it != minute.means.constEnd();
-                values[size_t(f)] = complete ? it.value() : 0;
-            }
-            if (!complete)
+        for (const Row &minute : std::as_const(minutesOf[node])) {
+            if (minute.present != featureCount)
                 continue;   // a minute without every feature cannot be scored
-            const A::AnomalyScore score = stream.push(values.data());
+            const A::AnomalyScore score = stream.push(minute.values.data());
             if (!minute.fresh)
                 continue;   // warming the smoothing window up
             if (fresh++ == 0)
@@ -967,19 +1245,27 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
                                          {QStringLiteral("share"), std::round(drivers.at(i).share * 1000) / 1000}});
             return items;
         };
-        healthNodes.append(node);
-        healthScored.append(isoTime(newestMs));
-        healthAnomaly.append(QString::fromUtf8(QJsonDocument(QJsonObject{
-            {QStringLiteral("score"), std::isfinite(newest.score) ? newest.score : 0.0},
-            {QStringLiteral("threshold"), threshold},
-            {QStringLiteral("anomalous"), newest.anomaly},
-            {QStringLiteral("drivers"), driversJson(newest.drivers)},
-            {QStringLiteral("max_score"), worst},
-            {QStringLiteral("kind"), detector->kind()},
-            {QStringLiteral("model_id"), modelId.toString(QUuid::WithoutBraces)},
-            {QStringLiteral("at"), isoTime(newestMs)},
-            {QStringLiteral("rows"), QStringLiteral("minute_means")}}).toJson(QJsonDocument::Compact)));
-        const bool firing = models->boolean(model, 6);
+        cycle.anomalyNodes.append(node);
+        cycle.anomalyScoredUntil.append(isoTime(newestMs));
+        cycle.anomalyRatio.append(std::isfinite(newest.score) && threshold > 0 ? newest.score / threshold : 0.0);
+        // Written by hand: ten thousand QJsonObjects a minute cost more than the rest of
+        // the scoring. Metric names and kinds are [a-z0-9_] (checked where they enter).
+        QByteArray json;
+        json.reserve(400);
+        json += "{\"score\":" + jsonNumber(std::isfinite(newest.score) ? newest.score : 0.0);
+        json += ",\"threshold\":" + jsonNumber(threshold);
+        json += newest.anomaly ? ",\"anomalous\":true" : ",\"anomalous\":false";
+        json += ",\"drivers\":[";
+        for (int i = 0; i < std::min<qsizetype>(3, newest.drivers.size()); ++i) {
+            json += (i > 0 ? ",{\"metric\":\"" : "{\"metric\":\"") + newest.drivers.at(i).feature.toUtf8()
+                    + "\",\"share\":" + jsonNumber(std::round(newest.drivers.at(i).share * 1000) / 1000) + '}';
+        }
+        json += "],\"max_score\":" + jsonNumber(worst);
+        json += ",\"kind\":\"" + detector->kind().toUtf8() + '"';
+        json += ",\"model_id\":\"" + modelId.toByteArray(QUuid::WithoutBraces) + '"';
+        json += ",\"at\":\"" + isoTime(newestMs).toUtf8() + "\",\"rows\":\"minute_means\"}";
+        cycle.anomalyJson.append(QString::fromUtf8(json));
+        const bool firing = models->boolean(model, 5);
         // Hysteresis: an episode ends once the smoothed score is back below 80 % of the
         // threshold.
         if (firing) {
@@ -1040,16 +1326,7 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
             return raised.error();
         cycle.count(*raised, finding.organizationId);
     }
-    if (!healthNodes.isEmpty()) {
-        auto stored = db.exec("INSERT INTO node_health (node_id, score, status, anomaly, scored_until) "
-                              "SELECT node_id, 100, 'unknown', anomaly::jsonb, scored_until "
-                              "FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(node_id, anomaly, scored_until) "
-                              "ON CONFLICT (node_id) DO UPDATE SET anomaly = excluded.anomaly, "
-                              "scored_until = excluded.scored_until",
-                              {uuidArrayParam(healthNodes), textArrayParam(healthAnomaly), textArrayParam(healthScored)});
-        if (!stored)
-            return stored.error();
-    }
+    // The scores are written with the health (writeHealth), one statement for the fleet.
     return Core::Ok{};
 }
 
@@ -1061,14 +1338,24 @@ Core::Status MaintenanceAgent::writeHealth(PgConnection &db, Cycle &cycle)
         nodes.append(it.key());
         limits.append(QString::fromUtf8(QJsonDocument(it.value()).toJson(QJsonDocument::Compact)));
     }
+    // Nodes new to the agent get a row; then one UPDATE of every online node's row (an
+    // UPDATE joins; an upsert would try an insert first, row by row).
+    if (auto added = db.exec("INSERT INTO node_health (node_id, score, status) SELECT n.id, 100, 'unknown' "
+                             "FROM machine_nodes n WHERE n.status = 'online' "
+                             "AND NOT EXISTS (SELECT 1 FROM node_health h WHERE h.node_id = n.id) ON CONFLICT DO NOTHING");
+        !added)
+        return added.error();
     // The documented health score: 100, less the worst open ticket (LOW 5, MEDIUM 20,
     // HIGH 40, CRITICAL 70) and 5 for each further one (at most 15), 30 when stale, up to
     // 25 for an anomaly score beyond its threshold (all of it at 1.5 times the threshold,
     // whatever the detector's units), up to 20 for a trend reaching a limit
-    // within the horizon (more the sooner).
+    // within the horizon (more the sooner). The anomaly's score against its threshold
+    // comes as a number, so that no document is parsed for it.
     auto written = db.exec(
         R"SQL(
 WITH limits AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS l(node_id, items)),
+scores AS (SELECT * FROM unnest($4::uuid[], $5::text[], $6::timestamptz[], $7::float8[])
+           AS a(node_id, anomaly, scored_until, ratio)),
 open AS (SELECT node_id, max(CASE severity WHEN 'LOW' THEN 5 WHEN 'MEDIUM' THEN 20 WHEN 'HIGH' THEN 40 ELSE 70 END) AS worst,
                 count(*) AS n
          FROM maintenance_tickets WHERE status IN ('open', 'acknowledged', 'in_progress') GROUP BY node_id),
@@ -1076,25 +1363,27 @@ scored AS (
     SELECT n.id AS node_id,
            coalesce(o.worst, 0) + least(15, 5 * greatest(coalesce(o.n, 0) - 1, 0))
            + CASE WHEN st.node_id IS NOT NULL THEN 30 ELSE 0 END
-           + coalesce(least(25, greatest(0, 50 * ((h.anomaly->>'score')::float8
-                                                / nullif((h.anomaly->>'threshold')::float8, 0) - 1))), 0)
+           + coalesce(least(25, greatest(0, 50 * (coalesce(a.ratio, (h.anomaly->>'score')::float8
+                                                  / nullif((h.anomaly->>'threshold')::float8, 0)) - 1))), 0)
            + coalesce(20 * (1 - least(1, h.trend_hours / $3)), 0) AS penalty,
-           st.node_id IS NOT NULL AS stale, coalesce(l.items, '[]')::jsonb AS limits
+           st.node_id IS NOT NULL AS stale, l.items, a.anomaly, a.scored_until
     FROM machine_nodes n
+    JOIN node_health h ON h.node_id = n.id
     LEFT JOIN open o ON o.node_id = n.id
     LEFT JOIN alert_states st ON st.node_id = n.id AND st.rule_key = 'stale'
-    LEFT JOIN node_health h ON h.node_id = n.id
     LEFT JOIN limits l ON l.node_id = n.id
+    LEFT JOIN scores a ON a.node_id = n.id
     WHERE n.status = 'online')
-INSERT INTO node_health AS h (node_id, score, status, limits, assessed_at)
-SELECT node_id, greatest(0, 100 - penalty)::int,
-       CASE WHEN stale THEN 'stale' WHEN 100 - penalty < 40 THEN 'critical' WHEN 100 - penalty < 75 THEN 'warning'
-            ELSE 'healthy' END, limits, now()
-FROM scored
-ON CONFLICT (node_id) DO UPDATE SET score = excluded.score, status = excluded.status, limits = excluded.limits,
-    assessed_at = excluded.assessed_at
+UPDATE node_health h SET score = greatest(0, 100 - s.penalty)::int,
+       status = CASE WHEN s.stale THEN 'stale' WHEN 100 - s.penalty < 40 THEN 'critical'
+                     WHEN 100 - s.penalty < 75 THEN 'warning' ELSE 'healthy' END,
+       limits = coalesce(s.items::jsonb, '[]'), anomaly = coalesce(s.anomaly::json, h.anomaly),
+       scored_until = coalesce(s.scored_until, h.scored_until), assessed_at = now()
+FROM scored s WHERE s.node_id = h.node_id
 )SQL",
-        {uuidArrayParam(nodes), textArrayParam(limits), QByteArray::number(m_settings.trendHorizonH)});
+        {uuidArrayParam(nodes), textArrayParam(limits), QByteArray::number(m_settings.trendHorizonH),
+         uuidArrayParam(cycle.anomalyNodes), textArrayParam(cycle.anomalyJson), textArrayParam(cycle.anomalyScoredUntil),
+         realArrayParam(cycle.anomalyRatio)});
     if (!written)
         return written.error();
     return Core::Ok{};

@@ -62,6 +62,8 @@ struct AgentSettings
                                     // when the fleet needs it to get round within the hour
     int anomalyTrainHours = 24;     // a node without a model gets one after this much history
     QString instance;               // names the server instance in agent_cycles
+    QByteArray conninfo;            // the agent's own second connection (the trends run on it
+                                    // alongside the minute steps); empty: one connection
 };
 
 struct AgentReport
@@ -90,6 +92,7 @@ class MaintenanceAgent
 {
 public:
     explicit MaintenanceAgent(AgentSettings settings);
+    ~MaintenanceAgent();
 
     // The report counts `reportFor`'s nodes and tickets only (all when null): a caller of
     // POST /maintenance/agent/run learns nothing of other organizations. `nowMs` moves
@@ -100,6 +103,11 @@ public:
 
 private:
     struct Cycle;
+    struct FleetConfig;
+    struct MinuteWindow;
+    Core::Status loadFleet(PgConnection &db);
+    Core::Status readMinutes(PgConnection &db, Cycle &cycle);
+    PgConnection *trendsConnection();   // null: none (the trends run in turn)
     Core::Status assessThresholds(PgConnection &db, Cycle &cycle);
     Core::Status assessStale(PgConnection &db, Cycle &cycle);
     Core::Status assessTrends(PgConnection &db, Cycle &cycle);
@@ -109,6 +117,13 @@ private:
     AgentSettings m_settings;
     DetectorCache m_detectors;
     StreamCache m_streams;
+    // Between cycles (one runs at a time, under the advisory lock and this mutex): the
+    // fleet's configuration, reread only when agent_config_version moves, and the minute
+    // rollups of the threshold window, of which a cycle reads only the newest.
+    QMutex m_cycleMutex;
+    std::unique_ptr<FleetConfig> m_fleet;
+    std::unique_ptr<MinuteWindow> m_window;
+    std::unique_ptr<PgConnection> m_trendsDb;
 };
 
 } // namespace Laces::Server

@@ -678,7 +678,8 @@ void tst_Maintenance::trendTicketPredictsTheCrossing()
                                                  {QStringLiteral("max"), 100.0}}});
     // A day of a temperature climbing 1.5 °C an hour, a sample every five minutes, with
     // one in ten a wild outlier (a sensor glitch least squares would follow).
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    // The agent's clock an hour behind, so that the hour after can be sent too.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() - 3600000;
     const qint64 hourNow = now / 3600000 * 3600000;
     const qint64 from = hourNow - 24 * 3600000LL;
     QJsonArray samples;
@@ -718,6 +719,35 @@ void tst_Maintenance::trendTicketPredictsTheCrossing()
     const Reply health = m_server.request("GET", QStringLiteral("/nodes/") + node + QStringLiteral("/health"), m_operator);
     QCOMPARE(health.json.value(QStringLiteral("trends")).toArray().size(), 1);
     QCOMPARE(cycle(now + 1000).ticketsUpdated, 0);
+
+    // An hour later, with that hour's samples: the refit takes the cached 24 hours and
+    // reads only the new one from the rollups (agent_trend_series holds all 25), and the
+    // limit is an hour nearer.
+    QJsonArray nextHour;
+    for (int i = 0; i < 12; ++i) {
+        const qint64 t = hourNow + i * 300000LL;
+        nextHour.append(QJsonObject{{QStringLiteral("node_id"), node},
+                                    {QStringLiteral("time"), rfc3339(t)},
+                                    {QStringLiteral("seq"), ++m_seq},
+                                    {QStringLiteral("metrics"), QJsonObject{{QStringLiteral("temperature_c"),
+                                                                             50.0 + 1.5 * double(t - from) / 3600000.0}}}});
+    }
+    QCOMPARE(m_server.requestJson("POST", QStringLiteral("/telemetry/batch"), m_operator,
+                                  {{QStringLiteral("boot_epoch"), 1}, {QStringLiteral("samples"), nextHour}})
+                 .status,
+             200);
+    cycle(hourNow + 3600000 + 60000);
+    auto cached = m_db->exec("SELECT cardinality(hours), hours[cardinality(hours)] FROM agent_trend_series "
+                             "WHERE node_id = $1 AND metric = 'temperature_c'",
+                             {node.toUtf8()});
+    QVERIFY(cached && cached->rowCount() == 1);
+    QCOMPARE(cached->integer(0, 0), 25);
+    QCOMPARE(cached->integer(0, 1), hourNow / 3600000);
+    const QJsonObject refit = m_server.request("GET", QStringLiteral("/nodes/") + node + QStringLiteral("/health"), m_operator)
+                                  .json.value(QStringLiteral("trends")).toArray().at(0).toObject();
+    QCOMPARE(refit.value(QStringLiteral("points")).toInt(), 25);
+    QVERIFY2(std::abs(refit.value(QStringLiteral("hours_to_limit")).toDouble() - 8.875) < 0.6,
+             qPrintable(QString::number(refit.value(QStringLiteral("hours_to_limit")).toDouble())));
 }
 
 void tst_Maintenance::fleetWeibullFromResolvedFailures()
