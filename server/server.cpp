@@ -239,13 +239,15 @@ Core::Status Server::start()
                 QMetaObject::invokeMethod(m_demoTicker, [this] {
                     if (m_stopped)
                         return;
-                    m_demoTicker->start(1000);
+                    if (m_config.demoLive)
+                        m_demoTicker->start(1000);
                     m_workers.start([this] {
                         auto history = m_pool->acquire();
                         if (!history)
                             return;
                         if (auto filled = m_demoTelemetry->backfill(**history); !filled)
                             qCWarning(lcServer).noquote() << "demo telemetry history:" << filled.error().message;
+                        m_demoHistoryLoaded = true;
                     });
                 });
         });
@@ -370,6 +372,16 @@ Core::Result<AgentReport> Server::runAgentCycle(std::optional<qint64> nowMs)
     if (!connection)
         return connection.error();
     return m_agent->runCycle(**connection, true, {}, nowMs);
+}
+
+Core::Status Server::advanceDemo(qint64 fromMs, qint64 toMs, qint64 stepMs)
+{
+    if (!m_demoTelemetry)
+        return Error::invalid(QStringLiteral("the server runs without --demo"));
+    auto connection = m_pool->acquire();
+    if (!connection)
+        return connection.error();
+    return m_demoTelemetry->advance(**connection, fromMs, toMs, stepMs);
 }
 
 Core::Result<int> Server::deliverAlerts()

@@ -73,6 +73,11 @@ public:
     Core::Result<int> deliverAlerts();
     // One maintenance agent cycle as of `nowMs` (tests move the clock), waiting for the lock.
     Core::Result<struct AgentReport> runAgentCycle(std::optional<qint64> nowMs = {});
+    // --demo with demoLive false: the demo fleet's samples from fromMs to toMs, one each
+    // stepMs (an evaluation moving the clock on); demoHistoryLoaded() once its week of
+    // history is in.
+    Core::Status advanceDemo(qint64 fromMs, qint64 toMs, qint64 stepMs);
+    bool demoHistoryLoaded() const { return m_demoHistoryLoaded; }
 
     // Start-up timing, for the logs and the cold/warm start figures.
     qint64 databaseStartMs() const { return m_databaseStartMs; }
@@ -122,6 +127,7 @@ private:
     std::unique_ptr<TelemetryIngest> m_demoIngest;
     std::unique_ptr<DemoTelemetry> m_demoTelemetry;   // --demo: the demo fleet reports
     QTimer *m_demoTicker = nullptr;
+    std::atomic<bool> m_demoHistoryLoaded{false};
     QThreadPool m_workers;
     qint64 m_databaseStartMs = 0;
     qint64 m_totalStartMs = 0;

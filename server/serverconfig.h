@@ -23,6 +23,8 @@ struct ServerConfig
     quint16 port = 8000;
     bool demo = false;
     QString demoModelPath;         // empty: search ../shared/data/models next to the sources
+    bool demoLive = true;          // false: no sample a second; the caller drives the demo's clock
+                                   // (Server::advanceDemo, for evaluations)
     qint64 maxBodyBytes = 1024 * 1024;
     qint64 maxModelBytes = qint64(512) * 1024 * 1024;  // model file uploads
     int idleTimeoutS = 30;

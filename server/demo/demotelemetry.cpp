@@ -75,6 +75,12 @@ Core::Status DemoTelemetry::tick(PgConnection &db, qint64 nowMs)
     return sent;
 }
 
+Core::Status DemoTelemetry::advance(PgConnection &db, qint64 fromMs, qint64 toMs, qint64 stepMs)
+{
+    QMutexLocker lock(&m_mutex);
+    return send(db, fromMs, toMs, std::max<qint64>(1, stepMs), m_bootEpoch, m_seqs);
+}
+
 Core::Status DemoTelemetry::backfill(PgConnection &db)
 {
     // Its own boot epoch and sequence numbers, and an hour a batch, so that the live samples

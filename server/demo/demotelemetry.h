@@ -33,6 +33,9 @@ public:
     Core::Status start(PgConnection &db, qint64 nowMs);
     // One sample per online demo node, at nowMs (skipped while another tick runs).
     Core::Status tick(PgConnection &db, qint64 nowMs);
+    // Samples of every online demo node from fromMs to toMs, one each stepMs (an evaluation
+    // moving the demo's clock on faster than time).
+    Core::Status advance(PgConnection &db, qint64 fromMs, qint64 toMs, qint64 stepMs);
     // After start(): the week before its six hours, a sample a minute (while ticks go on).
     Core::Status backfill(PgConnection &db);
     // Stops a backfill between two batches (the server is stopping).
