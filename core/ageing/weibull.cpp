@@ -18,6 +18,12 @@ double weibullQuantile(double p, double eta, double beta)
     return eta * std::pow(-std::log1p(-p), 1.0 / beta);
 }
 
+double weibullResidualQuantile(double p, double age, double eta, double beta)
+{
+    const double used = std::pow(std::max(0.0, age) / eta, beta);
+    return eta * std::pow(used - std::log1p(-p), 1.0 / beta) - std::max(0.0, age);
+}
+
 double weibullEtaForMedian(double median, double beta)
 {
     return median / std::pow(std::log(2.0), 1.0 / beta);

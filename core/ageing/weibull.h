@@ -11,6 +11,10 @@ namespace Laces::Core::Ageing {
 double weibullCdf(double t, double eta, double beta);
 // The t with F(t) = p (0 < p < 1): B10 is weibullQuantile(0.1, …), the median p = 0.5.
 double weibullQuantile(double p, double eta, double beta);
+// Remaining life of a unit that has run `age` without failing: the t with
+// P(T ≤ age + t | T > age) = p, i.e. R(age + t)/R(age) = 1 − p (conditional reliability),
+// t = η·((age/η)^β − ln(1 − p))^(1/β) − age. At age 0 it is weibullQuantile(p, …).
+double weibullResidualQuantile(double p, double age, double eta, double beta);
 // The η that puts the median at `median`: η = median/(ln 2)^(1/β).
 double weibullEtaForMedian(double median, double beta);
 double weibullMean(double eta, double beta);

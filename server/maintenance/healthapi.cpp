@@ -1,5 +1,8 @@
 #include "healthapi.h"
 
+#include "maintenance/reliabilityapi.h"
+#include "ageing/weibull.h"
+
 #include "common/auditlog.h"
 #include "common/jsonutil.h"
 #include "db/pgconnection.h"
@@ -176,7 +179,64 @@ HttpResponse HealthApi::node(RequestContext &context)
     if (!tickets)
         return HttpResponse::fromError(tickets.error());
     answer.insert(QStringLiteral("open_tickets"), jsonArrayOf(*tickets));
+    auto remaining = remainingLife(db, context.principal().organizationId, answer.value(QStringLiteral("node_id")).toString());
+    if (!remaining)
+        return HttpResponse::fromError(remaining.error());
+    answer.insert(QStringLiteral("remaining_life"), *remaining);
     return HttpResponse::json(200, answer);
+}
+
+Core::Result<QJsonArray> HealthApi::remainingLife(PgConnection &db, const QUuid &organizationId, const QString &nodeId)
+{
+    // The fleet's own failure records (tickets resolved as "failure" on a component) give
+    // each component kind a Weibull fit (GET /reliability/weibull); a node whose twin has
+    // such a component, or that had tickets on it, gets that component's remaining life
+    // given its age (since its last failure there, else since commissioning).
+    auto kinds = db.exec(R"SQL(
+WITH kinds AS (
+    SELECT DISTINCT lower(coalesce(t.resolution->>'component', t.component)) AS kind,
+           first_value(coalesce(t.resolution->>'component', t.component)) OVER
+               (PARTITION BY lower(coalesce(t.resolution->>'component', t.component)) ORDER BY t.resolved_at DESC) AS name
+    FROM maintenance_tickets t
+    WHERE t.organization_id = $2 AND t.resolution->>'code' = 'failure'
+      AND coalesce(t.resolution->>'component', t.component) IS NOT NULL)
+SELECT k.name, extract(epoch FROM now() - coalesce(
+           (SELECT max(f.resolved_at) FROM maintenance_tickets f WHERE f.node_id = n.id AND f.resolution->>'code' = 'failure'
+            AND lower(coalesce(f.resolution->>'component', f.component)) = k.kind),
+           (n.properties->>'commissioned_at')::timestamptz, n.created_at)) / 3600
+FROM machine_nodes n CROSS JOIN kinds k
+WHERE n.id = $1 AND n.organization_id = $2 AND (
+    EXISTS (SELECT 1 FROM digital_twins d JOIN twin_components c ON c.version_id = d.latest_version_id
+            WHERE d.id = n.twin_id AND lower(c.name) = k.kind)
+    OR EXISTS (SELECT 1 FROM maintenance_tickets t WHERE t.node_id = n.id
+               AND lower(coalesce(t.resolution->>'component', t.component)) = k.kind))
+ORDER BY 1
+)SQL",
+                         {pgParam(nodeId), uuidParam(organizationId)});
+    if (!kinds)
+        return kinds.error();
+    QJsonArray items;
+    for (int row = 0; row < kinds->rowCount(); ++row) {
+        const QString kind = kinds->text(row, 0);
+        const double age = std::max(0.0, kinds->real(row, 1));
+        auto fitted = ReliabilityApi::fit(db, organizationId, kind);
+        if (!fitted)
+            continue;   // too few records to fit yet
+        const double beta = fitted->value(QStringLiteral("beta")).toDouble();
+        const double eta = fitted->value(QStringLiteral("eta_hours")).toDouble();
+        const auto hours = [&](double p) { return std::round(Core::Ageing::weibullResidualQuantile(p, age, eta, beta) * 10) / 10; };
+        items.append(QJsonObject{{QStringLiteral("component_kind"), kind},
+                                 {QStringLiteral("age_hours"), std::round(age * 10) / 10},
+                                 {QStringLiteral("median_hours"), hours(0.5)},
+                                 {QStringLiteral("hours_low"), hours(0.1)},
+                                 {QStringLiteral("hours_high"), hours(0.9)},
+                                 {QStringLiteral("interval"), 0.8},
+                                 {QStringLiteral("beta"), beta},
+                                 {QStringLiteral("eta_hours"), eta},
+                                 {QStringLiteral("failures"), fitted->value(QStringLiteral("failures"))},
+                                 {QStringLiteral("method"), QStringLiteral("fleet Weibull, conditional on the age reached")}});
+    }
+    return items;
 }
 
 HttpResponse HealthApi::runAgent(RequestContext &context)

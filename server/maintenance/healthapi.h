@@ -3,11 +3,14 @@
 #include "http/router.h"
 #include "result.h"
 
+#include <QJsonArray>
 #include <QUrlQuery>
+#include <QUuid>
 
 namespace Laces::Server {
 
 class MaintenanceAgent;
+class PgConnection;
 
 // The agent's view of the fleet (maintenance.view) and a cycle on demand (nodes.manage):
 //   GET /fleet/health?site=&bbox=minLon,minLat,maxLon,maxLat   nodes worst first, and sites
@@ -23,6 +26,8 @@ private:
     HttpResponse fleet(RequestContext &context);
     HttpResponse node(RequestContext &context);
     HttpResponse runAgent(RequestContext &context);
+    // Each component kind of the node with a fleet Weibull fit: its remaining life.
+    static Core::Result<QJsonArray> remainingLife(PgConnection &db, const QUuid &organizationId, const QString &nodeId);
 
     MaintenanceAgent *m_agent;
 };

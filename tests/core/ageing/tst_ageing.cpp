@@ -454,6 +454,17 @@ void tst_Ageing::weibullLimits()
     QCOMPARE_REL(weibullQuantile(0.5, 100, 2), 100 * std::pow(std::log(2.0), 0.5), 1e-15);
     QCOMPARE_REL(weibullCdf(weibullQuantile(0.5, 100, 2), 100, 2), 0.5, 1e-15);
     QCOMPARE_REL(weibullEtaForMedian(weibullQuantile(0.5, 100, 2), 2), 100.0, 1e-15);
+    // Remaining life after surviving an age (conditional reliability R(a + t)/R(a),
+    // Meeker & Escobar, Statistical Methods for Reliability Data, §2.2): an exponential
+    // life (β = 1) has no memory, its median remaining life is η·ln 2 at any age; at age 0
+    // it is the unconditional quantile; a wearing-out part (β > 1) has less left the older
+    // it is; at the returned t the conditional probability of failure is p.
+    for (double age : {0.0, 10.0, 1000.0})
+        QCOMPARE_REL(weibullResidualQuantile(0.5, age, 250, 1), 250 * std::log(2.0), 1e-12);
+    QCOMPARE_REL(weibullResidualQuantile(0.1, 0, 100, 2), weibullQuantile(0.1, 100, 2), 1e-15);
+    QVERIFY(weibullResidualQuantile(0.5, 600, 606.528, 1.7208) < weibullResidualQuantile(0.5, 100, 606.528, 1.7208));
+    const double left = weibullResidualQuantile(0.9, 500, 606.528, 1.7208);
+    QCOMPARE_REL(1 - (1 - weibullCdf(500 + left, 606.528, 1.7208)) / (1 - weibullCdf(500, 606.528, 1.7208)), 0.9, 1e-12);
     // NIST: mean 540.74 h (Γ(1 + 1/β)·η).
     QVERIFY(std::abs(weibullMean(606.528, 1.7208) - 540.74) < 0.005);
     // ageing.md: the log-likelihood of the censored sample at (η = 15, β = 2) is −13.8324.

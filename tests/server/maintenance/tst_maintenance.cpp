@@ -783,8 +783,11 @@ void tst_Maintenance::fleetWeibullFromResolvedFailures()
     };
     for (int i = 0; i < failedAt.size(); ++i)
         resolveOn(nodeAged(QStringLiteral("Fan F-%1").arg(i), failedAt.at(i)), QStringLiteral("failure"));
-    for (int i = 0; i < runningAt.size(); ++i)
-        resolveOn(nodeAged(QStringLiteral("Fan R-%1").arg(i), runningAt.at(i)), QStringLiteral("no_fault"));
+    QStringList running;
+    for (int i = 0; i < runningAt.size(); ++i) {
+        running.append(nodeAged(QStringLiteral("Fan R-%1").arg(i), runningAt.at(i)));
+        resolveOn(running.last(), QStringLiteral("no_fault"));
+    }
     const Reply fit = m_server.request("GET", QStringLiteral("/reliability/weibull?component_kind=main%20BEARING"), m_stranger);
     QVERIFY2(fit.status == 200, fit.body.constData());
     QCOMPARE(fit.json.value(QStringLiteral("failures")).toInt(), 3);
@@ -807,6 +810,22 @@ void tst_Maintenance::fleetWeibullFromResolvedFailures()
     QVERIFY(expected);
     QCOMPARE(fit.json.value(QStringLiteral("beta")).toDouble(), expected->beta);
     QCOMPARE(fit.json.value(QStringLiteral("eta_hours")).toDouble(), expected->eta);
+    // Closing the loop on a running machine: the bearing of the fan at 4,000 h has the
+    // remaining life the fleet's fit gives at that age (the conditional quantiles, checked
+    // against their closed form in tst_ageing), with an 80 % interval around the median.
+    const Reply health = m_server.request("GET", QStringLiteral("/nodes/") + running.at(1) + QStringLiteral("/health"), m_stranger);
+    QCOMPARE(health.status, 200);
+    const QJsonArray remaining = health.json.value(QStringLiteral("remaining_life")).toArray();
+    QCOMPARE(remaining.size(), 1);
+    const QJsonObject bearing = remaining.at(0).toObject();
+    QCOMPARE(bearing.value(QStringLiteral("component_kind")).toString().toLower(), QStringLiteral("main bearing"));
+    const double age = bearing.value(QStringLiteral("age_hours")).toDouble();
+    QVERIFY2(std::abs(age - 4000) < 0.1, qPrintable(QString::number(age)));
+    const double median = Core::Ageing::weibullResidualQuantile(0.5, age, expected->eta, expected->beta);
+    QVERIFY2(std::abs(bearing.value(QStringLiteral("median_hours")).toDouble() - median) < 0.2,
+             qPrintable(QString::number(bearing.value(QStringLiteral("median_hours")).toDouble())));
+    QVERIFY(bearing.value(QStringLiteral("hours_low")).toDouble() < bearing.value(QStringLiteral("median_hours")).toDouble());
+    QVERIFY(bearing.value(QStringLiteral("hours_high")).toDouble() > bearing.value(QStringLiteral("median_hours")).toDouble());
     QCOMPARE(m_server.request("GET", QStringLiteral("/reliability/weibull?component_kind=Gearbox"), m_stranger).status, 422);
     QCOMPARE(m_server.request("GET", QStringLiteral("/reliability/weibull"), m_stranger).errorField(),
              QStringLiteral("component_kind"));
