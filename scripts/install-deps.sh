@@ -19,7 +19,8 @@ packages=(
     # the reverse proxy in front of two instances (packaging/nginx, tst_nginx)
     nginx-light
     # maintenance agent: geography in the database, the detector comparison, a real SMTP server in tests
-    postgresql-15-postgis-3 python3-sklearn python3-aiosmtpd
+    # (and openssl to make its STARTTLS certificate)
+    postgresql-15-postgis-3 python3-sklearn python3-aiosmtpd openssl
 )
 
 missing=()

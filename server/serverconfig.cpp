@@ -1,5 +1,7 @@
 #include "serverconfig.h"
 
+#include <QSslCertificate>
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QUrl>
@@ -76,6 +78,10 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
         {QStringLiteral("smtp-from"), QStringLiteral("Sender address of e-mail alerts (env LACES_SMTP_FROM; "
                                                      "default laces@<host name>)."),
          QStringLiteral("address")},
+        {QStringLiteral("smtp-ca-file"), QStringLiteral("PEM certificates to trust for the mail server's STARTTLS, "
+                                                        "besides the system's (a relay with a private CA; env "
+                                                        "LACES_SMTP_CA_FILE)."),
+         QStringLiteral("file")},
         {QStringLiteral("alert-allow-private"), QStringLiteral("Allow webhooks to loopback and private addresses "
                                                                "(tests and closed networks; env LACES_ALERT_ALLOW_PRIVATE=1).")},
     });
@@ -199,6 +205,12 @@ Core::Result<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &pa
     config.alerts.smtpFrom = valueOf(parser, QStringLiteral("smtp-from"), "LACES_SMTP_FROM");
     if (!config.alerts.smtpFrom.isEmpty() && !config.alerts.smtpFrom.contains(QLatin1Char('@')))
         return Error::invalid(QStringLiteral("--smtp-from must be an e-mail address"), QStringLiteral("smtp-from"));
+    if (const QString caFile = valueOf(parser, QStringLiteral("smtp-ca-file"), "LACES_SMTP_CA_FILE"); !caFile.isEmpty()) {
+        config.alerts.smtpCaCertificates = QSslCertificate::fromPath(caFile, QSsl::Pem, QSslCertificate::PatternSyntax::FixedString);
+        if (config.alerts.smtpCaCertificates.isEmpty())
+            return Error::invalid(QStringLiteral("--smtp-ca-file: no PEM certificate in '%1'").arg(caFile),
+                                  QStringLiteral("smtp-ca-file"));
+    }
     config.alerts.allowPrivate = parser.isSet(QStringLiteral("alert-allow-private"))
                                  || qEnvironmentVariable("LACES_ALERT_ALLOW_PRIVATE") == QLatin1String("1");
     return config;

@@ -12,6 +12,7 @@
 #include <QLoggingCategory>
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -214,6 +215,11 @@ AlertDelivery::Attempt AlertDelivery::sendMail(const QStringList &recipients, co
         if (!command("STARTTLS", 220))
             return attempt;
         socket.setPeerVerifyName(smtp.host());
+        if (!m_settings.smtpCaCertificates.isEmpty()) {
+            QSslConfiguration tls = socket.sslConfiguration();
+            tls.addCaCertificates(m_settings.smtpCaCertificates);
+            socket.setSslConfiguration(tls);
+        }
         socket.startClientEncryption();
         if (!socket.waitForEncrypted(m_settings.timeoutMs)) {
             attempt.error = QStringLiteral("STARTTLS failed: %1").arg(socket.errorString());

@@ -5,6 +5,9 @@
 #include <QString>
 #include <QUrl>
 
+#include <QList>
+#include <QSslCertificate>
+
 namespace Laces::Server {
 
 class PgConnection;
@@ -13,6 +16,7 @@ struct AlertDeliverySettings
 {
     QString smtpUrl;            // smtp://host:port; empty: e-mail channels wait (and say so)
     QString smtpFrom;           // empty: laces@<host name>
+    QList<QSslCertificate> smtpCaCertificates;  // --smtp-ca-file: trusted for STARTTLS besides the system's
     bool allowPrivate = false;  // webhooks to loopback/private addresses (tests, closed networks)
     int timeoutMs = 10000;      // per attempt
     int giveUpAfterS = 24 * 3600;  // an alert still failing this long after it was queued is given up

@@ -118,6 +118,7 @@ private slots:
     void trendTicketPredictsTheCrossing();
     void fleetWeibullFromResolvedFailures();
     void webhookIsSignedRetriedAndSentOnce();
+    void emailReachesARealSmtpServer_data();
     void emailReachesARealSmtpServer();
     void webhooksToPrivateAddressesAreRefused();
     void ticketsArriveLive();
@@ -916,19 +917,43 @@ void tst_Maintenance::webhookIsSignedRetriedAndSentOnce()
             == 204);
 }
 
+void tst_Maintenance::emailReachesARealSmtpServer_data()
+{
+    QTest::addColumn<bool>("starttls");
+    QTest::newRow("plain") << false;
+    QTest::newRow("starttls required") << true;
+}
+
 void tst_Maintenance::emailReachesARealSmtpServer()
 {
-    // Debian's aiosmtpd, storing what it receives in a maildir.
+    QFETCH(bool, starttls);
+    // Debian's aiosmtpd, storing what it receives in a maildir; in the second row it
+    // requires STARTTLS with a certificate for 127.0.0.1 made here by openssl.
     QTemporaryDir mail;
     QTcpServer probe;
     QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
     const quint16 port = probe.serverPort();
     probe.close();
+    const QString cert = mail.path() + QStringLiteral("/cert.pem");
+    const QString key = mail.path() + QStringLiteral("/key.pem");
+    QStringList arguments{QStringLiteral("-m"), QStringLiteral("aiosmtpd"), QStringLiteral("-n"), QStringLiteral("-l"),
+                          QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("-c"),
+                          QStringLiteral("aiosmtpd.handlers.Mailbox"), mail.path() + QStringLiteral("/box")};
+    if (starttls) {
+        QCOMPARE(QProcess::execute(QStringLiteral("openssl"),
+                                   {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                                    QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+                                    QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                                    QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+                                    QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert}),
+                 0);
+        arguments.insert(2, QStringLiteral("--tlscert"));
+        arguments.insert(3, cert);
+        arguments.insert(4, QStringLiteral("--tlskey"));
+        arguments.insert(5, key);
+    }
     QProcess smtp;
-    smtp.start(QStringLiteral("/usr/bin/python3"),
-               {QStringLiteral("-m"), QStringLiteral("aiosmtpd"), QStringLiteral("-n"), QStringLiteral("-l"),
-                QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("-c"), QStringLiteral("aiosmtpd.handlers.Mailbox"),
-                mail.path() + QStringLiteral("/box")});
+    smtp.start(QStringLiteral("/usr/bin/python3"), arguments);
     QVERIFY(smtp.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT([&] {
         QTcpSocket socket;
@@ -939,7 +964,15 @@ void tst_Maintenance::emailReachesARealSmtpServer()
     Server::AlertDeliverySettings settings;
     settings.smtpUrl = QStringLiteral("smtp://127.0.0.1:%1").arg(port);
     settings.smtpFrom = QStringLiteral("alerts@laces.test");
+    settings.firstRetryS = 1;   // a failed attempt is due again a second later
+    // The mail server's certificate is not one the system trusts: without --smtp-ca-file
+    // the e-mail is not sent in the clear (the server requires STARTTLS) nor over an
+    // unverified connection; with it, it goes.
+    Server::AlertDeliverySettings untrusting = settings;
+    if (starttls)
+        settings.smtpCaCertificates = QSslCertificate::fromPath(cert);
     Server::AlertDelivery delivery(settings);
+    Server::AlertDelivery untrustingDelivery(untrusting);
     const Reply channel = m_server.requestJson("POST", QStringLiteral("/alert-channels"), m_admin,
                                                {{QStringLiteral("name"), QStringLiteral("Maintenance crew")},
                                                 {QStringLiteral("kind"), QStringLiteral("email")},
@@ -959,11 +992,22 @@ void tst_Maintenance::emailReachesARealSmtpServer()
     QCOMPARE(critical.status, 201);
     Server::PgConnection db(m_server.server().conninfo());
     QVERIFY(db.open());
+    const QByteArray deliveredSql = "SELECT count(*) FROM alert_outbox o JOIN alert_channels c ON c.id = o.channel_id "
+                                    "WHERE c.kind = 'email' AND o.status = 'delivered'";
+    const qint64 deliveredBefore = scalar(deliveredSql);
+    if (starttls) {
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            (void)untrustingDelivery.deliverDue(db);
+            return scalar("SELECT count(*) FROM alert_attempts a JOIN alert_outbox o ON o.id = a.outbox_id "
+                          "JOIN alert_channels c ON c.id = o.channel_id WHERE c.kind = 'email' AND NOT a.ok "
+                          "AND a.error LIKE 'STARTTLS failed%'") >= 1;
+        }(), 20000);
+        QCOMPARE(scalar(deliveredSql), deliveredBefore);
+    }
     QTRY_VERIFY_WITH_TIMEOUT([&] {
-        auto sent = delivery.deliverDue(db);
-        return scalar("SELECT count(*) FROM alert_outbox o JOIN alert_channels c ON c.id = o.channel_id "
-                      "WHERE c.kind = 'email' AND o.status = 'delivered'") == 1;
-    }(), 20000);
+        (void)delivery.deliverDue(db);
+        return scalar(deliveredSql) == deliveredBefore + 1;
+    }(), 30000);
     QString message;
     QTRY_VERIFY_WITH_TIMEOUT([&] {
         QDirIterator files(mail.path() + QStringLiteral("/box/new"), QDir::Files);
