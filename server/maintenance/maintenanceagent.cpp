@@ -72,6 +72,13 @@ struct MaintenanceAgent::Cycle
 
 namespace {
 
+// Where a window of the minute rollups that a `seconds`-long condition needs begins: that
+// long and two minutes before the present minute.
+qint64 minuteWindowFromMs(qint64 nowMinuteMs, int seconds)
+{
+    return nowMinuteMs - (qint64(seconds) + 120) * 1000;
+}
+
 // A JSON number (a non-finite one, which JSON cannot hold, as 0).
 QByteArray jsonNumber(double value)
 {
@@ -269,7 +276,7 @@ Core::Status MaintenanceAgent::readMinutes(PgConnection &db, Cycle &cycle)
     // window; then only the minutes from its newest on are read, one range of the bucket
     // index for the whole fleet.
     const qint64 nowMinuteMs = cycle.nowMs / 60000 * 60000;
-    const qint64 windowFromMs = nowMinuteMs - (qint64(m_fleet->longestS) + 120) * 1000;
+    const qint64 windowFromMs = minuteWindowFromMs(nowMinuteMs, m_fleet->longestS);
     if (!m_window || m_window->version != m_fleet->version || m_window->newestMs < windowFromMs
         || m_window->newestMs > cycle.nowMs) {
         m_window = std::make_unique<MinuteWindow>();
@@ -287,7 +294,7 @@ Core::Status MaintenanceAgent::readMinutes(PgConnection &db, Cycle &cycle)
         auto &minutes = m_window->series[series];
         while (!minutes.isEmpty() && minutes.last().timeMs >= readFromMs)
             minutes.removeLast();
-        const qint64 fromMs = nowMinuteMs - (qint64(m_fleet->series.at(series).windowS) + 120) * 1000;
+        const qint64 fromMs = minuteWindowFromMs(nowMinuteMs, m_fleet->series.at(series).windowS);
         qsizetype old = 0;
         while (old < minutes.size() && minutes.at(old).timeMs < fromMs)
             ++old;
@@ -499,7 +506,7 @@ Core::Status MaintenanceAgent::assessThresholds(PgConnection &db, Cycle &cycle)
         const QString &severity = rule.severity;
         // The minutes of this rule's window: the newest, the oldest and the last one that
         // broke the condition (not every sample of it beyond the level).
-        const qint64 fromMs = nowMinuteMs - (qint64(forS) + 120) * 1000;
+        const qint64 fromMs = minuteWindowFromMs(nowMinuteMs, forS);
         qint64 newestMs = 0, oldestMs = 0, lastBadMs = 0;
         bool anyBad = false, any = false;
         double newestMax = 0, newestMin = 0, windowMax = -std::numeric_limits<double>::infinity(),
@@ -747,12 +754,13 @@ ORDER BY c.id, s.metric
     QHash<QUuid, NodeSeries> nodes;
     const double nowHour = double(cycle.nowMs / 3600000);
     const double windowFromHour = nowHour - m_settings.trendWindowH;
-    struct CacheWrite
+    struct CacheWrites
     {
         QList<QUuid> nodes;
         QStringList metrics, loaded, hours, means, squares;
+        QByteArrayList whole;   // t or f: the series written whole, or cut and appended to
         QList<qint64> dropped;
-    } wholeWrites, appendWrites;
+    } cacheWrites;
     for (int row = 0; row < rows->rowCount(); ++row) {
         const QUuid node = rows->uuid(row, 0);
         if (!nodes.contains(node)) {
@@ -819,17 +827,17 @@ ORDER BY c.id, s.metric
         // What the next refit starts from: the whole series, or what to cut and append.
         const qsizetype from = whole ? 0 : keptFromCache;
         if (whole || dropped > 0 || hours.size() > keptFromCache) {
-            CacheWrite &write = whole ? wholeWrites : appendWrites;
-            write.nodes.append(node);
-            write.metrics.append(metric);
-            write.loaded.append(rows->text(row, 12));
-            write.dropped.append(dropped);
+            cacheWrites.whole.append(whole ? "t" : "f");
+            cacheWrites.nodes.append(node);
+            cacheWrites.metrics.append(metric);
+            cacheWrites.loaded.append(rows->text(row, 12));
+            cacheWrites.dropped.append(dropped);
             QList<qint64> newHours;
             for (qsizetype i = from; i < hours.size(); ++i)
                 newHours.append(qint64(hours.at(i)));
-            write.hours.append(QString::fromLatin1(integerArrayParam(newHours)));
-            write.means.append(QString::fromLatin1(realArrayParam(means.mid(from))));
-            write.squares.append(vibration ? QString::fromLatin1(realArrayParam(squares.mid(from))) : QStringLiteral("{}"));
+            cacheWrites.hours.append(QString::fromLatin1(integerArrayParam(newHours)));
+            cacheWrites.means.append(QString::fromLatin1(realArrayParam(means.mid(from))));
+            cacheWrites.squares.append(vibration ? QString::fromLatin1(realArrayParam(squares.mid(from))) : QStringLiteral("{}"));
         }
         if (hours.isEmpty())
             continue;
@@ -847,29 +855,25 @@ ORDER BY c.id, s.metric
             }
         }
     }
-    if (!wholeWrites.nodes.isEmpty()) {
-        if (auto cached = db.exec("INSERT INTO agent_trend_series (node_id, metric, hours, means, squares, loaded_at) "
-                                  "SELECT node_id, metric, hours::int8[], means::float8[], squares::float8[], loaded_at "
-                                  "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) "
-                                  "AS u(node_id, metric, hours, means, squares, loaded_at) "
-                                  "ON CONFLICT (node_id, metric) DO UPDATE SET hours = excluded.hours, means = excluded.means, "
-                                  "squares = excluded.squares, loaded_at = excluded.loaded_at",
-                                  {uuidArrayParam(wholeWrites.nodes), textArrayParam(wholeWrites.metrics),
-                                   textArrayParam(wholeWrites.hours), textArrayParam(wholeWrites.means),
-                                   textArrayParam(wholeWrites.squares), textArrayParam(wholeWrites.loaded)});
-            !cached)
-            return cached.error();
-    }
-    if (!appendWrites.nodes.isEmpty()) {
-        if (auto cached = db.exec("UPDATE agent_trend_series t SET hours = t.hours[u.dropped + 1:] || u.hours::int8[], "
-                                  "means = t.means[u.dropped + 1:] || u.means::float8[], "
-                                  "squares = t.squares[u.dropped + 1:] || u.squares::float8[] "
-                                  "FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[]) "
-                                  "AS u(node_id, metric, dropped, hours, means, squares) "
-                                  "WHERE t.node_id = u.node_id AND t.metric = u.metric",
-                                  {uuidArrayParam(appendWrites.nodes), textArrayParam(appendWrites.metrics),
-                                   integerArrayParam(appendWrites.dropped), textArrayParam(appendWrites.hours),
-                                   textArrayParam(appendWrites.means), textArrayParam(appendWrites.squares)});
+    if (!cacheWrites.nodes.isEmpty()) {
+        // One statement: the series cached whole are upserted, the others have their
+        // dropped hours cut from the front and the new ones appended.
+        if (auto cached = db.exec(R"SQL(
+WITH u AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::bool[], $4::int8[], $5::text[], $6::text[], $7::text[],
+                                $8::timestamptz[]) AS u(node_id, metric, whole, dropped, hours, means, squares, loaded_at)),
+appended AS (
+    UPDATE agent_trend_series t SET hours = t.hours[u.dropped + 1:] || u.hours::int8[],
+        means = t.means[u.dropped + 1:] || u.means::float8[], squares = t.squares[u.dropped + 1:] || u.squares::float8[]
+    FROM u WHERE NOT u.whole AND t.node_id = u.node_id AND t.metric = u.metric)
+INSERT INTO agent_trend_series (node_id, metric, hours, means, squares, loaded_at)
+SELECT node_id, metric, hours::int8[], means::float8[], squares::float8[], loaded_at FROM u WHERE u.whole
+ON CONFLICT (node_id, metric) DO UPDATE SET hours = excluded.hours, means = excluded.means, squares = excluded.squares,
+    loaded_at = excluded.loaded_at
+)SQL",
+                                  {uuidArrayParam(cacheWrites.nodes), textArrayParam(cacheWrites.metrics),
+                                   "{" + cacheWrites.whole.join(',') + "}", integerArrayParam(cacheWrites.dropped),
+                                   textArrayParam(cacheWrites.hours), textArrayParam(cacheWrites.means),
+                                   textArrayParam(cacheWrites.squares), textArrayParam(cacheWrites.loaded)});
             !cached)
             return cached.error();
     }
@@ -1134,8 +1138,7 @@ Core::Status MaintenanceAgent::assessAnomalies(PgConnection &db, Cycle &cycle)
             if (!inWindow)
                 break;
             const int series = m_fleet->seriesOf(nodeIndex, feature.toUtf8());
-            const qint64 coveredFromMs = series < 0 ? 0
-                                                    : nowMinuteMs - (qint64(m_fleet->series.at(series).windowS) + 120) * 1000;
+            const qint64 coveredFromMs = series < 0 ? 0 : minuteWindowFromMs(nowMinuteMs, m_fleet->series.at(series).windowS);
             inWindow = series >= 0 && sinceMs + 60000 >= coveredFromMs;
             featureSeries.append(series);
         }
