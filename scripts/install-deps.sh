@@ -21,6 +21,8 @@ packages=(
     # maintenance agent: geography in the database, the detector comparison, a real SMTP server in tests
     # (and openssl to make its STARTTLS certificate)
     postgresql-15-postgis-3 python3-sklearn python3-aiosmtpd openssl
+    # edge agent: its SQLite buffer (libqt6sql6-sqlite above), the machine-side MQTT broker and client
+    mosquitto mosquitto-clients libmosquitto-dev
 )
 
 missing=()

@@ -20,6 +20,7 @@
 #include "maintenance/healthapi.h"
 #include "maintenance/maintenanceagent.h"
 #include "maintenance/reliabilityapi.h"
+#include "maintenance/edgeeventsapi.h"
 #include "maintenance/ticketsapi.h"
 #include "telemetry/nodesapi.h"
 #include "telemetry/telemetryapi.h"
@@ -364,6 +365,8 @@ void Server::registerRoutes()
     m_anomalyModelsApi->registerRoutes(m_router);
     m_reliabilityApi = std::make_unique<ReliabilityApi>();
     m_reliabilityApi->registerRoutes(m_router);
+    m_edgeEventsApi = std::make_unique<EdgeEventsApi>(m_config.agent.policy);
+    m_edgeEventsApi->registerRoutes(m_router);
 }
 
 Core::Result<AgentReport> Server::runAgentCycle(std::optional<qint64> nowMs)

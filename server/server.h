@@ -23,6 +23,7 @@ class AuthApi;
 class HealthApi;
 class MaintenanceAgent;
 class ReliabilityApi;
+class EdgeEventsApi;
 class TicketsApi;
 class EventBus;
 class AuthService;
@@ -114,6 +115,7 @@ private:
     std::unique_ptr<HealthApi> m_healthApi;
     std::unique_ptr<AnomalyModelsApi> m_anomalyModelsApi;
     std::unique_ptr<ReliabilityApi> m_reliabilityApi;
+    std::unique_ptr<EdgeEventsApi> m_edgeEventsApi;
     Router m_router;
     HttpServer *m_http = nullptr;
     WebSocketHub *m_hub = nullptr;

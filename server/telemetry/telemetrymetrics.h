@@ -1,23 +1,8 @@
 #pragma once
 
-#include <QList>
-#include <QString>
+// The metric list lives in core (the edge agent checks samples against it too).
+#include "telemetry/metricnames.h"
 
-namespace Laces::Server::TelemetryMetrics {
-
-// The metrics a sample may carry: one double precision column each in telemetry_data, in
-// this order, and their SI-style units (the default unit of a node's sensor).
-struct Metric
-{
-    const char *name;
-    const char *unit;
-};
-
-const QList<Metric> &all();
-int count();
-// The metric's position in all(), or -1 for an unknown name.
-int indexOf(QStringView name);
-// "rpm, torque_nm, …" for error messages.
-QString names();
-
-} // namespace Laces::Server::TelemetryMetrics
+namespace Laces::Server {
+namespace TelemetryMetrics = Core::TelemetryMetrics;
+} // namespace Laces::Server

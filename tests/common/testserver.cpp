@@ -51,6 +51,13 @@ bool TestServer::start(const std::function<void(Server::ServerConfig &)> &adjust
     return true;
 }
 
+void TestServer::stop()
+{
+    if (m_server)
+        m_server->stop();
+    m_server.reset();
+}
+
 bool TestServer::restart()
 {
     m_server->stop();

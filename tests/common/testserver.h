@@ -52,6 +52,9 @@ public:
     QString errorString() const { return m_error; }
     // Stops the server and starts it again on the same data directory and settings.
     bool restart();
+    // Stops the server (its database too) until resume() starts it again as restart() would.
+    void stop();
+    bool resume() { return start(m_adjust); }
     // Another server instance on this one's database (as behind a load balancer), started;
     // null with `error` set when it does not start.
     std::unique_ptr<Server::Server> startPeer(const std::function<void(Server::ServerConfig &)> &adjust, QString *error);

@@ -1,8 +1,8 @@
-#include "telemetrymetrics.h"
+#include "telemetry/metricnames.h"
 
 #include <QStringList>
 
-namespace Laces::Server::TelemetryMetrics {
+namespace Laces::Core::TelemetryMetrics {
 
 const QList<Metric> &all()
 {
@@ -46,4 +46,4 @@ QString names()
     return list.join(QStringLiteral(", "));
 }
 
-} // namespace Laces::Server::TelemetryMetrics
+} // namespace Laces::Core::TelemetryMetrics
