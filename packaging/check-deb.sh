@@ -127,6 +127,8 @@ echo "== cpack -G DEB in $BUILD_DIR"
 SERVER_DEB=$(package_file 'laces-server_*.deb')
 DESKTOP_DEB=$(package_file 'laces-desktop_*.deb')
 CLI_DEB=$(package_file 'laces-cli_*.deb')
+EDGE_DEB=$(package_file 'laces-edge_*.deb')
+[ -n "$EDGE_DEB" ] || fail "cpack produced no laces-edge_*.deb"
 [ -n "$SERVER_DEB" ] || fail "cpack produced no laces-server_*.deb"
 [ -n "$CLI_DEB" ] || fail "cpack produced no laces-cli_*.deb"
 if [ -z "$DESKTOP_DEB" ] && component_packaged desktop; then
@@ -153,8 +155,13 @@ echo "== $(basename "$CLI_DEB")"
 check_depends "$CLI_DEB" 'libqt6network6|libqt6network6t64|libqt6core6|libqt6core6t64'
 check_files "$CLI_DEB" ./usr/bin/laces-cli
 
+echo "== $(basename "$EDGE_DEB")"
+check_depends "$EDGE_DEB" libmosquitto1 libqt6sql6-sqlite 'libqt6sql6|libqt6sql6t64' 'libqt6network6|libqt6network6t64'
+check_files "$EDGE_DEB" ./usr/bin/laces-edge ./lib/systemd/system/laces-edge.service \
+    ./usr/share/doc/laces-edge/edge.conf.example
+
 echo "== DEB sizes"
-for deb in "$SERVER_DEB" "$DESKTOP_DEB" "$CLI_DEB"; do
+for deb in "$SERVER_DEB" "$DESKTOP_DEB" "$CLI_DEB" "$EDGE_DEB"; do
     if [ -n "$deb" ]; then
         print_size "$deb"
     fi
@@ -191,8 +198,8 @@ if [ "${LACES_INSTALL_DEB:-}" = "1" ]; then
     installed=0
     remove_packages() {
         if [ "$installed" = 1 ]; then
-            echo "== apt-get remove -y laces-server laces-cli"
-            apt-get remove -y laces-server laces-cli || echo "warning: apt-get remove failed" >&2
+            echo "== apt-get remove -y laces-server laces-cli laces-edge"
+            apt-get remove -y laces-server laces-cli laces-edge || echo "warning: apt-get remove failed" >&2
             installed=0
         fi
     }
@@ -204,12 +211,12 @@ if [ "${LACES_INSTALL_DEB:-}" = "1" ]; then
     expected=${expected%-*}
     [ -n "$expected" ] || fail "cannot read the Version field of $(basename "$SERVER_DEB")"
 
-    echo "== apt-get install -y $(basename "$SERVER_DEB") $(basename "$CLI_DEB")"
+    echo "== apt-get install -y $(basename "$SERVER_DEB") $(basename "$CLI_DEB") $(basename "$EDGE_DEB")"
     installed=1
-    (cd "$BUILD_DIR" && apt-get install -y "./$(basename "$SERVER_DEB")" "./$(basename "$CLI_DEB")") ||
+    (cd "$BUILD_DIR" && apt-get install -y "./$(basename "$SERVER_DEB")" "./$(basename "$CLI_DEB")" "./$(basename "$EDGE_DEB")") ||
         fail "apt-get install failed"
 
-    for binary in /usr/bin/laces-server /usr/bin/laces-cli; do
+    for binary in /usr/bin/laces-server /usr/bin/laces-cli /usr/bin/laces-edge; do
         output=$("$binary" --version 2>&1) || fail "$binary --version exited non-zero: $output"
         if grep -qF "$expected" <<<"$output"; then
             echo "  [ok]   $binary --version: $output"

@@ -260,8 +260,9 @@ void EdgeAgent::readStdin()
     takeLines(m_stdinPending, true);
     m_stdin->setEnabled(false);
     m_inputEnded = true;
-    log(QStringLiteral("the input ended after %1 lines").arg(m_lineNumber));
-    flush();
+    const bool committed = flush();
+    log(QStringLiteral("the input ended after %1 lines%2").arg(m_lineNumber)
+            .arg(committed ? QStringLiteral("; all committed") : QString()));
     checkDrained();
 }
 
@@ -542,6 +543,9 @@ void EdgeAgent::evaluate(const Sample &sample)
                                             .arg(limit.limit);
                 localAlert(QStringLiteral("limit"), message,
                            {{QStringLiteral("kind"), QStringLiteral("limit")},
+                            {QStringLiteral("window"),
+                             QJsonObject{{QStringLiteral("from"), QString::fromLatin1(formatTimeMs(sample.timeMs - 15 * kMinuteMs))},
+                                         {QStringLiteral("to"), QString::fromLatin1(formatTimeMs(sample.timeMs))}}},
                             {QStringLiteral("metric"), limit.metricName()},
                             {QStringLiteral("value"), *value},
                             {QStringLiteral("limit"), limit.limit},
@@ -597,6 +601,17 @@ void EdgeAgent::scoreMinute()
                           {QStringLiteral("message"), message}};
         if (Metrics::indexOf(driver) >= 0)
             event.insert(QStringLiteral("metric"), driver);
+        QJsonArray drivers;
+        for (const auto &contribution : score.drivers) {
+            if (drivers.size() < 3 && Metrics::indexOf(contribution.feature) >= 0)
+                drivers.append(QJsonObject{{QStringLiteral("metric"), contribution.feature},
+                                           {QStringLiteral("share"), std::round(contribution.share * 1000) / 1000}});
+        }
+        event.insert(QStringLiteral("drivers"), drivers);
+        // The quarter hour before the anomalous minute, to chart with the ticket.
+        event.insert(QStringLiteral("window"),
+                     QJsonObject{{QStringLiteral("from"), QString::fromLatin1(formatTimeMs(m_minuteMs - 14 * kMinuteMs))},
+                                 {QStringLiteral("to"), QString::fromLatin1(formatTimeMs(m_minuteMs + kMinuteMs))}});
         localAlert(QStringLiteral("anomaly"), message, event, m_minuteMs + kMinuteMs - 1);
     } else if (!score.anomaly) {
         m_anomalyFiring = false;

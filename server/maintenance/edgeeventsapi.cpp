@@ -73,8 +73,34 @@ Core::Result<QList<EdgeEvent>> parseEvents(const QJsonArray &array)
         if (message.size() > 1000)
             return Error::invalid(QStringLiteral("%1.message is longer than 1000 characters").arg(where),
                                   where + QStringLiteral(".message"));
+        // The anomaly's drivers and the time window around the event, as the server's own
+        // anomaly tickets carry them (the desktop charts both).
+        const QJsonValue drivers = object.value(QStringLiteral("drivers"));
+        if (!drivers.isUndefined()) {
+            const QJsonArray list = drivers.toArray();
+            if (!drivers.isArray() || list.size() > 16)
+                return Error::invalid(QStringLiteral("%1.drivers must be a list of at most 16 {metric, share}").arg(where),
+                                      where + QStringLiteral(".drivers"));
+            for (const QJsonValue &driver : list) {
+                const QJsonObject d = driver.toObject();
+                if (TelemetryMetrics::indexOf(d.value(QStringLiteral("metric")).toString()) < 0
+                    || !d.value(QStringLiteral("share")).isDouble() || d.value(QStringLiteral("share")).toDouble() < 0
+                    || d.value(QStringLiteral("share")).toDouble() > 1 || d.size() != 2)
+                    return Error::invalid(QStringLiteral("%1.drivers: each is {metric: a known metric, share: 0 to 1}").arg(where),
+                                          where + QStringLiteral(".drivers"));
+            }
+        }
+        const QJsonValue window = object.value(QStringLiteral("window"));
+        if (!window.isUndefined()) {
+            const QJsonObject w = window.toObject();
+            const auto from = parseRfc3339Ms(w.value(QStringLiteral("from")).toString().toUtf8());
+            const auto to = parseRfc3339Ms(w.value(QStringLiteral("to")).toString().toUtf8());
+            if (!window.isObject() || w.size() != 2 || !from || !to || *from > *to)
+                return Error::invalid(QStringLiteral("%1.window must be {from, to}, RFC 3339 times in order").arg(where),
+                                      where + QStringLiteral(".window"));
+        }
         for (auto it = object.begin(); it != object.end(); ++it) {
-            static const QSet<QString> known{QStringLiteral("seq"),   QStringLiteral("time"),  QStringLiteral("kind"),
+            static const QSet<QString> known{QStringLiteral("drivers"), QStringLiteral("window"),QStringLiteral("seq"),   QStringLiteral("time"),  QStringLiteral("kind"),
                                              QStringLiteral("metric"), QStringLiteral("value"), QStringLiteral("limit"),
                                              QStringLiteral("direction"), QStringLiteral("score"), QStringLiteral("threshold"),
                                              QStringLiteral("message")};

@@ -304,6 +304,8 @@ void EvidenceChart::showTicket(const QJsonObject &ticket)
         QString metric = named.isEmpty() ? QString() : named.first().toString();
         if (metric.isEmpty() && !evidence.value(QStringLiteral("drivers")).toArray().isEmpty())
             metric = evidence.value(QStringLiteral("drivers")).toArray().first().toObject().value(QStringLiteral("metric")).toString();
+        if (metric.isEmpty())  // an edge device's limit: the metric it watched
+            metric = evidence.value(QStringLiteral("metric")).toString();
         if (evidence.value(QStringLiteral("score")).isDouble())
             setNote(tr("Anomaly score %1 against the threshold %2.")
                         .arg(evidence.value(QStringLiteral("score")).toDouble(), 0, 'f', 3)

@@ -14,6 +14,9 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -25,6 +28,7 @@
 #include <atomic>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 using namespace Laces;
 using namespace Laces::Tests;
@@ -68,14 +72,23 @@ quint16 freePort()
 // stops and starts, and the relay can lose answers: the request reaches the server, which
 // commits and answers, and the answer never reaches the edge (as when the server dies
 // right after COMMIT, or the link drops on the way back).
+// With a TLS configuration it terminates TLS (as nginx would in front of the server).
 class Relay : public QObject
 {
 public:
-    explicit Relay(quint16 upstreamPort) : m_upstream(upstreamPort)
+    explicit Relay(quint16 upstreamPort, const std::optional<QSslConfiguration> &tls = std::nullopt) : m_upstream(upstreamPort)
     {
-        m_server.listen(QHostAddress::LocalHost, 0);
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *client = m_server.nextPendingConnection()) {
+        if (tls) {
+            auto *server = new QSslServer(this);
+            server->setSslConfiguration(*tls);
+            m_server = server;
+        } else {
+            m_server = new QTcpServer(this);
+        }
+        m_server->listen(QHostAddress::LocalHost, 0);
+        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *client = m_server->nextPendingConnection()) {
+                ++m_accepted;
                 auto *upstream = new QTcpSocket(client);
                 upstream->connectToHost(QHostAddress::LocalHost, m_upstream);
                 connect(client, &QTcpSocket::readyRead, upstream, [client, upstream] { upstream->write(client->readAll()); });
@@ -97,13 +110,14 @@ public:
             }
         });
     }
-    quint16 port() const { return m_server.serverPort(); }
-    void setUpstream(quint16 port) { m_upstream = port; }
+    quint16 port() const { return m_server->serverPort(); }
     void loseAnswers(int count) { m_loseAnswers = count; }
     int lost() const { return m_lost; }
+    int accepted() const { return m_accepted; }
 
 private:
-    QTcpServer m_server;
+    QTcpServer *m_server = nullptr;
+    int m_accepted = 0;
     quint16 m_upstream;
     int m_loseAnswers = 0;
     int m_lost = 0;
@@ -215,6 +229,7 @@ private slots:
     void serverOutageAndLostAnswers();
     void bufferFullPolicies();
     void revokedKeyKeepsBuffering();
+    void tlsWithPrivateCaAndClientCertificate();
     void modelAlertsAndControlWhileOffline();
 
 private:
@@ -664,7 +679,18 @@ void TestEdge::revokedKeyKeepsBuffering()
     const QString path = m_dir.filePath(QStringLiteral("revoked.jsonl"));
     QFile out(path);
     QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Append));
-    startEdge(baseArgs(node, buffer, m_port) << QStringLiteral("--input") << QStringLiteral("file:") + path);
+    const quint16 metricsPort = freePort();
+    startEdge(baseArgs(node, buffer, m_port) << QStringLiteral("--input") << QStringLiteral("file:") + path
+                                             << QStringLiteral("--metrics-listen") << QStringLiteral("127.0.0.1:%1").arg(metricsPort));
+    const auto metric = [&](const QByteArray &name) {
+        QNetworkAccessManager network;
+        const Reply reply = requestAt(network, QUrl(QStringLiteral("http://127.0.0.1:%1").arg(metricsPort)), "GET", QStringLiteral("/metrics"));
+        for (const QByteArray &line : reply.body.split('\n')) {
+            if (line.startsWith(name + ' '))
+                return line.mid(name.size() + 1).toDouble();
+        }
+        return qQNaN();
+    };
     const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 600000;
     int written = 0;
     for (; written < 100; ++written)
@@ -683,6 +709,11 @@ void TestEdge::revokedKeyKeepsBuffering()
              qPrintable(state.value(QStringLiteral("last_error")).toString()));
     QCOMPARE(state.value(QStringLiteral("depth")).toInt(), 200);   // kept, not dropped
     QCOMPARE(stored(node.id).first, qint64(100));
+    // What Prometheus scrapes says the same.
+    QCOMPARE(metric("laces_edge_buffer_depth_samples"), 200.0);
+    QCOMPARE(metric("laces_edge_uplink_up"), 0.0);
+    QCOMPARE(metric("laces_edge_samples_received_total"), 300.0);
+    QCOMPARE(metric("laces_edge_uploaded_samples_total"), 100.0);
     // A new key in the key file: the agent picks it up and delivers the rest.
     const Reply key = m_server.requestJson("POST", QStringLiteral("/nodes/%1/api-keys").arg(node.id), m_admin,
                                            {{QStringLiteral("name"), QStringLiteral("edge 2")}});
@@ -694,6 +725,72 @@ void TestEdge::revokedKeyKeepsBuffering()
     QCOMPARE(stored(node.id), qMakePair(qint64(300), qint64(300)));
     QVERIFY2(eventually([&] { return status(buffer).value(QStringLiteral("uplink_state")).toString() == QStringLiteral("online"); }, 5000), qPrintable(edgeLog()));
     QCOMPARE(status(buffer).value(QStringLiteral("uplink_state")).toString(), QStringLiteral("online"));
+}
+
+void TestEdge::tlsWithPrivateCaAndClientCertificate()
+{
+    // A private CA, a certificate for 127.0.0.1 and a client certificate, made by openssl.
+    const QString dir = m_dir.filePath(QStringLiteral("tls"));
+    QDir().mkpath(dir);
+    const QString script = QStringLiteral(
+        "set -e; cd '%1'; ec='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes';"
+        "openssl req -x509 $ec -days 2 -subj /CN=LACES-test-CA -keyout ca.key -out ca.pem;"
+        "openssl req $ec -subj /CN=127.0.0.1 -keyout server.key -out server.csr;"
+        "printf 'subjectAltName=IP:127.0.0.1\\n' > server.ext;"
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext -out server.pem;"
+        "openssl req $ec -subj /CN=edge-node -keyout client.key -out client.csr;"
+        "printf 'extendedKeyUsage=clientAuth\\n' > client.ext;"
+        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile client.ext -out client.pem")
+                               .arg(dir);
+    QProcess openssl;
+    openssl.setProcessChannelMode(QProcess::MergedChannels);
+    openssl.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script});
+    QVERIFY(openssl.waitForFinished(30000));
+    QVERIFY2(openssl.exitCode() == 0, openssl.readAll().constData());
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate::fromPath(dir + QStringLiteral("/server.pem")).first());
+    QFile serverKey(dir + QStringLiteral("/server.key"));
+    QVERIFY(serverKey.open(QIODevice::ReadOnly));
+    tls.setPrivateKey(QSslKey(&serverKey, QSsl::Ec));
+    tls.setCaCertificates(QSslCertificate::fromPath(dir + QStringLiteral("/ca.pem")));
+    tls.setPeerVerifyMode(QSslSocket::VerifyPeer);   // mutual TLS: a client certificate is required
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    Relay relay(m_port, tls);
+
+    const Node node = createNode(QStringLiteral("tls-pump"));
+    const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 600000;
+    QByteArray input;
+    for (int i = 0; i < 50; ++i)
+        input += jsonLine(t0 + i * 100, i);
+    const auto args = [&](const QString &buffer) {
+        QStringList list = baseArgs(node, buffer, relay.port());
+        list[list.indexOf(QStringLiteral("--server")) + 1] = QStringLiteral("https://127.0.0.1:%1").arg(relay.port());
+        return list;
+    };
+    // Without the private CA: the server's certificate is not trusted; nothing is lost.
+    const QString untrusted = m_dir.filePath(QStringLiteral("tls-untrusted.db"));
+    startEdge(args(untrusted), input);
+    QVERIFY2(eventually([&] { return status(untrusted).value(QStringLiteral("uplink_state")).toString() == QLatin1String("offline"); }, 10000),
+             qPrintable(edgeLog()));
+    QCOMPARE(status(untrusted).value(QStringLiteral("depth")).toInt(), 50);
+    QVERIFY2(status(untrusted).value(QStringLiteral("last_error")).toString().contains(QLatin1String("certificate"), Qt::CaseInsensitive),
+             qPrintable(status(untrusted).value(QStringLiteral("last_error")).toString()));
+    // Trusting the CA, without a client certificate: the server refuses the handshake.
+    const QString noClientCert = m_dir.filePath(QStringLiteral("tls-nocert.db"));
+    startEdge(args(noClientCert) << QStringLiteral("--ca-file") << dir + QStringLiteral("/ca.pem"), input);
+    QVERIFY2(eventually([&] { return status(noClientCert).value(QStringLiteral("uplink_state")).toString() == QLatin1String("offline"); }, 10000),
+             qPrintable(edgeLog()));
+    QCOMPARE(stored(node.id).first, qint64(0));
+    cleanup();
+    // With both: delivered, once, over mutual TLS.
+    const QString mutual = m_dir.filePath(QStringLiteral("tls-mutual.db"));
+    QProcess *edge = startEdge(args(mutual) << QStringLiteral("--ca-file") << dir + QStringLiteral("/ca.pem") << QStringLiteral("--cert")
+                                            << dir + QStringLiteral("/client.pem") << QStringLiteral("--key")
+                                            << dir + QStringLiteral("/client.key") << QStringLiteral("--exit-when-drained"),
+                               input, true);
+    QVERIFY2(exited(edge, 20000), qPrintable(edgeLog()));
+    QCOMPARE(edge->exitCode(), 0);
+    QCOMPARE(stored(node.id), qMakePair(qint64(50), qint64(50)));
 }
 
 void TestEdge::modelAlertsAndControlWhileOffline()
@@ -761,6 +858,13 @@ void TestEdge::modelAlertsAndControlWhileOffline()
     const QJsonObject ticket = items.first().toObject();
     QCOMPARE(ticket.value(QStringLiteral("cause")).toString(), QStringLiteral("edge_anomaly"));
     QVERIFY(ticket.value(QStringLiteral("occurrences")).toInt() >= 2);
+    // The anomaly's evidence carries what the desktop charts: its drivers and time window.
+    const Reply anomalyEvent = m_server.request("GET", QStringLiteral("/maintenance/tickets/%1").arg(ticket.value(QStringLiteral("id")).toString()), m_admin);
+    QCOMPARE(anomalyEvent.status, 200);
+    const qint64 withDrivers = sqlNumber("SELECT count(*) FROM edge_events WHERE node_id = '" + node.id.toLatin1()
+                                         + "' AND kind = 'anomaly' AND detail->'drivers'->0->>'metric' = 'vibration_z_g' "
+                                           "AND detail ? 'window'");
+    QCOMPARE(withDrivers, qint64(1));
     const qint64 events = sqlNumber("SELECT count(*) FROM edge_events WHERE node_id = '" + node.id.toLatin1() + "'");
     QVERIFY(events >= 2);
     QCOMPARE(sqlNumber("SELECT count(DISTINCT kind) FROM edge_events WHERE node_id = '" + node.id.toLatin1() + "'"), qint64(2));
