@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -866,8 +867,12 @@ void EdgeAgent::upload()
         csv += QByteArray::number(batch->seqs.at(i));
         for (QByteArray &cell : cells)
             cell.clear();
-        for (const auto &[metric, value] : std::as_const(values[i]))
-            cells[columnOf.at(metric)] = QByteArray::number(value, 'g', 17);
+        // The shortest text that reads back as the same double, as the buffer keeps it.
+        char text[40];
+        for (const auto &[metric, value] : std::as_const(values[i])) {
+            const auto written = std::to_chars(text, text + sizeof text, value);
+            cells[columnOf.at(metric)] = QByteArray(text, written.ptr - text);
+        }
         for (const QByteArray &cell : std::as_const(cells)) {
             csv += ',';
             csv += cell;
@@ -924,7 +929,11 @@ void EdgeAgent::uploaded(QNetworkReply *reply, const EdgeBuffer::Batch &batch, q
         if (m_bisectRows > 0)
             m_bisectRows = 0;
         setUplink(Uplink::Online);
-        (void)m_buffer.setMeta(QStringLiteral("last_upload_at"), QString::fromLatin1(formatTimeMs(nowMs())));
+        // For status; at most once a second (each is a commit of its own).
+        if (nowMs() - m_lastUploadNotedMs >= 1000) {
+            m_lastUploadNotedMs = nowMs();
+            (void)m_buffer.setMeta(QStringLiteral("last_upload_at"), QString::fromLatin1(formatTimeMs(m_lastUploadNotedMs)));
+        }
         // A slow uplink: fewer, larger uploads, up to --max-batch-s apart.
         m_intervalS = tookS > m_config.batchS / 2 ? std::min(m_config.maxBatchS, m_intervalS * 2) : m_config.batchS;
         if (m_buffer.eventsPending() > 0)

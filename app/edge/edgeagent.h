@@ -157,6 +157,7 @@ private:
     qint64 m_uploadedSamples = 0;
     qint64 m_uploadFailures = 0;
     qint64 m_duplicatesAcked = 0;
+    qint64 m_lastUploadNotedMs = 0;
 
     QTcpServer *m_metricsServer = nullptr;
     bool m_stopping = false;
