@@ -324,9 +324,13 @@ void EdgeAgent::takeLines(QByteArray &pending, bool flushPartial)
         const qsizetype newline = pending.indexOf('\n', start);
         if (newline < 0)
             break;
-        takeLine(QByteArrayView(pending).sliced(start, newline - start));
-        if (file)
+        // The position moves before the sample is taken: a commit inside accept() (every
+        // 5,000 samples) then records exactly the lines it holds.
+        if (file) {
             m_fileOffset += newline + 1 - start;
+            m_pending.position = InputPosition{m_config.input, m_fileDevice, m_fileInode, m_fileOffset, m_lineNumber + 1};
+        }
+        takeLine(QByteArrayView(pending).sliced(start, newline - start));
         start = newline + 1;
     }
     if (flushPartial && start < pending.size()) {
@@ -947,8 +951,11 @@ void EdgeAgent::uploaded(QNetworkReply *reply, const EdgeBuffer::Batch &batch, q
     }
 
     const QString reason = status ? QStringLiteral("HTTP %1: %2").arg(status).arg(message) : reply->errorString();
-    const bool refusedForGood = status >= 400 && status < 500 && status != 401 && status != 403 && status != 408
-                                && status != 413 && status != 429;
+    // Only the server's own refusal of a sample (400/422 naming a line's value) is final; any
+    // other 4xx (a proxy's 404, a deleted node) keeps the samples and backs off.
+    const QString errorField = error.value(QStringLiteral("field")).toString();
+    const bool refusedForGood = (status == 400 || status == 422) && !errorField.endsWith(QLatin1String(".node_id"))
+                                && (errorField.startsWith(QLatin1String("line ")) || errorField.isEmpty());
     if (refusedForGood) {
         // The server refuses a sample: the one its error names, else the batch is halved
         // until the refused sample is alone.

@@ -18,8 +18,9 @@ namespace {
 
 const char *const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
+    // AUTOINCREMENT: ids are never reused, so an answer for an old batch cannot delete newer rows.
     // vals: encodeValues() text; bytes against the limit: rowBytes(length(vals))
-    "CREATE TABLE IF NOT EXISTS samples (id INTEGER PRIMARY KEY, epoch INTEGER NOT NULL, seq INTEGER NOT NULL, "
+    "CREATE TABLE IF NOT EXISTS samples (id INTEGER PRIMARY KEY AUTOINCREMENT, epoch INTEGER NOT NULL, seq INTEGER NOT NULL, "
     "time_ms INTEGER NOT NULL, vals TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS rejected (id INTEGER PRIMARY KEY, epoch INTEGER, seq INTEGER, time_ms INTEGER, "
     "vals TEXT, reason TEXT, at_ms INTEGER)",
