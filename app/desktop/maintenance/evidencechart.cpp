@@ -239,10 +239,12 @@ void EvidenceChart::showTicket(const QJsonObject &ticket)
     m_windowToMs = isoMs(window.value(QStringLiteral("to")));
     const QString unit = evidence.value(QStringLiteral("unit")).toString();
 
-    if (cause.startsWith(QLatin1String("threshold:"))) {
+    // An edge device's limit alert is a threshold crossing seen on the machine: the same chart.
+    const bool edgeLimit = cause == QLatin1String("edge_anomaly") && evidence.value(QStringLiteral("kind")).toString() == QLatin1String("limit");
+    if (cause.startsWith(QLatin1String("threshold:")) || edgeLimit) {
         const QString metric = evidence.value(QStringLiteral("metric")).toString(cause.mid(10));
         buildTimeChart(metric, unit);
-        m_limitValue = evidence.value(QStringLiteral("level")).toDouble(qQNaN());
+        m_limitValue = evidence.value(edgeLimit ? QStringLiteral("limit") : QStringLiteral("level")).toDouble(qQNaN());
         m_clearValue = evidence.value(QStringLiteral("clear_level")).toDouble(qQNaN());
         const QString direction = evidence.value(QStringLiteral("direction")).toString();
         if (direction == QLatin1String("below"))
@@ -304,8 +306,6 @@ void EvidenceChart::showTicket(const QJsonObject &ticket)
         QString metric = named.isEmpty() ? QString() : named.first().toString();
         if (metric.isEmpty() && !evidence.value(QStringLiteral("drivers")).toArray().isEmpty())
             metric = evidence.value(QStringLiteral("drivers")).toArray().first().toObject().value(QStringLiteral("metric")).toString();
-        if (metric.isEmpty())  // an edge device's limit: the metric it watched
-            metric = evidence.value(QStringLiteral("metric")).toString();
         if (evidence.value(QStringLiteral("score")).isDouble())
             setNote(tr("Anomaly score %1 against the threshold %2.")
                         .arg(evidence.value(QStringLiteral("score")).toDouble(), 0, 'f', 3)

@@ -661,6 +661,27 @@ void tst_Desktop::maintenanceQueueListsFiltersActsAndUpdatesLive()
                                   {{QStringLiteral("status"), QStringLiteral("in_progress")}}).status, 200);
     QTRY_COMPARE_WITH_TIMEOUT(queue.statusAt(queue.rowOfTicket(anomaly)), QStringLiteral("in progress"), 10000);
 
+    // An edge device's limit alert (POST /nodes/{id}/events): an edge_anomaly ticket whose
+    // evidence charts the metric the device watched, around the alert.
+    const Tests::Reply edge = m_server.requestJson(
+        "POST", QStringLiteral("/nodes/%1/events").arg(press), m_adminToken,
+        {{QStringLiteral("boot_epoch"), 7},
+         {QStringLiteral("events"), QJsonArray{QJsonObject{
+              {QStringLiteral("seq"), 1}, {QStringLiteral("time"), iso(now - 2 * 60000)}, {QStringLiteral("kind"), QStringLiteral("limit")},
+              {QStringLiteral("metric"), QStringLiteral("temperature_c")}, {QStringLiteral("value"), 116.8},
+              {QStringLiteral("limit"), 95}, {QStringLiteral("message"), QStringLiteral("temperature_c = 116.8 is above its limit 95")},
+              {QStringLiteral("window"), window}}}}});
+    QCOMPARE(edge.status, 200);
+    const QString edgeTicket = edge.json.value(QStringLiteral("tickets")).toArray().first().toString();
+    QTRY_VERIFY_WITH_TIMEOUT(queue.rowOfTicket(edgeTicket) >= 0, 10000);
+    chartLoaded.clear();
+    QVERIFY(queue.selectTicket(edgeTicket));
+    QTRY_VERIFY_WITH_TIMEOUT(!chartLoaded.isEmpty(), 10000);
+    QVERIFY(evidence->telemetrySeries()->count() >= 10);
+    QCOMPARE(evidence->limitSeries()->count(), 2);
+    QCOMPARE(evidence->limitSeries()->at(0).y(), 95.0);
+    screenshot(&queue, QStringLiteral("maintenance-edge-ticket.png"));
+
     // A viewer may not see tickets: the queue says so instead of showing an empty list.
     App::Session viewerSession;
     QVERIFY(logIn(viewerSession, QStringLiteral("desk-viewer"), QStringLiteral("desk-viewer-pass")));
