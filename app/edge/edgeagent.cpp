@@ -510,9 +510,19 @@ static std::optional<double> valueOf(const Sample &sample, int metric)
     return std::nullopt;
 }
 
-static bool met(const Condition &condition, double value)
+// One sample's value against a condition: true when the condition has now held for its
+// count of samples and was not firing yet (it fires once, and again only after clearing).
+static bool fires(const Condition &condition, double value, int *run, bool *firing)
 {
-    return condition.above ? value > condition.limit : value < condition.limit;
+    if (!(condition.above ? value > condition.limit : value < condition.limit)) {
+        *run = 0;
+        *firing = false;
+        return false;
+    }
+    if (++*run < condition.count || *firing)
+        return false;
+    *firing = true;
+    return true;
 }
 
 void EdgeAgent::evaluate(const Sample &sample)
@@ -523,15 +533,8 @@ void EdgeAgent::evaluate(const Sample &sample)
         if (!value)
             continue;
         ConditionState &state = m_ruleStates[size_t(i)];
-        if (met(rule.condition, *value)) {
-            if (++state.run >= rule.condition.count && !state.firing) {
-                state.firing = true;
-                issue(rule, sample, *value);
-            }
-        } else {
-            state.run = 0;
-            state.firing = false;
-        }
+        if (fires(rule.condition, *value, &state.run, &state.firing))
+            issue(rule, sample, *value);
     }
     for (int i = 0; i < m_config.limits.size(); ++i) {
         const Condition &limit = m_config.limits.at(i);
@@ -539,29 +542,23 @@ void EdgeAgent::evaluate(const Sample &sample)
         if (!value)
             continue;
         ConditionState &state = m_limitStates[size_t(i)];
-        if (met(limit, *value)) {
-            if (++state.run >= limit.count && !state.firing) {
-                state.firing = true;
-                const QString message = QStringLiteral("%1 = %2 is %3 its limit %4")
-                                            .arg(limit.metricName()).arg(*value)
-                                            .arg(limit.above ? QStringLiteral("above") : QStringLiteral("below"))
-                                            .arg(limit.limit);
-                localAlert(QStringLiteral("limit"), message,
-                           {{QStringLiteral("kind"), QStringLiteral("limit")},
-                            {QStringLiteral("window"),
-                             QJsonObject{{QStringLiteral("from"), QString::fromLatin1(formatTimeMs(sample.timeMs - 15 * kMinuteMs))},
-                                         {QStringLiteral("to"), QString::fromLatin1(formatTimeMs(sample.timeMs))}}},
-                            {QStringLiteral("metric"), limit.metricName()},
-                            {QStringLiteral("value"), *value},
-                            {QStringLiteral("limit"), limit.limit},
-                            {QStringLiteral("direction"), limit.above ? QStringLiteral("above") : QStringLiteral("below")},
-                            {QStringLiteral("message"), message}},
-                           sample.timeMs);
-            }
-        } else {
-            state.run = 0;
-            state.firing = false;
-        }
+        if (!fires(limit, *value, &state.run, &state.firing))
+            continue;
+        const QString message = QStringLiteral("%1 = %2 is %3 its limit %4")
+                                    .arg(limit.metricName()).arg(*value)
+                                    .arg(limit.above ? QStringLiteral("above") : QStringLiteral("below"))
+                                    .arg(limit.limit);
+        localAlert(QStringLiteral("limit"), message,
+                   {{QStringLiteral("kind"), QStringLiteral("limit")},
+                    {QStringLiteral("window"),
+                     QJsonObject{{QStringLiteral("from"), QString::fromLatin1(formatTimeMs(sample.timeMs - 15 * kMinuteMs))},
+                                 {QStringLiteral("to"), QString::fromLatin1(formatTimeMs(sample.timeMs))}}},
+                    {QStringLiteral("metric"), limit.metricName()},
+                    {QStringLiteral("value"), *value},
+                    {QStringLiteral("limit"), limit.limit},
+                    {QStringLiteral("direction"), limit.above ? QStringLiteral("above") : QStringLiteral("below")},
+                    {QStringLiteral("message"), message}},
+                   sample.timeMs);
     }
     if (m_stream) {
         const qint64 minute = sample.timeMs - sample.timeMs % kMinuteMs;

@@ -1,8 +1,8 @@
 #include "lineparser.h"
 
 #include "telemetry/metricnames.h"
+#include "telemetry/rfc3339.h"
 
-#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -72,28 +72,12 @@ std::optional<qint64> parseTimeMs(QByteArrayView text)
             return std::nullopt;
         return ms;
     }
-    // RFC 3339: a date, 'T', a time and a zone (Z or ±hh:mm) are all required.
-    if (text.size() < 20 || (text.at(10) != 'T' && text.at(10) != 't' && text.at(10) != ' '))
-        return std::nullopt;
-    const char last = text.back();
-    const bool zoned = last == 'Z' || last == 'z'
-                       || (text.size() >= 25 && (text.at(text.size() - 6) == '+' || text.at(text.size() - 6) == '-')
-                           && text.at(text.size() - 3) == ':');
-    if (!zoned)
-        return std::nullopt;
-    QByteArray normalised = text.toByteArray();
-    normalised[10] = 'T';
-    if (last == 'z')
-        normalised.back() = 'Z';
-    const QDateTime time = QDateTime::fromString(QString::fromLatin1(normalised), Qt::ISODateWithMs);
-    if (!time.isValid())
-        return std::nullopt;
-    return time.toMSecsSinceEpoch();
+    return Core::parseRfc3339Ms(text);
 }
 
 QByteArray formatTimeMs(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
+    return Core::formatRfc3339Ms(ms).toLatin1();
 }
 
 static Core::Status addValue(QList<QPair<int, double>> *values, int metric, double value, QByteArrayView name)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "telemetry/rfc3339.h"
+
 #include "result.h"
 
 #include <QByteArray>
@@ -51,9 +53,8 @@ struct SampleBatch
     static Core::Result<SampleBatch> fromCsv(const QByteArray &body, qint64 bootEpoch, const Limits &limits);
 };
 
-// "2026-11-27T10:00:00.123Z" or with an offset; milliseconds since the epoch, sub-ms
-// digits dropped. Nothing when it is not RFC 3339.
-std::optional<qint64> parseRfc3339Ms(QByteArrayView text);
-QString formatRfc3339Ms(qint64 ms);
+// In core (the edge agent parses sample times too).
+using Core::formatRfc3339Ms;
+using Core::parseRfc3339Ms;
 
 } // namespace Laces::Server
