@@ -9,6 +9,7 @@
 #include <QVariant>
 
 #include <atomic>
+#include <functional>
 
 namespace Laces::Edge {
 
@@ -193,11 +194,8 @@ Core::Result<EdgeBuffer::AppendOutcome> EdgeBuffer::append(const Append &append)
                 if (!drop.exec(QStringLiteral("DELETE FROM samples WHERE id IN (SELECT id FROM samples ORDER BY id LIMIT %1) "
                                               "RETURNING length(vals)").arg(rows)))
                     return rollback(fail(QStringLiteral("dropping the oldest samples"), drop));
-                qint64 removed = 0;
-                while (drop.next()) {
-                    bytes -= rowBytes(drop.value(0).toLongLong());
-                    ++removed;
-                }
+                const auto [removed, removedBytes] = removedRows(drop);
+                bytes -= removedBytes;
                 if (removed == 0)
                     break;
                 depth -= removed;
@@ -331,75 +329,85 @@ Core::Result<EdgeBuffer::Batch> EdgeBuffer::nextBatch(int maxRows)
     return batch;
 }
 
+Core::Status EdgeBuffer::transaction(const std::function<Core::Status()> &work)
+{
+    if (!m_db.transaction())
+        return Error::unavailable(QStringLiteral("the buffer %1: cannot begin: %2").arg(m_path, m_db.lastError().text()));
+    if (auto done = work(); !done) {
+        m_db.rollback();
+        return done;
+    }
+    if (!m_db.commit()) {
+        const QString why = m_db.lastError().text();
+        m_db.rollback();
+        return Error::unavailable(QStringLiteral("the buffer %1: commit failed: %2").arg(m_path, why));
+    }
+    return Core::Ok{};
+}
+
+QPair<qint64, qint64> EdgeBuffer::removedRows(QSqlQuery &deleted)
+{
+    qint64 rows = 0, bytes = 0;
+    while (deleted.next()) {
+        ++rows;
+        bytes += rowBytes(deleted.value(0).toLongLong());
+    }
+    return {rows, bytes};
+}
+
 Core::Status EdgeBuffer::delivered(const Batch &batch, int count, qint64 ackedSeq)
 {
     if (count <= 0)
         return Core::Ok{};
-    if (!m_db.transaction())
-        return Error::unavailable(QStringLiteral("the buffer %1: cannot begin: %2").arg(m_path, m_db.lastError().text()));
-    QSqlQuery remove(m_db);
-    // The batch's rows are contiguous ids of one epoch, oldest first (others may have been
-    // dropped meanwhile): one range delete.
-    if (!remove.exec(QStringLiteral("DELETE FROM samples WHERE id >= %1 AND id <= %2 AND epoch = %3 RETURNING length(vals)")
-                         .arg(batch.ids.first()).arg(batch.ids.at(count - 1)).arg(batch.epoch))) {
-        m_db.rollback();
-        return fail(QStringLiteral("forgetting delivered samples"), remove);
-    }
-    qint64 removed = 0, bytes = 0;
-    while (remove.next()) {
-        ++removed;
-        bytes += rowBytes(remove.value(0).toLongLong());
-    }
-    QSqlQuery acked(m_db);
-    acked.prepare(QStringLiteral("INSERT INTO acked (epoch, seq) VALUES (?, ?) ON CONFLICT (epoch) DO UPDATE SET seq = max(seq, excluded.seq)"));
-    acked.addBindValue(batch.epoch);
-    acked.addBindValue(ackedSeq);
-    if (!acked.exec()) {
-        m_db.rollback();
-        return fail(QStringLiteral("recording the acked sequence"), acked);
-    }
-    if (!m_db.commit()) {
-        m_db.rollback();
-        return Error::unavailable(QStringLiteral("the buffer %1: commit failed: %2").arg(m_path, m_db.lastError().text()));
-    }
-    m_depth -= removed;
-    m_bytes -= bytes;
+    QPair<qint64, qint64> removed;
+    auto done = transaction([&]() -> Core::Status {
+        QSqlQuery remove(m_db);
+        // The batch's rows are contiguous ids of one epoch, oldest first (others may have
+        // been dropped meanwhile): one range delete.
+        if (!remove.exec(QStringLiteral("DELETE FROM samples WHERE id >= %1 AND id <= %2 AND epoch = %3 RETURNING length(vals)")
+                             .arg(batch.ids.first()).arg(batch.ids.at(count - 1)).arg(batch.epoch)))
+            return fail(QStringLiteral("forgetting delivered samples"), remove);
+        removed = removedRows(remove);
+        QSqlQuery acked(m_db);
+        acked.prepare(QStringLiteral("INSERT INTO acked (epoch, seq) VALUES (?, ?) ON CONFLICT (epoch) DO UPDATE SET seq = max(seq, excluded.seq)"));
+        acked.addBindValue(batch.epoch);
+        acked.addBindValue(ackedSeq);
+        if (!acked.exec())
+            return fail(QStringLiteral("recording the acked sequence"), acked);
+        return Core::Ok{};
+    });
+    if (!done)
+        return done;
+    m_depth -= removed.first;
+    m_bytes -= removed.second;
     return Core::Ok{};
 }
 
 Core::Status EdgeBuffer::reject(const Batch &batch, int index, const QString &reason)
 {
-    if (!m_db.transaction())
-        return Error::unavailable(QStringLiteral("the buffer %1: cannot begin: %2").arg(m_path, m_db.lastError().text()));
-    QSqlQuery move(m_db);
-    move.prepare(QStringLiteral("INSERT INTO rejected (epoch, seq, time_ms, vals, reason, at_ms) "
-                                "SELECT epoch, seq, time_ms, vals, ?, ? FROM samples WHERE id = ?"));
-    move.addBindValue(reason);
-    move.addBindValue(nowMs());
-    move.addBindValue(batch.ids.at(index));
-    QSqlQuery remove(m_db);
-    remove.prepare(QStringLiteral("DELETE FROM samples WHERE id = ? RETURNING length(vals)"));
-    remove.addBindValue(batch.ids.at(index));
-    if (!move.exec() || !remove.exec()) {
-        m_db.rollback();
-        return fail(QStringLiteral("recording a rejected sample"), move.lastError().isValid() ? move : remove);
-    }
-    qint64 removed = 0, bytes = 0;
-    while (remove.next()) {
-        ++removed;
-        bytes += rowBytes(remove.value(0).toLongLong());
-    }
-    if (auto ok = writeCounter("rejected", m_rejected + removed); !ok) {
-        m_db.rollback();
-        return ok;
-    }
-    if (!m_db.commit()) {
-        m_db.rollback();
-        return Error::unavailable(QStringLiteral("the buffer %1: commit failed: %2").arg(m_path, m_db.lastError().text()));
-    }
-    m_rejected += removed;
-    m_depth -= removed;
-    m_bytes -= bytes;
+    QPair<qint64, qint64> removed;
+    auto done = transaction([&]() -> Core::Status {
+        QSqlQuery move(m_db);
+        move.prepare(QStringLiteral("INSERT INTO rejected (epoch, seq, time_ms, vals, reason, at_ms) "
+                                    "SELECT epoch, seq, time_ms, vals, ?, ? FROM samples WHERE id = ?"));
+        move.addBindValue(reason);
+        move.addBindValue(nowMs());
+        move.addBindValue(batch.ids.at(index));
+        if (!move.exec())
+            return fail(QStringLiteral("recording a rejected sample"), move);
+        QSqlQuery remove(m_db);
+        remove.prepare(QStringLiteral("DELETE FROM samples WHERE id = ? RETURNING length(vals)"));
+        remove.addBindValue(batch.ids.at(index));
+        if (!remove.exec())
+            return fail(QStringLiteral("recording a rejected sample"), remove);
+        removed = removedRows(remove);
+        return writeCounter("rejected", m_rejected + removed.first);
+    });
+    if (!done)
+        return done;
+    m_rejected += removed.first;
+    m_depth -= removed.first;
+    m_bytes -= removed.second;
     return Core::Ok{};
 }
 
@@ -418,9 +426,9 @@ Core::Result<QList<EdgeBuffer::EventRow>> EdgeBuffer::nextEvents(int max)
 
 Core::Status EdgeBuffer::eventsDelivered(const QList<EventRow> &events)
 {
-    QSqlQuery remove(m_db);
     if (events.isEmpty())
         return Core::Ok{};
+    QSqlQuery remove(m_db);
     if (!remove.exec(QStringLiteral("DELETE FROM events WHERE id >= %1 AND id <= %2").arg(events.first().id).arg(events.last().id)))
         return fail(QStringLiteral("forgetting delivered events"), remove);
     m_eventsPending = std::max<qint64>(0, m_eventsPending - remove.numRowsAffected());
@@ -431,23 +439,22 @@ Core::Status EdgeBuffer::rejectEvents(const QList<EventRow> &events, const QStri
 {
     if (events.isEmpty())
         return Core::Ok{};
-    if (!m_db.transaction())
-        return Error::unavailable(QStringLiteral("the buffer %1: cannot begin: %2").arg(m_path, m_db.lastError().text()));
-    QSqlQuery move(m_db);
-    move.prepare(QStringLiteral("INSERT INTO rejected_events (epoch, seq, body, reason) SELECT epoch, seq, body, ? FROM events "
-                                "WHERE id >= ? AND id <= ?"));
-    move.addBindValue(reason);
-    move.addBindValue(events.first().id);
-    move.addBindValue(events.last().id);
-    if (!move.exec()) {
-        m_db.rollback();
-        return fail(QStringLiteral("recording rejected events"), move);
-    }
-    if (!m_db.commit()) {
-        m_db.rollback();
-        return Error::unavailable(QStringLiteral("the buffer %1: commit failed").arg(m_path));
-    }
-    return eventsDelivered(events);
+    // Moved and forgotten in one transaction: never in both tables, never in neither.
+    const qint64 pending = m_eventsPending;
+    auto done = transaction([&]() -> Core::Status {
+        QSqlQuery move(m_db);
+        move.prepare(QStringLiteral("INSERT INTO rejected_events (epoch, seq, body, reason) SELECT epoch, seq, body, ? FROM events "
+                                    "WHERE id >= ? AND id <= ?"));
+        move.addBindValue(reason);
+        move.addBindValue(events.first().id);
+        move.addBindValue(events.last().id);
+        if (!move.exec())
+            return fail(QStringLiteral("recording rejected events"), move);
+        return eventsDelivered(events);
+    });
+    if (!done)
+        m_eventsPending = pending;
+    return done;
 }
 
 std::optional<EdgeBuffer::Model> EdgeBuffer::model()

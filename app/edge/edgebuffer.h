@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -132,6 +133,10 @@ public:
 
 private:
     Core::Status exec(const QString &sql);
+    // Runs `work` in one transaction: committed when it succeeds, rolled back otherwise.
+    Core::Status transaction(const std::function<Core::Status()> &work);
+    // The (rows, bytes against the limit) a "DELETE … RETURNING length(vals)" removed.
+    static QPair<qint64, qint64> removedRows(QSqlQuery &deleted);
     Core::Status fail(const QString &what, const QSqlQuery &query);
     Core::Status writeCounter(const char *key, qint64 value);
     Core::Status refreshCounts();
