@@ -32,6 +32,7 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    Laces::Server::installLogHandler(config->jsonLogs);
     Laces::Server::Server server(*config);
     Laces::Core::ShutdownSignals shutdownSignals;
     QObject::connect(&shutdownSignals, &Laces::Core::ShutdownSignals::shutdownRequested, &app, [](int signalNumber) {

@@ -10,6 +10,8 @@
 #include "demo/demotelemetry.h"
 #include "http/httpserver.h"
 #include "http/idempotency.h"
+#include "http/ratelimiter.h"
+#include "logging.h"
 #include "http/requestcontext.h"
 #include "edits/editsapi.h"
 #include "locks/leaseexpiry.h"
@@ -38,6 +40,10 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+
+#include <cmath>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QSysInfo>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -99,8 +105,11 @@ Core::Status Server::start()
         authOptions.loginLimits.accountFailures = m_config.loginFailuresPerAccount;
         authOptions.loginLimits.addressFailures = m_config.loginFailuresPerAddress;
         m_auth = std::make_unique<AuthService>(authOptions);
-        if (Core::Status loaded = m_auth->loadSigningKey(bootstrap); !loaded)
+        if (!m_config.signingKey.isEmpty()) {
+            m_auth->useSigningKey(m_config.signingKey);
+        } else if (Core::Status loaded = m_auth->loadSigningKey(bootstrap); !loaded) {
             return loaded;
+        }
         if (m_config.demo) {
             if (Core::Status loaded = DemoData::load(bootstrap, DemoData::findDemoModel(m_config.demoModelPath));
                 !loaded)
@@ -118,6 +127,22 @@ Core::Status Server::start()
     limits.idleTimeoutMs = m_config.idleTimeoutS * 1000;
     limits.trustedProxies = m_config.trustedProxies;
     m_http = new HttpServer(limits, this);
+    if (m_config.tls.enabled()) {
+        if (!QSslSocket::supportsSsl())
+            return Error::unavailable(QStringLiteral("--tls-cert given, but Qt has no TLS backend here"));
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificateChain(m_config.tls.certificateChain);
+        tls.setPrivateKey(m_config.tls.key);
+        // "or later": OpenSSL negotiates the highest both sides have, TLS 1.3 where the client can.
+        tls.setProtocol(m_config.tls.minimum);
+        if (!m_config.tls.clientCas.isEmpty()) {
+            tls.setCaCertificates(m_config.tls.clientCas);
+            tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        } else {
+            tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        }
+        m_http->setTlsConfiguration(tls);
+    }
     m_http->setBodyLimit([this](const QByteArray &method, const QString &path) {
         const Router::Match match = m_router.match(method, path);
         if (!match.route)
@@ -167,6 +192,14 @@ Core::Status Server::start()
     if (!m_bus->start())
         return Error::unavailable(QStringLiteral("cannot listen for collaboration events"));
     connect(m_bus, &EventBus::received, m_hub, &WebSocketHub::deliver);
+    m_opsProbe = new QTimer(this);
+    connect(m_opsProbe, &QTimer::timeout, this, [this] { probeOperations(); });
+    m_opsProbe->start(5000);
+    probeOperations();
+    m_metrics->setAgentInterval(m_config.agent.intervalS);
+    m_metrics->setDataDir(m_config.dataDir);
+    if (m_config.tls.enabled())
+        m_metrics->setCertificateExpiry(m_config.tls.certificateChain.first().expiryDate().toSecsSinceEpoch());
     m_leaseSweep = new QTimer(this);
     connect(m_leaseSweep, &QTimer::timeout, this, [this] {
         m_workers.start([this] {
@@ -197,6 +230,8 @@ Core::Status Server::start()
             m_workers.start([this] {
                 if (auto connection = m_pool->acquire()) {
                     auto report = m_agent->runCycle(**connection, false);
+                    if (report && !report->skipped)
+                        m_metrics->noteAgentCycle();
                     if (!report)
                         qCWarning(lcServer).noquote() << "maintenance agent cycle failed:" << report.error().message;
                     else if (report->ticketsOpened + report->ticketsUpdated > 0)
@@ -259,6 +294,7 @@ Core::Status Server::start()
                               [pool = m_pool.get()] { return pool->idle(); },
                               [http = m_http] { return http->connectionCount(); },
                               [hub = m_hub] { return hub->connectionCount(); });
+    m_metrics->setWebSocketDisconnectSource([hub = m_hub] { return hub->disconnectCounts(); });
     if (!m_http->listen(m_config.bindAddress, m_config.port))
         return Error::unavailable(QStringLiteral("cannot listen on %1:%2: %3")
                                       .arg(m_config.bindAddress.toString())
@@ -279,6 +315,8 @@ void Server::stop()
         m_http->close();
     if (m_leaseSweep)
         m_leaseSweep->stop();
+    if (m_opsProbe)
+        m_opsProbe->stop();
     if (m_telemetryMaintenance)
         m_telemetryMaintenance->stop();
     if (m_agentTimer)
@@ -291,6 +329,7 @@ void Server::stop()
         m_demoTelemetry->cancel();
     m_workers.waitForDone();
     m_metrics->setGaugeSource({}, {}, {}, {});
+    m_metrics->setWebSocketDisconnectSource({});
     delete m_hub;
     m_hub = nullptr;
     delete m_bus;
@@ -312,7 +351,7 @@ quint16 Server::port() const
 QUrl Server::url() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(m_config.tls.enabled() ? QStringLiteral("https") : QStringLiteral("http"));
     const QHostAddress address = m_config.bindAddress;
     url.setHost(address == QHostAddress::Any || address == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1")
                                                                                  : address.toString());
@@ -403,6 +442,53 @@ Core::Result<TelemetryMaintenanceReport> Server::runTelemetryMaintenance(qint64 
     return Laces::Server::runTelemetryMaintenance(**connection, *m_partitions, m_config.telemetry, nowMs);
 }
 
+QList<QPair<QByteArray, QString>> Server::routeTable() const
+{
+    QList<QPair<QByteArray, QString>> table;
+    for (const Router::Route &route : m_router.routes())
+        table.append({route.method, route.pattern});
+    return table;
+}
+
+quint64 Server::failedTlsHandshakes() const
+{
+    return m_http ? m_http->failedHandshakes() : 0;
+}
+
+void Server::probeOperations()
+{
+    // What /metrics reports about the database and the fleet: sampled here, off the event
+    // loop, so that a scrape never waits for the database (nor fails when it is down).
+    if (m_opsProbeBusy.exchange(true))
+        return;
+    const bool sampleFleet = m_opsProbeTicks++ % 3 == 0;
+    m_workers.start([this, sampleFleet] {
+        QElapsedTimer timer;
+        timer.start();
+        auto connection = m_pool->acquire(2000);
+        bool up = false;
+        if (connection) {
+            up = (*connection)->exec("SELECT 1").ok();
+            if (up && sampleFleet) {
+                QHash<QString, qint64> fleet;
+                if (auto rows = (*connection)->exec("SELECT status, count(*) FROM machine_nodes GROUP BY status"))
+                    for (int row = 0; row < rows->rowCount(); ++row)
+                        fleet.insert(rows->text(row, 0), rows->integer(row, 1));
+                m_metrics->setFleet(fleet);
+                QHash<QString, qint64> tickets;
+                if (auto rows = (*connection)->exec("SELECT severity, count(*) FROM maintenance_tickets "
+                                                    "WHERE status IN ('open', 'acknowledged', 'in_progress') "
+                                                    "GROUP BY severity"))
+                    for (int row = 0; row < rows->rowCount(); ++row)
+                        tickets.insert(rows->text(row, 0), rows->integer(row, 1));
+                m_metrics->setOpenTickets(tickets);
+            }
+        }
+        m_metrics->setDatabaseProbe(up, double(timer.nsecsElapsed()) / 1e9);
+        m_opsProbeBusy = false;
+    });
+}
+
 void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> respond)
 {
     QElapsedTimer timer;
@@ -430,6 +516,7 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
     m_workers.start([this, route, params = match.params, badParam = match.badParam, request = std::move(request),
                      respond = std::move(respond), timer]() mutable {
         RequestContext context(request, params);
+        std::optional<RateLimiter::Decision> limited;
         HttpResponse response = [&]() -> HttpResponse {
             std::optional<PooledConnection> connection;
             if (route->usesDatabase || route->access.kind != Access::Kind::Public) {
@@ -447,6 +534,26 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
                     return refused;
                 }
                 context.setPrincipal(std::move(*principal));
+                const bool edge = !context.principal().nodeId.isNull();
+                if (const int perMin = edge ? m_config.edgeRateLimitPerMin : m_config.rateLimitPerMin; perMin > 0) {
+                    const QByteArray key = edge ? "node:" + context.principal().nodeId.toByteArray(QUuid::WithoutBraces)
+                                                : "user:" + context.principal().userId.toByteArray(QUuid::WithoutBraces);
+                    auto decision = RateLimiter::take(context.db(), key, perMin, 60);
+                    if (!decision)
+                        return HttpResponse::fromError(decision.error());
+                    limited = *decision;
+                    if (!decision->allowed) {
+                        m_metrics->countRateLimited();
+                        return RateLimiter::refusal(*decision);
+                    }
+                }
+                if (!context.principal().nodeId.isNull() && !m_config.tls.clientCas.isEmpty()
+                    && request.clientCertificateName
+                           != context.principal().nodeId.toString(QUuid::WithoutBraces))
+                    return HttpResponse::fromError(Error::forbidden(
+                        QStringLiteral("this API key's node is %1; the client certificate names '%2'")
+                            .arg(context.principal().nodeId.toString(QUuid::WithoutBraces),
+                                 request.clientCertificateName)));
                 if (!context.principal().nodeId.isNull()
                     && route->access.permission != QLatin1String("telemetry.ingest"))
                     return HttpResponse::fromError(
@@ -456,6 +563,16 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
                     return HttpResponse::fromError(Error::forbidden(
                         QStringLiteral("your role (%1) lacks the permission %2")
                             .arg(context.principal().role, route->access.permission)));
+            }
+            if (route->pattern == QLatin1String("/auth/register") && m_config.registrationsPerHourPerAddress > 0) {
+                auto decision = RateLimiter::take(context.db(), "register:" + request.peerAddress.toString().toUtf8(),
+                                                  m_config.registrationsPerHourPerAddress, 3600);
+                if (!decision)
+                    return HttpResponse::fromError(decision.error());
+                if (!decision->allowed) {
+                    m_metrics->countRateLimited();
+                    return RateLimiter::refusal(*decision);
+                }
             }
             // Checked after authentication, so that a stranger learns nothing about routes.
             if (!badParam.isEmpty())
@@ -471,6 +588,8 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
         }();
         response.setHeader("X-Request-Id", request.requestId.toLatin1());
         response.setHeader("Cache-Control", "no-store");
+        if (limited && response.status != 429)
+            RateLimiter::annotate(response, *limited);
         observe(request, route->pattern, response, double(timer.nsecsElapsed()) / 1e9,
                 context.hasPrincipal() ? context.principal().username : QString());
         respond(std::move(response));
@@ -482,18 +601,19 @@ void Server::observe(const HttpRequest &request, const QString &route, const Htt
 {
     m_metrics->observeRequest(request.method.isEmpty() ? QByteArray("-") : request.method, route,
                               response.status, seconds);
-    const auto line = QStringLiteral("request_id=%1 method=%2 path=\"%3\" route=\"%4\" status=%5 "
-                                     "duration_ms=%6 user=%7 peer=%8")
-                          .arg(request.requestId, QString::fromLatin1(request.method),
-                               QString::fromLatin1(request.path.left(200).toUtf8().toPercentEncoding("/-._~:@!$&'()*+,;=")),
-                               route)
-                          .arg(response.status)
-                          .arg(seconds * 1000, 0, 'f', 2)
-                          .arg(user.isEmpty() ? QStringLiteral("-") : user, request.peerAddress.toString());
-    if (response.status >= 500)
-        qCWarning(lcHttp).noquote() << line;
-    else
-        qCInfo(lcHttp).noquote() << line;
+    if (m_config.accessLog == AccessLog::Off
+        || (m_config.accessLog == AccessLog::Errors && response.status < 400))
+        return;
+    logEvent(lcHttp(), response.status >= 500 ? QtWarningMsg : QtInfoMsg, QStringLiteral("request"),
+             {{QStringLiteral("request_id"), request.requestId},
+              {QStringLiteral("method"), QString::fromLatin1(request.method)},
+              {QStringLiteral("path"),
+               QString::fromLatin1(request.path.left(200).toUtf8().toPercentEncoding("/-._~:@!$&'()*+,;="))},
+              {QStringLiteral("route"), route},
+              {QStringLiteral("status"), response.status},
+              {QStringLiteral("duration_ms"), std::round(seconds * 100000) / 100},
+              {QStringLiteral("user"), user},
+              {QStringLiteral("peer"), request.peerAddress.toString()}});
 }
 
 } // namespace Laces::Server

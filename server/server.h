@@ -83,9 +83,14 @@ public:
     // Start-up timing, for the logs and the cold/warm start figures.
     qint64 databaseStartMs() const { return m_databaseStartMs; }
     qint64 totalStartMs() const { return m_totalStartMs; }
+    // Every route the router has, as registered: ("GET", "/twins/{id:uuid}").
+    QList<QPair<QByteArray, QString>> routeTable() const;
+    // TLS handshakes that failed (a client below --tls-min, no certificate where one is needed).
+    quint64 failedTlsHandshakes() const;
 
 private:
     void registerRoutes();
+    void probeOperations();
     void dispatch(struct HttpRequest request, std::function<void(struct HttpResponse)> respond);
     void observe(const struct HttpRequest &request, const QString &route, const struct HttpResponse &response,
                  double seconds, const QString &user);
@@ -121,6 +126,9 @@ private:
     WebSocketHub *m_hub = nullptr;
     EventBus *m_bus = nullptr;
     QTimer *m_leaseSweep = nullptr;   // ends expired edit locks and announces them
+    QTimer *m_opsProbe = nullptr;     // database and fleet figures for /metrics
+    std::atomic<bool> m_opsProbeBusy{false};
+    int m_opsProbeTicks = 0;
     QTimer *m_telemetryMaintenance = nullptr;
     QTimer *m_agentTimer = nullptr;      // the maintenance agent's cycle
     QTimer *m_alertTimer = nullptr;      // sends what the alert outbox holds

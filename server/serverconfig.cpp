@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QUrl>
 #include <QStandardPaths>
 
@@ -84,6 +85,32 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
          QStringLiteral("file")},
         {QStringLiteral("alert-allow-private"), QStringLiteral("Allow webhooks to loopback and private addresses "
                                                                "(tests and closed networks; env LACES_ALERT_ALLOW_PRIVATE=1).")},
+        {QStringLiteral("tls-cert"), QStringLiteral("Serve HTTPS and WSS with this PEM certificate (chain) "
+                                                    "(env LACES_TLS_CERT); needs --tls-key."), QStringLiteral("file")},
+        {QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert (env LACES_TLS_KEY)."),
+         QStringLiteral("file")},
+        {QStringLiteral("tls-min"), QStringLiteral("Lowest TLS version accepted, 1.2 or 1.3 (env LACES_TLS_MIN; "
+                                                   "default 1.2; 1.3 is preferred either way)."), QStringLiteral("version")},
+        {QStringLiteral("tls-client-ca"), QStringLiteral("Require a client certificate issued by these PEM CAs "
+                                                         "(mutual TLS for edge devices; an edge API key then needs a "
+                                                         "certificate whose CN is its node id; env LACES_TLS_CLIENT_CA)."),
+         QStringLiteral("file")},
+        {QStringLiteral("rate-limit-per-min"), QStringLiteral("Requests a minute per user, shared by all instances, "
+                                                              "0 for none (env LACES_RATE_LIMIT_PER_MIN; default 100; "
+                                                              "/health and /metrics are exempt)."), QStringLiteral("n")},
+        {QStringLiteral("edge-rate-limit-per-min"), QStringLiteral("Requests a minute per edge API key "
+                                                                   "(env LACES_EDGE_RATE_LIMIT_PER_MIN; default 6000)."),
+         QStringLiteral("n")},
+        {QStringLiteral("log-format"), QStringLiteral("Log lines as text or json, one object a line for log shippers "
+                                                      "(env LACES_LOG_FORMAT; default text)."), QStringLiteral("format")},
+        {QStringLiteral("access-log"), QStringLiteral("Log each request: on, errors (status 400 and above) or off "
+                                                      "(env LACES_ACCESS_LOG; default on)."), QStringLiteral("mode")},
+        {QStringLiteral("signing-key-file"), QStringLiteral("The key that signs access tokens, at least 32 bytes, the same "
+                                                            "for every instance (env LACES_SIGNING_KEY_FILE; default: "
+                                                            "a key kept in the database)."), QStringLiteral("file")},
+        {QStringLiteral("wal-archive"), QStringLiteral("Archive the embedded cluster's write-ahead log into this "
+                                                       "directory, for point-in-time recovery (env LACES_WAL_ARCHIVE)."),
+         QStringLiteral("dir")},
     });
 }
 
@@ -112,6 +139,74 @@ Core::Result<qint64> integerOf(const QCommandLineParser &parser, const QString &
                                   .arg(text),
                               option);
     return value;
+}
+
+QByteArray readFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = file.errorString();
+        return {};
+    }
+    return file.read(1024 * 1024);
+}
+
+Core::Status readTls(const QCommandLineParser &parser, TlsSettings *tls)
+{
+    const QString certFile = valueOf(parser, QStringLiteral("tls-cert"), "LACES_TLS_CERT");
+    const QString keyFile = valueOf(parser, QStringLiteral("tls-key"), "LACES_TLS_KEY");
+    const QString minimum = valueOf(parser, QStringLiteral("tls-min"), "LACES_TLS_MIN");
+    const QString clientCa = valueOf(parser, QStringLiteral("tls-client-ca"), "LACES_TLS_CLIENT_CA");
+    if (certFile.isEmpty() != keyFile.isEmpty())
+        return Error::invalid(QStringLiteral("--tls-cert and --tls-key go together"),
+                              certFile.isEmpty() ? QStringLiteral("tls-cert") : QStringLiteral("tls-key"));
+    if (certFile.isEmpty()) {
+        if (!minimum.isEmpty() || !clientCa.isEmpty())
+            return Error::invalid(QStringLiteral("--tls-min and --tls-client-ca need --tls-cert and --tls-key"),
+                                  minimum.isEmpty() ? QStringLiteral("tls-client-ca") : QStringLiteral("tls-min"));
+        return Core::Ok{};
+    }
+    QString error;
+    const QByteArray certPem = readFile(certFile, &error);
+    if (!error.isEmpty())
+        return Error::invalid(QStringLiteral("--tls-cert: cannot read '%1': %2").arg(certFile, error),
+                              QStringLiteral("tls-cert"));
+    tls->certificateFile = certFile;
+    tls->certificateChain = QSslCertificate::fromData(certPem, QSsl::Pem);
+    if (tls->certificateChain.isEmpty())
+        return Error::invalid(QStringLiteral("--tls-cert: no PEM certificate in '%1'").arg(certFile),
+                              QStringLiteral("tls-cert"));
+    const QByteArray keyPem = readFile(keyFile, &error);
+    if (!error.isEmpty())
+        return Error::invalid(QStringLiteral("--tls-key: cannot read '%1': %2").arg(keyFile, error),
+                              QStringLiteral("tls-key"));
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+        QSslKey key(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull()) {
+            tls->key = key;
+            break;
+        }
+    }
+    if (tls->key.isNull())
+        return Error::invalid(QStringLiteral("--tls-key: no unencrypted PEM private key (RSA, EC or DSA) in '%1'")
+                                  .arg(keyFile),
+                              QStringLiteral("tls-key"));
+    if (minimum == QLatin1String("1.3"))
+        tls->minimum = QSsl::TlsV1_3OrLater;
+    else if (!minimum.isEmpty() && minimum != QLatin1String("1.2"))
+        return Error::invalid(QStringLiteral("--tls-min must be 1.2 or 1.3, not '%1'").arg(minimum),
+                              QStringLiteral("tls-min"));
+    if (!clientCa.isEmpty()) {
+        const QByteArray caPem = readFile(clientCa, &error);
+        if (!error.isEmpty())
+            return Error::invalid(QStringLiteral("--tls-client-ca: cannot read '%1': %2").arg(clientCa, error),
+                                  QStringLiteral("tls-client-ca"));
+        tls->clientCas = QSslCertificate::fromData(caPem, QSsl::Pem);
+        if (tls->clientCas.isEmpty())
+            return Error::invalid(QStringLiteral("--tls-client-ca: no PEM certificate in '%1'").arg(clientCa),
+                                  QStringLiteral("tls-client-ca"));
+    }
+    return Core::Ok{};
 }
 
 } // namespace
@@ -213,6 +308,55 @@ Core::Result<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &pa
     }
     config.alerts.allowPrivate = parser.isSet(QStringLiteral("alert-allow-private"))
                                  || qEnvironmentVariable("LACES_ALERT_ALLOW_PRIVATE") == QLatin1String("1");
+    if (Core::Status tls = readTls(parser, &config.tls); !tls)
+        return tls.error();
+    auto perMin = integerOf(parser, QStringLiteral("rate-limit-per-min"), "LACES_RATE_LIMIT_PER_MIN",
+                            config.rateLimitPerMin, 0, 1000000);
+    if (!perMin)
+        return perMin.error();
+    config.rateLimitPerMin = int(*perMin);
+    auto edgePerMin = integerOf(parser, QStringLiteral("edge-rate-limit-per-min"), "LACES_EDGE_RATE_LIMIT_PER_MIN",
+                                config.edgeRateLimitPerMin, 0, 10000000);
+    if (!edgePerMin)
+        return edgePerMin.error();
+    config.edgeRateLimitPerMin = int(*edgePerMin);
+    const QString logFormat = valueOf(parser, QStringLiteral("log-format"), "LACES_LOG_FORMAT");
+    if (!logFormat.isEmpty() && logFormat != QLatin1String("text") && logFormat != QLatin1String("json"))
+        return Error::invalid(QStringLiteral("--log-format must be text or json, not '%1'").arg(logFormat),
+                              QStringLiteral("log-format"));
+    config.jsonLogs = logFormat == QLatin1String("json");
+    const QString accessLog = valueOf(parser, QStringLiteral("access-log"), "LACES_ACCESS_LOG");
+    if (accessLog == QLatin1String("off"))
+        config.accessLog = AccessLog::Off;
+    else if (accessLog == QLatin1String("errors"))
+        config.accessLog = AccessLog::Errors;
+    else if (!accessLog.isEmpty() && accessLog != QLatin1String("on"))
+        return Error::invalid(QStringLiteral("--access-log must be on, errors or off, not '%1'").arg(accessLog),
+                              QStringLiteral("access-log"));
+    if (const QString keyFile = valueOf(parser, QStringLiteral("signing-key-file"), "LACES_SIGNING_KEY_FILE");
+        !keyFile.isEmpty()) {
+        QFile file(keyFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return Error::invalid(QStringLiteral("--signing-key-file: cannot read '%1': %2").arg(keyFile, file.errorString()),
+                                  QStringLiteral("signing-key-file"));
+        config.signingKey = file.read(4096).trimmed();
+        if (config.signingKey.size() < 32)
+            return Error::invalid(QStringLiteral("--signing-key-file: '%1' holds %2 bytes; a signing key needs at least 32")
+                                      .arg(keyFile)
+                                      .arg(config.signingKey.size()),
+                                  QStringLiteral("signing-key-file"));
+    }
+    config.walArchiveDir = valueOf(parser, QStringLiteral("wal-archive"), "LACES_WAL_ARCHIVE");
+    if (!config.walArchiveDir.isEmpty()) {
+        if (!config.databaseUrl.isEmpty())
+            return Error::invalid(QStringLiteral("--wal-archive is for the embedded cluster; an external PostgreSQL "
+                                                 "archives its own WAL"),
+                                  QStringLiteral("wal-archive"));
+        config.walArchiveDir = QDir(config.walArchiveDir).absolutePath();
+        if (!QDir().mkpath(config.walArchiveDir))
+            return Error::invalid(QStringLiteral("--wal-archive: cannot create '%1'").arg(config.walArchiveDir),
+                                  QStringLiteral("wal-archive"));
+    }
     return config;
 }
 

@@ -6,11 +6,30 @@
 #include "telemetry/telemetrystore.h"
 
 #include <QHostAddress>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QString>
 
 class QCommandLineParser;
 
 namespace Laces::Server {
+
+// HTTPS and WSS served by the server itself (--tls-cert, --tls-key, --tls-min, --tls-client-ca).
+struct TlsSettings
+{
+    QString certificateFile;
+    QList<QSslCertificate> certificateChain;  // the server's certificate first
+    QSslKey key;
+    QSsl::SslProtocol minimum = QSsl::TlsV1_2OrLater;
+    // Non-empty: every client must show a certificate chaining to one of these, and an
+    // edge API key is accepted only with a certificate whose common name is its node's id.
+    QList<QSslCertificate> clientCas;
+
+    bool enabled() const { return !certificateChain.isEmpty(); }
+};
+
+// Who may log what: every request, only failed ones (status >= 400), or none.
+enum class AccessLog { On, Errors, Off };
 
 // Everything laces-server can be told, from its command line or LACES_* environment
 // variables (the command line wins).
@@ -43,6 +62,16 @@ struct ServerConfig
     int simulationSlots = 2;       // ageing simulations computing at once (the rest answer 503)
     AgentSettings agent;           // the maintenance agent's loop and alert policy
     AlertDeliverySettings alerts;  // where e-mail goes, whether webhooks may be private
+    TlsSettings tls;
+    // Token buckets shared by all instances on one database: requests a minute per user
+    // (and per edge API key), 0 = no limit; registrations an hour per client address.
+    int rateLimitPerMin = 100;
+    int edgeRateLimitPerMin = 6000;
+    int registrationsPerHourPerAddress = 10;
+    bool jsonLogs = false;         // --log-format json
+    AccessLog accessLog = AccessLog::On;
+    QByteArray signingKey;         // --signing-key-file; empty: the key kept in the database
+    QString walArchiveDir;         // --wal-archive: the embedded cluster archives its WAL here
 
     static QString defaultDataDir();
     static void addOptions(QCommandLineParser &parser);

@@ -115,6 +115,11 @@ Cli::Cli()
     : m_out(stdout)
     , m_err(stderr)
 {
+    QObject::connect(&m_client, &ApiClient::slowedDown, &m_client, [this](int retryAfterS) {
+        m_err << "laces-cli: " << QCoreApplication::translate("Laces::App::Cli", "slowed down by the server's rate limit; retrying in %1 s")
+                                      .arg(retryAfterS)
+              << Qt::endl;
+    });
 }
 
 Cli::Outcome Cli::call(const std::function<void(ApiClient::JsonCallback)> &start)

@@ -1,5 +1,7 @@
 #include "apiclient.h"
 
+#include <QTimer>
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -147,7 +149,7 @@ void ApiClient::sendBytes(const QByteArray &method, const QString &pathAndQuery,
 }
 
 void ApiClient::sendRequest(const QByteArray &method, const QString &pathAndQuery, const QByteArray &payload,
-                            const Headers &headers, QObject *context, JsonCallback callback)
+                            const Headers &headers, QObject *context, JsonCallback callback, int attempt)
 {
     QNetworkRequest request = requestFor(pathAndQuery);
     for (const auto &[name, value] : headers)
@@ -155,7 +157,29 @@ void ApiClient::sendRequest(const QByteArray &method, const QString &pathAndQuer
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, payload);
     const bool authenticated = !m_token.isEmpty();
     QPointer<QObject> guard(context);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, guard, callback, authenticated] {
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, guard, callback, authenticated, method, pathAndQuery, payload, headers, attempt] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        // Slowed down, not failed: wait as long as the server asks (a minute at most) and
+        // send the call again, up to three times; each time a little longer, so that calls
+        // refused together do not all come back in the same second.
+        constexpr int kMaxAttempts = 4;
+        constexpr int kLongestWaitS = 60;
+        const int retryAfterS = reply->rawHeader("Retry-After").toInt();
+        if (status == 429 && attempt + 1 < kMaxAttempts && retryAfterS > 0 && retryAfterS <= kLongestWaitS && guard) {
+            reply->deleteLater();
+            m_slowed = true;
+            emit slowedDown(retryAfterS * (attempt + 1));
+            QTimer::singleShot(retryAfterS * (attempt + 1) * 1000, this, [=] {
+                if (guard)
+                    sendRequest(method, pathAndQuery, payload, headers, guard, callback, attempt + 1);
+            });
+            return;
+        }
+        if (m_slowed && status != 429 && status != 0) {
+            m_slowed = false;
+            emit speedRestored();
+        }
         finish(reply, guard, callback, authenticated, reply->readAll());
     });
 }

@@ -58,17 +58,24 @@ public:
 signals:
     // The server answered 401 to an authenticated call: the session has ended.
     void sessionEnded();
+    // The server's rate limit refused a call (429); it is sent again in `retryAfterS`
+    // seconds, as the answer's Retry-After says. A refused call was not carried out, so
+    // sending it again is safe whatever its method.
+    void slowedDown(int retryAfterS);
+    // A call went through after calls had been slowed down.
+    void speedRestored();
 
 private:
     QNetworkRequest requestFor(const QString &pathAndQuery) const;
     void sendRequest(const QByteArray &method, const QString &pathAndQuery, const QByteArray &payload,
-                     const Headers &headers, QObject *context, JsonCallback callback);
+                     const Headers &headers, QObject *context, JsonCallback callback, int attempt = 0);
     void finish(QNetworkReply *reply, const QPointer<QObject> &guard, const JsonCallback &callback, bool authenticated,
                 const QByteArray &data);
 
     QNetworkAccessManager m_network;
     QUrl m_baseUrl;
     QByteArray m_token;
+    bool m_slowed = false;
 };
 
 } // namespace Laces::App

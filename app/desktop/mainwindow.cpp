@@ -44,6 +44,7 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
     , m_serverLabel(new QLabel(this))
     , m_userLabel(new QLabel(this))
     , m_stateLabel(new QLabel(this))
+    , m_slowedLabel(new QLabel(this))
 {
     setWindowTitle(tr("LACES Genesis"));
     setWindowIcon(QIcon::fromTheme(QStringLiteral("org.laces.Genesis")));
@@ -90,7 +91,19 @@ MainWindow::MainWindow(Session *session, LocalServer *localServer, QWidget *pare
     m_stateLabel->setObjectName(QStringLiteral("connectionState"));
     statusBar()->addWidget(m_serverLabel);
     statusBar()->addWidget(m_userLabel);
+    statusBar()->addPermanentWidget(m_slowedLabel);
     statusBar()->addPermanentWidget(m_stateLabel);
+    // The server's rate limit: calls wait and go again by themselves; say so instead of failing.
+    m_slowedLabel->setObjectName(QStringLiteral("slowedDown"));
+    m_slowedLabel->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; font-weight: bold; }"));
+    m_slowedLabel->hide();
+    connect(m_session->client(), &ApiClient::slowedDown, this, [this](int retryAfterS) {
+        m_slowedLabel->setText(tr("Slowed down by the server: retrying in %n s", nullptr, retryAfterS));
+        m_slowedLabel->setToolTip(tr("The server limits how many requests a user may make a minute. "
+                                     "Your changes are not lost: they are sent again by themselves."));
+        m_slowedLabel->show();
+    });
+    connect(m_session->client(), &ApiClient::speedRestored, m_slowedLabel, &QLabel::hide);
     createMenus();
     resize(1200, 760);
 

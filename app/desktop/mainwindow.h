@@ -57,6 +57,7 @@ private:
     QLabel *m_serverLabel;
     QLabel *m_userLabel;
     QLabel *m_stateLabel;
+    QLabel *m_slowedLabel;
 };
 
 } // namespace Laces::App

@@ -39,6 +39,11 @@ Core::Status AuthService::loadSigningKey(PgConnection &db)
     return Core::Ok{};
 }
 
+void AuthService::useSigningKey(const QByteArray &key)
+{
+    m_jwt = std::make_unique<Jwt>(key, QLatin1String(kIssuer), QLatin1String(kAudience));
+}
+
 QByteArray AuthService::issueToken(const QUuid &userId, const QUuid &sessionId, qint64 expiresAtS) const
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();

@@ -41,6 +41,8 @@ public:
 
     // Loads (or, on a new database, creates) the signing key shared by all instances.
     Core::Status loadSigningKey(PgConnection &db);
+    // A key given by the operator (--signing-key-file), the same on every instance.
+    void useSigningKey(const QByteArray &key);
 
     Core::Result<Principal> authenticate(PgConnection &db, const QByteArray &authorization) const;
     Core::Result<Login> login(PgConnection &db, const QString &username, const QString &password,

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QLocale>
 #include <QRegularExpression>
+#include <QSslSocket>
 #include <QTemporaryFile>
 #include <QUrl>
 #include <QUuid>
@@ -149,6 +150,13 @@ bool HttpConnection::parseHead(const QByteArray &head)
 {
     m_request = HttpRequest();
     m_request.peerAddress = m_socket->peerAddress();
+    if (const auto *tls = qobject_cast<QSslSocket *>(m_socket)) {
+        m_request.secure = true;
+        // Only a verified certificate has a peer certificate here: with --tls-client-ca the
+        // handshake fails without one, and without it none is asked for.
+        if (!tls->peerCertificate().isNull())
+            m_request.clientCertificateName = tls->peerCertificate().subjectInfo(QSslCertificate::CommonName).value(0);
+    }
     const QList<QByteArray> lines = head.split('\n');
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     if (requestLine.size() != 3 || !isToken(requestLine[0])) {
@@ -447,16 +455,27 @@ void HttpConnection::closeAfterWrite()
     // Half-close once the answer is out, and keep draining for a moment: closing with
     // unread body bytes makes the kernel send a reset, which can destroy the answer in the
     // client's receive buffer before it reads it.
-    auto halfClose = [this] {
-        if (m_socket->bytesToWrite() > 0)
+    auto *tls = qobject_cast<QSslSocket *>(m_socket);
+    // Over TLS the answer is out when the encrypted bytes are, too.
+    auto pending = [this, tls] { return m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0); };
+    auto halfClose = [this, tls, pending] {
+        if (pending() > 0)
             return;
-        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+        if (tls) {
+            // close_notify first (TLS 1.3 clients treat a bare end of stream as an error).
+            tls->disconnectFromHost();
+        } else {
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+        }
         QTimer::singleShot(2000, this, [this] { m_socket->abort(); deleteLater(); });
     };
-    if (m_socket->bytesToWrite() == 0)
+    if (pending() == 0) {
         halfClose();
-    else
+    } else {
         connect(m_socket, &QTcpSocket::bytesWritten, this, halfClose);
+        if (tls)
+            connect(tls, &QSslSocket::encryptedBytesWritten, this, halfClose);
+    }
 }
 
 void HttpConnection::handOverToWebSocket()

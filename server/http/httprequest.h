@@ -25,6 +25,10 @@ struct HttpRequest
     qint64 bodySize = 0;            // bytes received, in `body` or in `bodyFile`
     QHostAddress peerAddress;
     QString requestId;
+    bool secure = false;            // arrived over TLS
+    // The common name of the client's TLS certificate, verified against --tls-client-ca;
+    // empty without one.
+    QString clientCertificateName;
 
     // The first value of a header (name in lower case); empty when absent.
     QByteArray header(const QByteArray &lowerCaseName) const

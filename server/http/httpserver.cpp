@@ -3,7 +3,7 @@
 #include "httpconnection.h"
 
 #include <QPointer>
-#include <QTcpSocket>
+#include <QSslSocket>
 
 namespace Laces::Server {
 
@@ -20,10 +20,27 @@ HttpServer::BodyPolicy HttpServer::bodyPolicyFor(const QByteArray &method, const
 
 void HttpServer::incomingConnection(qintptr socketDescriptor)
 {
-    auto *socket = new QTcpSocket;
+    QTcpSocket *socket = m_secure ? new QSslSocket : new QTcpSocket;
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         delete socket;
         return;
+    }
+    if (m_secure) {
+        auto *tls = static_cast<QSslSocket *>(socket);
+        tls->setSslConfiguration(m_tls);
+        // A failed handshake (a TLS 1.1 client, no client certificate where one is required)
+        // ends the connection; the HttpConnection then deletes itself as on any disconnect.
+        connect(tls, &QSslSocket::sslErrors, tls, [this, tls](const QList<QSslError> &) {
+            ++m_failedHandshakes;
+            tls->abort();
+        });
+        connect(tls, &QSslSocket::errorOccurred, tls, [this, tls](QAbstractSocket::SocketError error) {
+            if (error == QAbstractSocket::SslHandshakeFailedError || error == QAbstractSocket::SslInvalidUserDataError) {
+                ++m_failedHandshakes;
+                tls->abort();
+            }
+        });
+        tls->startServerEncryption();
     }
     auto *connection = new HttpConnection(socket, this);
     ++m_connections;

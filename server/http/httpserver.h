@@ -4,6 +4,7 @@
 #include "httpresponse.h"
 
 #include <QHostAddress>
+#include <QSslConfiguration>
 #include <QTcpServer>
 
 #include <atomic>
@@ -45,6 +46,12 @@ public:
     explicit HttpServer(Limits limits, QObject *parent = nullptr);
 
     void setDispatcher(Dispatcher dispatcher) { m_dispatcher = std::move(dispatcher); }
+    // Serve HTTPS (and WSS) with this configuration: its certificate, key, protocol floor
+    // and, when it verifies peers, the CAs a client certificate must chain to.
+    void setTlsConfiguration(const QSslConfiguration &tls) { m_tls = tls; m_secure = true; }
+    bool isSecure() const { return m_secure; }
+    // TLS handshakes that failed (wrong protocol, no client certificate, bad certificate).
+    quint64 failedHandshakes() const { return m_failedHandshakes.load(); }
     void setBodyLimit(BodyLimit bodyLimit) { m_bodyLimit = std::move(bodyLimit); }
 
     const Limits &limits() const { return m_limits; }
@@ -84,6 +91,9 @@ private:
     std::function<bool(const HttpRequest &)> m_uploadGate;
     std::function<void(QTcpSocket *)> m_takeOverWebSocket;
     std::atomic<int> m_connections{0};
+    std::atomic<quint64> m_failedHandshakes{0};
+    QSslConfiguration m_tls;
+    bool m_secure = false;
 };
 
 } // namespace Laces::Server

@@ -65,6 +65,7 @@ public:
     void add(const QByteArray &method, const QString &pattern, Access access, Handler handler,
              Options options = {});
     Match match(const QByteArray &method, const QString &path) const;
+    const QList<Route> &routes() const { return m_routes; }
 
 private:
     static bool matchSegments(const Route &route, const QStringList &parts,

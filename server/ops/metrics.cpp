@@ -3,6 +3,9 @@
 #include "version.h"
 
 #include <QDateTime>
+#include <QStorageInfo>
+
+#include <algorithm>
 
 namespace Laces::Server {
 
@@ -47,6 +50,68 @@ void Metrics::setGaugeSource(std::function<int()> dbInUse, std::function<int()> 
     m_dbIdle = std::move(dbIdle);
     m_httpConnections = std::move(httpConnections);
     m_webSockets = std::move(webSockets);
+}
+
+void Metrics::countRateLimited()
+{
+    QMutexLocker locker(&m_mutex);
+    ++m_rateLimited;
+}
+
+void Metrics::setDatabaseProbe(bool up, double seconds)
+{
+    QMutexLocker locker(&m_mutex);
+    m_databaseUp = up;
+    m_databaseProbeS = seconds;
+}
+
+void Metrics::noteIngest(double lagS)
+{
+    QMutexLocker locker(&m_mutex);
+    m_ingestLagS = std::max(0.0, lagS);
+    m_lastIngestS = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
+
+void Metrics::setAgentInterval(int intervalS)
+{
+    QMutexLocker locker(&m_mutex);
+    m_agentIntervalS = intervalS;
+}
+
+void Metrics::noteAgentCycle()
+{
+    QMutexLocker locker(&m_mutex);
+    m_lastAgentCycleS = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
+
+void Metrics::setFleet(const QHash<QString, qint64> &nodesByStatus)
+{
+    QMutexLocker locker(&m_mutex);
+    m_fleet = nodesByStatus;
+}
+
+void Metrics::setOpenTickets(const QHash<QString, qint64> &ticketsBySeverity)
+{
+    QMutexLocker locker(&m_mutex);
+    m_openTickets = ticketsBySeverity;
+}
+
+void Metrics::setCertificateExpiry(qint64 expiresAtS)
+{
+    QMutexLocker locker(&m_mutex);
+    m_certificateExpiryS = expiresAtS;
+}
+
+void Metrics::setDataDir(const QString &dataDir)
+{
+    QMutexLocker locker(&m_mutex);
+    m_dataDir = dataDir;
+}
+
+void Metrics::setWebSocketDisconnectSource(std::function<QHash<QByteArray, quint64>()> source)
+{
+    QMutexLocker locker(&m_mutex);
+    m_webSocketDisconnects = std::move(source);
 }
 
 void Metrics::countTelemetry(qint64 stored, qint64 duplicates)
@@ -108,6 +173,60 @@ QByteArray Metrics::exposition() const
     out += "# HELP laces_websocket_connections Open WebSocket connections.\n"
            "# TYPE laces_websocket_connections gauge\n";
     out += "laces_websocket_connections " + QByteArray::number(m_webSockets ? m_webSockets() : 0) + "\n";
+    out += "# HELP laces_websocket_disconnects_total WebSocket connections ended, by who ended them.\n"
+           "# TYPE laces_websocket_disconnects_total counter\n";
+    const QHash<QByteArray, quint64> disconnects = m_webSocketDisconnects ? m_webSocketDisconnects()
+                                                                          : QHash<QByteArray, quint64>{};
+    for (const char *reason : {"client", "timeout", "server"})
+        out += "laces_websocket_disconnects_total{reason=\"" + QByteArray(reason) + "\"} "
+               + QByteArray::number(disconnects.value(reason)) + "\n";
+
+    out += "# HELP laces_http_rate_limited_total Requests refused with 429 by a rate limit.\n"
+           "# TYPE laces_http_rate_limited_total counter\n"
+           "laces_http_rate_limited_total " + QByteArray::number(m_rateLimited) + "\n";
+    out += "# HELP laces_database_up Whether the last database probe (every 5 s) succeeded.\n"
+           "# TYPE laces_database_up gauge\n"
+           "laces_database_up " + QByteArray(m_databaseUp ? "1" : "0") + "\n";
+    out += "# HELP laces_database_probe_duration_seconds How long the last database probe took.\n"
+           "# TYPE laces_database_probe_duration_seconds gauge\n"
+           "laces_database_probe_duration_seconds " + number(m_databaseProbeS) + "\n";
+    out += "# HELP laces_telemetry_ingest_lag_seconds Age of the newest sample of the last stored batch.\n"
+           "# TYPE laces_telemetry_ingest_lag_seconds gauge\n"
+           "laces_telemetry_ingest_lag_seconds " + number(m_ingestLagS) + "\n";
+    out += "# HELP laces_telemetry_last_ingest_timestamp_seconds When this instance last stored a batch.\n"
+           "# TYPE laces_telemetry_last_ingest_timestamp_seconds gauge\n"
+           "laces_telemetry_last_ingest_timestamp_seconds " + number(m_lastIngestS) + "\n";
+    out += "# HELP laces_agent_interval_seconds Seconds between maintenance agent cycles, 0 when off.\n"
+           "# TYPE laces_agent_interval_seconds gauge\n"
+           "laces_agent_interval_seconds " + QByteArray::number(m_agentIntervalS) + "\n";
+    out += "# HELP laces_agent_last_cycle_timestamp_seconds When this instance last ran an agent cycle.\n"
+           "# TYPE laces_agent_last_cycle_timestamp_seconds gauge\n"
+           "laces_agent_last_cycle_timestamp_seconds " + number(m_lastAgentCycleS) + "\n";
+    out += "# HELP laces_fleet_nodes Machine nodes by status (all organizations).\n"
+           "# TYPE laces_fleet_nodes gauge\n";
+    for (const char *status : {"online", "offline", "maintenance"})
+        out += "laces_fleet_nodes{status=\"" + QByteArray(status) + "\"} "
+               + QByteArray::number(m_fleet.value(QLatin1String(status))) + "\n";
+    out += "# HELP laces_maintenance_tickets_open Tickets open, acknowledged or in progress, by severity.\n"
+           "# TYPE laces_maintenance_tickets_open gauge\n";
+    for (const char *severity : {"LOW", "MEDIUM", "HIGH", "CRITICAL"})
+        out += "laces_maintenance_tickets_open{severity=\"" + QByteArray(severity) + "\"} "
+               + QByteArray::number(m_openTickets.value(QLatin1String(severity))) + "\n";
+    if (!m_dataDir.isEmpty()) {
+        const QStorageInfo storage(m_dataDir);
+        if (storage.isValid()) {
+            out += "# HELP laces_data_dir_free_bytes Bytes available to the server on the data directory's file system.\n"
+                   "# TYPE laces_data_dir_free_bytes gauge\n"
+                   "laces_data_dir_free_bytes " + QByteArray::number(storage.bytesAvailable()) + "\n";
+            out += "# HELP laces_data_dir_size_bytes Size of the data directory's file system.\n"
+                   "# TYPE laces_data_dir_size_bytes gauge\n"
+                   "laces_data_dir_size_bytes " + QByteArray::number(storage.bytesTotal()) + "\n";
+        }
+    }
+    if (m_certificateExpiryS > 0)
+        out += "# HELP laces_tls_certificate_expiry_timestamp_seconds When the served TLS certificate expires.\n"
+               "# TYPE laces_tls_certificate_expiry_timestamp_seconds gauge\n"
+               "laces_tls_certificate_expiry_timestamp_seconds " + QByteArray::number(m_certificateExpiryS) + "\n";
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QMutex>
+#include <QString>
 
 #include <array>
 #include <functional>
@@ -22,6 +23,19 @@ public:
     // Gauges read at scrape time.
     void setGaugeSource(std::function<int()> dbInUse, std::function<int()> dbIdle,
                         std::function<int()> httpConnections, std::function<int()> webSockets);
+
+    // What operators alert on (packaging/prometheus/laces-rules.yml).
+    void countRateLimited();
+    void setDatabaseProbe(bool up, double seconds);
+    // A telemetry batch was stored whose newest sample is `lagS` seconds old.
+    void noteIngest(double lagS);
+    void setAgentInterval(int intervalS);
+    void noteAgentCycle();
+    void setFleet(const QHash<QString, qint64> &nodesByStatus);
+    void setOpenTickets(const QHash<QString, qint64> &ticketsBySeverity);
+    void setCertificateExpiry(qint64 expiresAtS);
+    void setDataDir(const QString &dataDir);
+    void setWebSocketDisconnectSource(std::function<QHash<QByteArray, quint64>()> source);
 
     QByteArray exposition() const;
 
@@ -46,6 +60,18 @@ private:
     qint64 m_startedAtS = 0;
     quint64 m_telemetryStored = 0;
     quint64 m_telemetryDuplicates = 0;
+    quint64 m_rateLimited = 0;
+    bool m_databaseUp = false;
+    double m_databaseProbeS = 0;
+    double m_ingestLagS = 0;
+    double m_lastIngestS = 0;
+    int m_agentIntervalS = 0;
+    double m_lastAgentCycleS = 0;
+    QHash<QString, qint64> m_fleet;
+    QHash<QString, qint64> m_openTickets;
+    qint64 m_certificateExpiryS = 0;
+    QString m_dataDir;
+    std::function<QHash<QByteArray, quint64>()> m_webSocketDisconnects;
 };
 
 } // namespace Laces::Server

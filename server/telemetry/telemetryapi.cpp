@@ -11,6 +11,8 @@
 #include "telemetrytime.h"
 
 #include <QDateTime>
+
+#include <algorithm>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -159,6 +161,10 @@ HttpResponse TelemetryApi::store(RequestContext &context, Core::Result<SampleBat
     if (!outcome)
         return HttpResponse::fromError(outcome.error());
     m_metrics->countTelemetry(outcome->stored, outcome->duplicates);
+    if (!batch->timesMs.isEmpty()) {
+        const qint64 newestMs = *std::max_element(batch->timesMs.cbegin(), batch->timesMs.cend());
+        m_metrics->noteIngest(double(QDateTime::currentMSecsSinceEpoch() - newestMs) / 1000.0);
+    }
     QJsonObject acked;
     for (const auto &[node, seq] : std::as_const(outcome->acked))
         acked.insert(node.toString(QUuid::WithoutBraces), double(seq));

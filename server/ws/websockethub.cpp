@@ -48,6 +48,7 @@ WebSocketHub::WebSocketHub(Authenticator authenticator, DatabaseRunner runner, Q
                 continue;  // gone while we went through the list
             if (now - it->lastSeenMs > m_timeoutMs) {
                 qCInfo(lcWs) << "dropping a silent WebSocket connection";
+                m_endedHere.insert(socket, 't');
                 socket->abort();  // disconnected() announces the leave
                 continue;
             }
@@ -112,6 +113,7 @@ void WebSocketHub::onNewConnection()
         const QString origin = socket->origin();
         if (!origin.isEmpty() && !m_allowedOrigins.contains(origin)) {
             qCInfo(lcWs).noquote() << "refused a WebSocket from origin" << origin;
+            ++m_closedByServer;  // before the disconnected() handler exists
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("origin not allowed"));
             socket->deleteLater();
             continue;
@@ -123,6 +125,7 @@ void WebSocketHub::onNewConnection()
         if (path.startsWith(QLatin1String("/ws/"))) {
             client.sessionId = QUuid::fromString(path.mid(4));
             if (client.sessionId.isNull()) {
+                ++m_closedByServer;
                 socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("bad session id"));
                 socket->deleteLater();
                 continue;
@@ -147,6 +150,11 @@ void WebSocketHub::onNewConnection()
             sendError(socket, QStringLiteral("unsupported"), QStringLiteral("binary messages are not accepted"));
         });
         connect(socket, &QWebSocket::disconnected, this, [this, socket] {
+            switch (m_endedHere.take(socket)) {
+            case 't': ++m_timedOut; break;
+            case 's': ++m_closedByServer; break;
+            default: ++m_closedByClient; break;
+            }
             const auto it = m_clients.constFind(socket);
             if (it != m_clients.constEnd()) {
                 const Client gone = *it;
@@ -159,8 +167,10 @@ void WebSocketHub::onNewConnection()
         });
         QPointer<QWebSocket> guard(socket);
         QTimer::singleShot(10000, this, [this, guard] {
-            if (guard && !m_clients.value(guard).authenticated)
+            if (guard && !m_clients.value(guard).authenticated) {
+                m_endedHere.insert(guard.data(), 's');
                 guard->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("authentication timeout"));
+            }
         });
     }
 }
@@ -215,6 +225,7 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
                             state.authenticating = false;
                             if (!principal
                                 || (!state.sessionId.isNull() && state.sessionId != principal->sessionId)) {
+                                m_endedHere.insert(guard.data(), 's');
                                 guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
                                              principal ? QStringLiteral("token of another session") : error.left(120));
                                 return;
@@ -453,8 +464,10 @@ void WebSocketHub::deliver(const QJsonObject &event)
             if (it->authenticated && (bySession ? it->sessionId : it->userId) == id)
                 ending.append(it.key());
         }
-        for (QWebSocket *socket : std::as_const(ending))
+        for (QWebSocket *socket : std::as_const(ending)) {
+            m_endedHere.insert(socket, 's');
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("session ended"));
+        }
         return;
     }
     if (event.value(QStringLiteral("origin")).toString() == m_instanceId)

@@ -52,6 +52,11 @@ public:
     void deliver(const QJsonObject &event);
     // Pings every interval; a connection silent for `timeoutMs` is dropped (and leaves).
     void setHeartbeat(int intervalMs, int timeoutMs);
+    // Connections ended so far: "client", "timeout" (silent past the heartbeat), "server".
+    QHash<QByteArray, quint64> disconnectCounts() const
+    {
+        return {{"client", m_closedByClient.load()}, {"timeout", m_timedOut.load()}, {"server", m_closedByServer.load()}};
+    }
     // A subscriber with no messages (pings aside) for this long is announced as idle.
     void setIdleAfter(int idleMs) { m_idleMs = idleMs; }
 
@@ -128,6 +133,11 @@ private:
     int m_idleMs = 120000;
     QString m_instanceId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     std::atomic<int> m_count{0};
+    // Ended connections by who ended them, for /metrics; the sockets this side closed.
+    std::atomic<quint64> m_closedByClient{0};
+    std::atomic<quint64> m_timedOut{0};
+    std::atomic<quint64> m_closedByServer{0};
+    QHash<QWebSocket *, char> m_endedHere;   // 't' timed out, 's' closed by the server
 };
 
 } // namespace Laces::Server

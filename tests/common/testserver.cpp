@@ -39,6 +39,11 @@ bool TestServer::start(const std::function<void(Server::ServerConfig &)> &adjust
     config.durableDatabase = false;
     config.workers = 4;
     config.loginFailuresPerAddress = 1000;  // tests log in a lot from one address
+    // Suites make many requests as one user from one address; tst_ratelimit turns the
+    // limits on again.
+    config.rateLimitPerMin = 0;
+    config.edgeRateLimitPerMin = 0;
+    config.registrationsPerHourPerAddress = 0;
     if (adjust)
         adjust(config);
     m_adjust = adjust;
@@ -72,6 +77,9 @@ std::unique_ptr<Server::Server> TestServer::startPeer(const std::function<void(S
     config.databaseUrl = QString::fromUtf8(m_server->conninfo());
     config.port = 0;
     config.workers = 4;
+    config.rateLimitPerMin = 0;
+    config.edgeRateLimitPerMin = 0;
+    config.registrationsPerHourPerAddress = 0;
     if (adjust)
         adjust(config);
     auto peer = std::make_unique<Server::Server>(config);
