@@ -7,6 +7,7 @@
 #include "version.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 
 namespace Laces::Server {
 
@@ -37,6 +38,15 @@ void OpsApi::registerRoutes(Router &router)
     }, {-1, false});
     router.add("GET", QStringLiteral("/metrics"), Access::publicRoute(), [this](RequestContext &) {
         return HttpResponse::text(200, m_metrics->exposition(), "text/plain; version=0.0.4; charset=utf-8");
+    }, {-1, false});
+    router.add("GET", QStringLiteral("/openapi.json"), Access::publicRoute(), [](RequestContext &) {
+        // The description of every route (tests/server/openapi checks that it stays so).
+        static const QByteArray document = [] {
+            QFile file(QStringLiteral(":/laces/openapi.json"));
+            file.open(QIODevice::ReadOnly);
+            return file.readAll();
+        }();
+        return HttpResponse::text(200, document, "application/json");
     }, {-1, false});
     router.add("GET", QStringLiteral("/version"), Access::publicRoute(), [](RequestContext &) {
         return HttpResponse::json(200, QJsonObject{{QStringLiteral("version"), Core::productVersion()},
