@@ -1,4 +1,5 @@
 #include "logging.h"
+#include "ops/backuptool.h"
 #include "process/shutdownsignals.h"
 #include "server.h"
 #include "serverconfig.h"
@@ -16,11 +17,18 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("laces-server"));
     QCoreApplication::setApplicationVersion(Laces::Core::productVersion());
     Laces::Server::installLogHandler();
+    if (Laces::Server::isBackupCommand(app.arguments()))
+        return Laces::Server::runBackupCommand(app.arguments());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("LACES Genesis server: REST and WebSocket API for digital twins, telemetry and "
-                       "maintenance, on an embedded PostgreSQL cluster or an external database."));
+                       "maintenance, on an embedded PostgreSQL cluster or an external database.\n\n"
+                       "Data safety (see 'laces-server backup --help'):\n"
+                       "  laces-server backup --to FILE | --rotate DIR [--data-dir DIR | --database-url URL]\n"
+                       "  laces-server restore [--data-dir DIR | --database-url URL] FILE\n"
+                       "  laces-server basebackup --to DIR [--data-dir DIR]\n"
+                       "  laces-server restore --base DIR --wal-archive DIR --target-time T --data-dir DIR"));
     parser.addHelpOption();
     parser.addVersionOption();
     Laces::Server::ServerConfig::addOptions(parser);

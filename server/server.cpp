@@ -79,6 +79,7 @@ Core::Status Server::start()
         options.dataDir = m_config.dataDir;
         options.binDir = m_config.pgBinDir;
         options.durable = m_config.durableDatabase;
+        options.walArchiveDir = m_config.walArchiveDir;
         m_postgres = std::make_unique<EmbeddedPostgres>(options);
         QElapsedTimer timer;
         timer.start();

@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QProcess>
 #include <QThread>
 
 #include <libpq-fe.h>
@@ -93,6 +94,104 @@ QByteArray EmbeddedPostgres::conninfo() const
     return QStringLiteral("host='%1' dbname=%2 user=%3 application_name=laces-server")
         .arg(socketDir(), QLatin1String(kDatabase), QLatin1String(kSuperuser))
         .toUtf8();
+}
+
+QByteArray EmbeddedPostgres::runningConninfo(const QString &dataDir)
+{
+    const QString cluster = QDir(QFileInfo(dataDir).absoluteFilePath()).absoluteFilePath(QStringLiteral("postgres"));
+    const qint64 pid = pidFromPidFile(QDir(cluster).filePath(QStringLiteral("postmaster.pid")));
+    if (!processAlive(pid) || processName(pid) != "postgres")
+        return {};
+    const QByteArray conninfo = QStringLiteral("host='%1' dbname=%2 user=%3")
+                                    .arg(cluster, QLatin1String(kDatabase), QLatin1String(kSuperuser))
+                                    .toUtf8();
+    return PQping(conninfo.constData()) == PQPING_OK ? conninfo : QByteArray();
+}
+
+Status EmbeddedPostgres::adoptBaseBackup(const QString &baseDir, const QString &archiveDir, const QString &targetTime)
+{
+    m_binDir = findBinDir(m_options.binDir);
+    if (m_binDir.isEmpty())
+        return Error::unavailable(QStringLiteral("PostgreSQL server binaries not found; pass --pg-bindir"));
+    if (!QFileInfo::exists(QDir(baseDir).filePath(QStringLiteral("PG_VERSION"))))
+        return Error::invalid(QStringLiteral("%1 is not a base backup (it has no PG_VERSION)").arg(baseDir),
+                              QStringLiteral("base"));
+    if (QFileInfo::exists(QDir(clusterDir()).filePath(QStringLiteral("PG_VERSION"))))
+        return Error::conflict(QStringLiteral("%1 already holds a database cluster; restore into an empty --data-dir")
+                                   .arg(m_options.dataDir));
+    if (Status prepared = prepareDirectories(); !prepared)
+        return prepared;
+    QProcess copy;
+    copy.setProcessChannelMode(QProcess::MergedChannels);
+    copy.start(QStringLiteral("cp"), {QStringLiteral("-R"), QStringLiteral("--preserve=mode,timestamps"),
+                                      QDir(baseDir).absolutePath() + QStringLiteral("/."), clusterDir()});
+    if (!copy.waitForFinished(30 * 60 * 1000) || copy.exitCode() != 0)
+        return Error::unavailable(QStringLiteral("cannot copy the base backup: %1")
+                                      .arg(QString::fromLocal8Bit(copy.readAll()).trimmed()));
+    // A backup taken while the server ran has its pid and socket lock files too (the
+    // socket lives in the cluster directory); they are not ours.
+    const QDir cluster(clusterDir());
+    QFile::remove(cluster.filePath(QStringLiteral("postmaster.pid")));
+    for (const QString &lock : cluster.entryList({QStringLiteral(".s.PGSQL.*")}, QDir::Files | QDir::System | QDir::Hidden))
+        QFile::remove(cluster.filePath(lock));
+    QFile signal(QDir(clusterDir()).filePath(QStringLiteral("recovery.signal")));
+    if (!signal.open(QIODevice::WriteOnly))
+        return Error::unavailable(QStringLiteral("cannot write %1").arg(signal.fileName()));
+    signal.close();
+    QFile settings(QDir(clusterDir()).filePath(QStringLiteral("postgresql.auto.conf")));
+    if (!settings.open(QIODevice::Append))
+        return Error::unavailable(QStringLiteral("cannot write %1").arg(settings.fileName()));
+    const QString archive = QDir(archiveDir).absolutePath();
+    settings.write(QStringLiteral("# laces-server restore --base: replay the archive up to the target, then open\n"
+                                  "restore_command = 'cp \"%1/%f\" \"%p\"'\n"
+                                  "recovery_target_time = '%2'\n"
+                                  "recovery_target_action = 'promote'\n")
+                       .arg(archive, targetTime)
+                       .toUtf8());
+    settings.close();
+    if (m_asRoot) {
+        QProcess chown;
+        chown.start(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("%1:%2").arg(m_clusterUid).arg(m_clusterGid),
+                                              clusterDir()});
+        if (!chown.waitForFinished(600000) || chown.exitCode() != 0)
+            return Error::unavailable(QStringLiteral("cannot hand the restored cluster to %1").arg(m_clusterAccount));
+    }
+    ::chmod(QFile::encodeName(clusterDir()).constData(), 0700);
+    return Core::Ok{};
+}
+
+Status EmbeddedPostgres::waitForRecovery(int timeoutMs)
+{
+    const QByteArray admin = QStringLiteral("host='%1' dbname=postgres user=%2")
+                                 .arg(socketDir(), QLatin1String(kSuperuser))
+                                 .toUtf8();
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (m_postmaster->waitForFinished(0) || !isRunning()) {
+            QFile log(QDir(m_options.dataDir).filePath(QStringLiteral("postgres.log")));
+            log.open(QIODevice::ReadOnly);
+            return Error::unavailable(QStringLiteral("postgres stopped during recovery: %1")
+                                          .arg(QString::fromLocal8Bit(log.readAll().right(600)).trimmed()));
+        }
+        PGconn *conn = PQconnectdb(admin.constData());
+        bool done = false;
+        if (PQstatus(conn) == CONNECTION_OK) {
+            PGresult *result = PQexec(conn, "SELECT pg_is_in_recovery()");
+            done = PQresultStatus(result) == PGRES_TUPLES_OK && PQgetvalue(result, 0, 0)[0] == 'f';
+            PQclear(result);
+            if (done) {
+                // Open now: the recovery settings have done their work.
+                for (const char *reset : {"ALTER SYSTEM RESET restore_command", "ALTER SYSTEM RESET recovery_target_time",
+                                          "ALTER SYSTEM RESET recovery_target_action"})
+                    PQclear(PQexec(conn, reset));
+            }
+        }
+        PQfinish(conn);
+        if (done)
+            return Core::Ok{};
+        QThread::msleep(100);
+    }
+    return Error::unavailable(QStringLiteral("recovery did not finish within %1 s").arg(timeoutMs / 1000));
 }
 
 qint64 EmbeddedPostgres::postmasterPid() const
@@ -207,6 +306,13 @@ Status EmbeddedPostgres::prepareDirectories()
     m_clusterUid = user->pw_uid;
     m_clusterGid = user->pw_gid;
     m_clusterAccount = QString::fromLocal8Bit(user->pw_name);
+    if (!m_options.walArchiveDir.isEmpty()) {
+        // The cluster's account writes the archive.
+        QDir().mkpath(m_options.walArchiveDir);
+        if (::chown(QFile::encodeName(m_options.walArchiveDir).constData(), m_clusterUid, m_clusterGid) != 0)
+            return Error::unavailable(QStringLiteral("cannot hand the WAL archive %1 to %2")
+                                          .arg(m_options.walArchiveDir, m_clusterAccount));
+    }
     if (ownerUid != 0)
         qCInfo(lcPg).noquote() << "running the database cluster as" << m_clusterAccount << "(the owner of"
                                << ownedPath + QLatin1Char(')');
@@ -347,6 +453,15 @@ Status EmbeddedPostgres::startPostmaster()
                           QStringLiteral("-c"), QStringLiteral("unix_socket_permissions=0700"),
                           QStringLiteral("-c"), QStringLiteral("max_connections=200"),
                           QStringLiteral("-c"), QStringLiteral("log_min_messages=warning")};
+    if (!m_options.walArchiveDir.isEmpty()) {
+        // Never overwrite a segment already archived (PostgreSQL's documented example).
+        const QString archive = QDir(m_options.walArchiveDir).absolutePath();
+        arguments << QStringLiteral("-c") << QStringLiteral("wal_level=replica")
+                  << QStringLiteral("-c") << QStringLiteral("archive_mode=on")
+                  << QStringLiteral("-c")
+                  << QStringLiteral("archive_command=test ! -f '%1/%f' && cp '%p' '%1/%f'").arg(archive)
+                  << QStringLiteral("-c") << QStringLiteral("archive_timeout=60");
+    }
     if (!m_options.durable)
         arguments << QStringLiteral("-c") << QStringLiteral("fsync=off")
                   << QStringLiteral("-c") << QStringLiteral("synchronous_commit=off")
@@ -375,7 +490,9 @@ Status EmbeddedPostgres::waitUntilReady()
     while (!deadline.hasExpired()) {
         if (PQping(ping.constData()) == PQPING_OK)
             return Core::Ok{};
-        if (m_postmaster->state() != QProcess::Running) {
+        // waitForFinished(0) reaps an exited postmaster: without an event loop running,
+        // state() alone would not notice the exit until the deadline.
+        if (m_postmaster->waitForFinished(0) || m_postmaster->state() != QProcess::Running) {
             QFile log(QDir(m_options.dataDir).filePath(QStringLiteral("postgres.log")));
             log.open(QIODevice::ReadOnly);
             const QByteArray tail = log.readAll().right(600);

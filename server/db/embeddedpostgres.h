@@ -28,6 +28,9 @@ public:
         QString binDir;          // empty: newest /usr/lib/postgresql/*/bin
         bool durable = true;     // false (tests only): fsync off, no sync after initdb
         int startTimeoutMs = 60000;
+        // Non-empty: archive every finished WAL segment into this directory (point-in-time
+        // recovery from a base backup, see adoptBaseBackup).
+        QString walArchiveDir;
     };
 
     explicit EmbeddedPostgres(Options options, QObject *parent = nullptr);
@@ -45,6 +48,16 @@ public:
     qint64 postmasterPid() const;
 
     static QString findBinDir(const QString &preferred = {});
+    QString binDir() const { return m_binDir; }
+    // The conninfo of a cluster a running server keeps in `dataDir`; empty when none runs.
+    static QByteArray runningConninfo(const QString &dataDir);
+
+    // Makes this (not yet created) cluster a copy of the base backup in `baseDir` that,
+    // at the next start(), replays the WAL in `archiveDir` up to `targetTime` (PostgreSQL's
+    // timestamptz text) and then becomes a normal cluster. Fails when a cluster exists.
+    Core::Status adoptBaseBackup(const QString &baseDir, const QString &archiveDir, const QString &targetTime);
+    // After start() on an adopted base backup: waits until recovery reached its target.
+    Core::Status waitForRecovery(int timeoutMs);
 
 private:
     Core::Status prepareDirectories();
