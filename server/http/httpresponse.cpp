@@ -100,6 +100,8 @@ HttpResponse HttpResponse::fromError(const Error &error)
                                                 error.field);
     if (error.retryAfterS > 0)
         response.setHeader("Retry-After", QByteArray::number(error.retryAfterS));
+    else if (response.status == 503)
+        response.setHeader("Retry-After", "2");   // the database is away: soon, not at once
     return response;
 }
 

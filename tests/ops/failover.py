@@ -1,0 +1,413 @@
+#!/usr/bin/python3
+"""PostgreSQL failover under laces-server, with Debian's etcd and Patroni.
+
+Starts etcd and two Patroni-managed PostgreSQL 15 nodes on loopback (synchronous mode),
+points a real laces-server at both with a multi-host URL
+(host=a,b target_session_attrs=read-write), ingests telemetry and commits twin versions
+from two client threads, kills the primary's node (Patroni and PostgreSQL, SIGKILL) and
+checks:
+  * while there is no primary the server answers 503 (never 500) and never hangs;
+  * it recovers by itself within the failover time (Patroni's ttl plus a margin);
+  * every write it acknowledged is on the new primary.
+Prints the unavailability window as the clients saw it.
+
+usage: failover.py --server-binary PATH [--keep]
+"""
+
+import argparse
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+TTL_S = 10          # Patroni's leader lease: a dead primary's lock expires after this
+LOOP_WAIT_S = 1
+MARGIN_S = 20       # the server's own reconnect and the first successful request
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout_s, what):
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        try:
+            if predicate():
+                return
+        except Exception:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"failover: timed out waiting for {what}")
+
+
+def http(method, url, body=None, token=None, timeout=15.0):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return reply.status, json.loads(reply.read() or b"{}"), dict(reply.headers)
+    except urllib.error.HTTPError as error:
+        payload = error.read()
+        try:
+            parsed = json.loads(payload or b"{}")
+        except ValueError:
+            parsed = {"raw": payload.decode(errors="replace")}
+        return error.code, parsed, dict(error.headers)
+
+
+class Cluster:
+    def __init__(self, root):
+        self.root = root
+        self.etcd_client = free_port()
+        self.etcd_peer = free_port()
+        self.nodes = []
+        for index in (1, 2):
+            self.nodes.append({"name": f"node{index}", "pg": free_port(), "api": free_port(),
+                               "dir": os.path.join(root, f"node{index}"), "process": None})
+        self.etcd = None
+        # PostgreSQL refuses to run as root: Patroni (and so PostgreSQL) runs as postgres then.
+        self.as_user = None
+        if os.geteuid() == 0:
+            self.as_user = pwd.getpwnam("postgres")
+            os.chown(root, self.as_user.pw_uid, self.as_user.pw_gid)
+
+    def _demote(self):
+        if self.as_user is None:
+            return None
+        uid, gid = self.as_user.pw_uid, self.as_user.pw_gid
+
+        def demote():
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+        return demote
+
+    def start_etcd(self):
+        log = open(os.path.join(self.root, "etcd.log"), "w")
+        self.etcd = subprocess.Popen(
+            ["etcd", "--name", "laces-test", "--data-dir", os.path.join(self.root, "etcd"),
+             "--listen-client-urls", f"http://127.0.0.1:{self.etcd_client}",
+             "--advertise-client-urls", f"http://127.0.0.1:{self.etcd_client}",
+             "--listen-peer-urls", f"http://127.0.0.1:{self.etcd_peer}",
+             "--initial-advertise-peer-urls", f"http://127.0.0.1:{self.etcd_peer}",
+             "--initial-cluster", f"laces-test=http://127.0.0.1:{self.etcd_peer}",
+             "--enable-v2=true"],
+            stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{self.etcd_client}/health", timeout=1).status == 200,
+                 30, "etcd")
+
+    def config(self, node):
+        sock = os.path.join(self.root, node["name"] + "-sock")
+        os.makedirs(sock, exist_ok=True)
+        if self.as_user:
+            os.chown(sock, self.as_user.pw_uid, self.as_user.pw_gid)
+        hba = ["local all all trust", "host replication replicator 127.0.0.1/32 trust",
+               "host all all 127.0.0.1/32 trust"]
+        return {
+            "scope": "laces-failover-test",
+            "name": node["name"],
+            "restapi": {"listen": f"127.0.0.1:{node['api']}", "connect_address": f"127.0.0.1:{node['api']}"},
+            "etcd3": {"hosts": f"127.0.0.1:{self.etcd_client}"},
+            "bootstrap": {
+                "dcs": {"ttl": TTL_S, "loop_wait": LOOP_WAIT_S, "retry_timeout": 4,
+                        "maximum_lag_on_failover": 1048576,
+                        "synchronous_mode": True,
+                        "postgresql": {"use_pg_rewind": False,
+                                       "parameters": {"max_connections": 100, "wal_level": "replica",
+                                                      "hot_standby": "on", "max_wal_senders": 5,
+                                                      "max_replication_slots": 5, "wal_keep_size": "64MB"}}},
+                "initdb": [{"encoding": "UTF8"}, {"locale": "C.UTF-8"}],
+                "pg_hba": hba,
+            },
+            "postgresql": {
+                "listen": f"127.0.0.1:{node['pg']}",
+                "connect_address": f"127.0.0.1:{node['pg']}",
+                "data_dir": node["dir"],
+                "bin_dir": PG_BIN,
+                "pgpass": os.path.join(self.root, node["name"] + ".pgpass"),
+                "authentication": {"superuser": {"username": "postgres", "password": "postgres-test"},
+                                   "replication": {"username": "replicator", "password": "replicator-test"}},
+                "parameters": {"unix_socket_directories": sock},
+                "pg_hba": hba,
+            },
+            "tags": {"nofailover": False, "noloadbalance": False, "clonefrom": False, "nosync": False},
+        }
+
+    def start_node(self, node):
+        path = os.path.join(self.root, node["name"] + ".yml")
+        with open(path, "w") as out:
+            json.dump(self.config(node), out)   # JSON is YAML
+        log = open(os.path.join(self.root, node["name"] + ".log"), "a")
+        node["process"] = subprocess.Popen(["patroni", path], stdout=log, stderr=subprocess.STDOUT,
+                                           preexec_fn=self._demote(), cwd=self.root)
+
+    def role(self, node):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{node['api']}/patroni", timeout=1) as reply:
+                state = json.loads(reply.read())
+                return state.get("role"), state.get("state")
+        except Exception:
+            return None, None
+
+    def leader(self):
+        for node in self.nodes:
+            if self.role(node) == ("master", "running") or self.role(node) == ("primary", "running"):
+                return node
+        return None
+
+    def sync_standby_ready(self):
+        leader = self.leader()
+        if not leader:
+            return False
+        with urllib.request.urlopen(f"http://127.0.0.1:{leader['api']}/cluster", timeout=1) as reply:
+            members = json.loads(reply.read())["members"]
+        return any(m.get("role") == "sync_standby" and m.get("state") in ("running", "streaming") for m in members)
+
+    def kill_node(self, node):
+        """The node dies: Patroni and its PostgreSQL (postmaster and children), SIGKILL."""
+        pids = [node["process"].pid]
+        pid_file = os.path.join(node["dir"], "postmaster.pid")
+        postmaster = int(open(pid_file).readline()) if os.path.exists(pid_file) else None
+        if postmaster:
+            pids.append(postmaster)
+            children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(postmaster)], capture_output=True, text=True)
+            pids += [int(p) for p in children.stdout.split()]
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        node["process"].wait()
+
+    def psql(self, node, sql, database="laces"):
+        return subprocess.run([os.path.join(PG_BIN, "psql"), "-X", "-At", "-h", "127.0.0.1", "-p", str(node["pg"]),
+                               "-U", "postgres", "-d", database, "-c", sql],
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    def stop(self):
+        for node in self.nodes:
+            if node["process"] and node["process"].poll() is None:
+                node["process"].send_signal(signal.SIGTERM)
+        for node in self.nodes:
+            if node["process"]:
+                try:
+                    node["process"].wait(30)
+                except subprocess.TimeoutExpired:
+                    node["process"].kill()
+        if self.etcd:
+            self.etcd.terminate()
+            self.etcd.wait(10)
+
+
+class Load:
+    """Two writers: telemetry batches (acked seqs) and twin versions (acked ids)."""
+
+    def __init__(self, base, token, node_id, twin_id):
+        self.base, self.token, self.node_id, self.twin_id = base, token, node_id, twin_id
+        self.acked_seqs = []
+        self.acked_versions = []
+        self.statuses = {}
+        self.slowest_s = 0.0
+        self.failures = []           # (time, status) of every answer that was not 2xx
+        self.successes = []          # times of 2xx answers
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+
+    def note(self, started, status, body):
+        elapsed = time.time() - started
+        with self.lock:
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            self.slowest_s = max(self.slowest_s, elapsed)
+            if 200 <= status < 300:
+                self.successes.append(time.time())
+            else:
+                self.failures.append((time.time(), status, json.dumps(body)[:200]))
+
+    def telemetry(self):
+        seq = 0
+        while not self.stop.is_set():
+            seq += 1
+            now_ms = int(time.time() * 1000)
+            sample = {"node_id": self.node_id, "seq": seq,
+                      "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now_ms / 1000)) + ".%03dZ" % (now_ms % 1000),
+                      "metrics": {"temperature_c": 40 + seq % 17}}
+            while not self.stop.is_set():   # the same sample until it is acknowledged
+                started = time.time()
+                try:
+                    status, body, _ = http("POST", self.base + "/telemetry/batch",
+                                           {"boot_epoch": 1, "samples": [sample]}, self.token)
+                except Exception as error:   # a hang or a reset
+                    status, body = 0, {"exception": str(error)}
+                self.note(started, status, body)
+                if status == 200:
+                    if body.get("acked", {}).get(self.node_id, 0) >= seq:
+                        with self.lock:
+                            self.acked_seqs.append(seq)
+                    break
+                time.sleep(0.1)
+            time.sleep(0.02)
+
+    def versions(self):
+        parent = None
+        while not self.stop.is_set():
+            started = time.time()
+            body_out = {"parents": [parent] if parent else [], "message": f"commit {len(self.acked_versions) + 1}",
+                        "properties": {"n": len(self.acked_versions) + 1}}
+            try:
+                status, body, _ = http("POST", f"{self.base}/twins/{self.twin_id}/versions", body_out, self.token)
+            except Exception as error:
+                status, body = 0, {"exception": str(error)}
+            self.note(started, status, body)
+            if status == 201:
+                parent = body["id"]
+                with self.lock:
+                    self.acked_versions.append(body["id"])
+            elif status == 409 and parent is None:
+                break
+            time.sleep(0.05 if status == 201 else 0.1)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server-binary", required=True)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    for tool in ("etcd", "patroni", os.path.join(PG_BIN, "postgres")):
+        if not shutil.which(tool):
+            raise SystemExit(f"failover: {tool} is not installed (scripts/install-deps.sh installs it)")
+
+    root = tempfile.mkdtemp(prefix="laces-failover-")
+    os.chmod(root, 0o711)
+    cluster = Cluster(root)
+    server = None
+    ok = False
+    try:
+        cluster.start_etcd()
+        cluster.start_node(cluster.nodes[0])
+        wait_for(lambda: cluster.leader() is not None, 90, "the first node to lead")
+        cluster.start_node(cluster.nodes[1])
+        wait_for(cluster.sync_standby_ready, 120, "a synchronous standby")
+        first = cluster.leader()
+        cluster.psql(first, "CREATE DATABASE laces", database="postgres")
+
+        port = free_port()
+        hosts = ",".join("127.0.0.1" for _ in cluster.nodes)
+        ports = ",".join(str(n["pg"]) for n in cluster.nodes)
+        url = (f"host={hosts} port={ports} dbname=laces user=postgres connect_timeout=2 "
+               f"target_session_attrs=read-write")
+        server_log = open(os.path.join(root, "laces-server.log"), "w")
+        server = subprocess.Popen([args.server_binary, "--database-url", url, "--data-dir", os.path.join(root, "laces"),
+                                   "--port", str(port), "--rate-limit-per-min", "0", "--agent-interval-s", "0",
+                                   "--access-log", "errors", "--workers", "4"],
+                                  stdout=server_log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: http("GET", base + "/health", timeout=2)[0] == 200, 120, "laces-server")
+
+        status, _, _ = http("POST", base + "/auth/register",
+                            {"username": "ops", "email": "ops@example.org", "password": "correct horse battery"})
+        assert status == 201, status
+        _, login, _ = http("POST", base + "/auth/login", {"username": "ops", "password": "correct horse battery"})
+        token = login["access_token"]
+        _, node, _ = http("POST", base + "/nodes", {"name": "pump", "type": "pump", "latitude": 1, "longitude": 2}, token)
+        _, twin, _ = http("POST", base + "/twins", {"name": "Failover twin"}, token)
+
+        load = Load(base, token, node["id"], twin["id"])
+        threads = [threading.Thread(target=load.telemetry), threading.Thread(target=load.versions)]
+        for thread in threads:
+            thread.start()
+        time.sleep(4)
+        before = (len(load.acked_seqs), len(load.acked_versions))
+        leader = cluster.leader()
+        killed_at = time.time()
+        cluster.kill_node(leader)
+        survivor = next(n for n in cluster.nodes if n is not leader)
+        wait_for(lambda: cluster.role(survivor)[0] in ("master", "primary"), TTL_S + MARGIN_S, "the standby to take over")
+        promoted_at = time.time()
+        # Writes go on against the new primary for a while.
+        wait_for(lambda: any(t > promoted_at for t in load.successes), MARGIN_S, "the first write on the new primary")
+        time.sleep(4)
+        load.stop.set()
+        for thread in threads:
+            thread.join(30)
+
+        failures_after_kill = [f for f in load.failures if f[0] >= killed_at]
+        # The unavailability window: the longest time without a successful write, from the
+        # last success before the kill on (two writers, so a gap is a time nothing got through).
+        times = sorted(t for t in load.successes if t >= killed_at - 5)
+        gaps = [(b - a, a) for a, b in zip(times, times[1:]) if b >= killed_at]
+        window = max(gaps)[0] if gaps else None
+        refused = [f[0] for f in failures_after_kill if f[1] == 503]
+        if refused:
+            print(f"failover: 503 answered from {refused[0] - killed_at:.1f} s to {refused[-1] - killed_at:.1f} s "
+                  f"after the kill ({len(refused)} answers)")
+        print(f"failover: acknowledged before the kill: {before[0]} samples, {before[1]} versions; "
+              f"in all: {len(load.acked_seqs)} samples, {len(load.acked_versions)} versions")
+        print(f"failover: answers by status: {dict(sorted(load.statuses.items()))}; slowest {load.slowest_s:.2f} s")
+        print(f"failover: the standby was promoted {promoted_at - killed_at:.1f} s after the kill "
+              f"(Patroni ttl {TTL_S} s)")
+        if window is not None:
+            print(f"failover: unavailability window (longest time without a successful write): {window:.1f} s")
+
+        problems = []
+        bad = sorted({f[1] for f in failures_after_kill if f[1] not in (503,)})
+        if bad:
+            problems.append(f"answers other than 503 while there was no primary: {bad}: "
+                            + "; ".join(f[2] for f in failures_after_kill if f[1] in bad)[:600])
+        if 500 in load.statuses or 0 in load.statuses:
+            problems.append(f"a 500 or a hung/reset request: {load.statuses}")
+        if load.slowest_s > 15:
+            problems.append(f"a request took {load.slowest_s:.1f} s")
+        if window is None or window > TTL_S + MARGIN_S:
+            problems.append(f"no recovery within {TTL_S + MARGIN_S} s")
+        # Every acknowledged write is on the new primary.
+        seqs = set(int(s) for s in cluster.psql(survivor, "SELECT seq FROM telemetry_data WHERE node_id = '%s'"
+                                                % node["id"]).split())
+        missing = [s for s in load.acked_seqs if s not in seqs]
+        if missing:
+            problems.append(f"{len(missing)} acknowledged samples missing, e.g. {missing[:5]}")
+        ids = set(cluster.psql(survivor, "SELECT id FROM twin_versions WHERE twin_id = '%s'" % twin["id"]).split())
+        lost = [v for v in load.acked_versions if v not in ids]
+        if lost:
+            problems.append(f"{len(lost)} acknowledged versions missing, e.g. {lost[:3]}")
+        if len(load.acked_seqs) <= before[0] or len(load.acked_versions) <= before[1]:
+            problems.append("no writes were acknowledged after the failover")
+        if problems:
+            for problem in problems:
+                print("failover: FAIL: " + problem, file=sys.stderr)
+            return 1
+        print(f"failover: PASS: every acknowledged write ({len(load.acked_seqs)} samples, "
+              f"{len(load.acked_versions)} versions) is on the new primary; no 500s, no hangs")
+        ok = True
+        return 0
+    finally:
+        if server:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        cluster.stop()
+        if ok and not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            print(f"failover: logs kept in {root}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
