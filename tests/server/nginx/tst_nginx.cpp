@@ -1,5 +1,7 @@
+#include "collaborationclient.h"
 #include "server.h"
 #include "testserver.h"
+#include "db/pgconnection.h"
 #include "ws/websockethub.h"
 
 #include <QDir>
@@ -8,6 +10,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -19,18 +23,106 @@
 
 using namespace Laces;
 
+namespace {
+
+bool eventually(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done() && clock.elapsed() < timeoutMs)
+        QTest::qWait(20);
+    return done();
+}
+
+} // namespace
+
+// The shipped site configuration (packaging/nginx/laces.conf) with a real nginx in front
+// of two upstream ports, on a free port of its own, logs in a temporary directory.
+class NginxProxy
+{
+public:
+    ~NginxProxy()
+    {
+        m_nginx.terminate();
+        m_nginx.waitForFinished(5000);
+    }
+
+    QString start(quint16 first, quint16 second)
+    {
+        QFile shipped(QStringLiteral(LACES_SOURCE_DIR "/packaging/nginx/laces.conf"));
+        if (!shipped.open(QIODevice::ReadOnly))
+            return QStringLiteral("cannot read laces.conf");
+        QByteArray site = shipped.readAll();
+        {
+            QTcpServer probe;
+            probe.listen(QHostAddress::LocalHost, 0);
+            m_port = probe.serverPort();
+        }
+        const QByteArray dir = m_dir.path().toUtf8();
+        if (!site.contains("127.0.0.1:8001") || !site.contains("127.0.0.1:8002") || !site.contains("listen 80;"))
+            return QStringLiteral("laces.conf no longer has the upstreams and listen lines this test rewrites");
+        site.replace("127.0.0.1:8001", "127.0.0.1:" + QByteArray::number(first));
+        site.replace("127.0.0.1:8002", "127.0.0.1:" + QByteArray::number(second));
+        site.replace("listen 80;", "listen 127.0.0.1:" + QByteArray::number(m_port) + ";");
+        site.replace("listen [::]:80;", "");
+        site.replace("/var/log/nginx/", dir + "/");
+        QFile siteFile(m_dir.filePath(QStringLiteral("laces.conf")));
+        if (!siteFile.open(QIODevice::WriteOnly))
+            return QStringLiteral("cannot write the site");
+        siteFile.write(site);
+        siteFile.close();
+        // A minimal main configuration around it, as /etc/nginx/nginx.conf would be.
+        QByteArray main = "daemon off;\nworker_processes 1;\npid " + dir + "/nginx.pid;\nerror_log " + dir + "/error.log warn;\n";
+        if (::geteuid() == 0)
+            main += "user root;\n";
+        main += "events { worker_connections 1024; }\nhttp {\n";
+        for (const char *temp : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
+            main += QByteArray("    ") + temp + "_temp_path " + dir + "/" + temp + ";\n";
+        main += "    include " + dir + "/laces.conf;\n}\n";
+        QFile mainFile(m_dir.filePath(QStringLiteral("nginx.conf")));
+        if (!mainFile.open(QIODevice::WriteOnly))
+            return QStringLiteral("cannot write nginx.conf");
+        mainFile.write(main);
+        mainFile.close();
+        m_nginx.setProcessChannelMode(QProcess::MergedChannels);
+        m_nginx.start(QStringLiteral(LACES_NGINX_BINARY), {QStringLiteral("-e"), m_dir.filePath(QStringLiteral("error.log")),
+                                                          QStringLiteral("-p"), m_dir.path(),
+                                                          QStringLiteral("-c"), m_dir.filePath(QStringLiteral("nginx.conf"))});
+        if (!m_nginx.waitForStarted(5000))
+            return m_nginx.errorString();
+        QNetworkAccessManager network;
+        QElapsedTimer timer;
+        timer.start();
+        while (Tests::requestAt(network, url(), "GET", QStringLiteral("/health")).status != 200) {
+            if (m_nginx.state() != QProcess::Running || timer.elapsed() > 10000)
+                return QString::fromLocal8Bit(m_nginx.readAll());
+            QTest::qWait(100);
+        }
+        return {};
+    }
+
+    quint16 port() const { return m_port; }
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)); }
+
+private:
+    QTemporaryDir m_dir{QStringLiteral("/tmp/laces-nginx-XXXXXX")};
+    QProcess m_nginx;
+    quint16 m_port = 0;
+};
+
 // The shipped nginx configuration (packaging/nginx/laces.conf) in front of two real server
-// instances on one database: REST and WebSocket traffic through the proxy, and a cursor
-// sent through it to one instance reaching a subscriber on the other.
+// instances on one database: REST and WebSocket traffic through the proxy, a cursor sent
+// through it to one instance reaching a subscriber on the other, and a rolling restart of
+// both instances under load that fails no idempotent request.
 class tst_Nginx : public QObject
 {
     Q_OBJECT
 
 private slots:
     void initTestCase();
-    void cleanupTestCase();
     void restThroughTheProxy();
     void cursorCrossesInstancesBehindTheProxy();
+    void rollingRestartUnderLoad();
 
 private:
     std::unique_ptr<QWebSocket> connectThroughProxy(const QByteArray &token);
@@ -39,8 +131,7 @@ private:
 
     Tests::TestServer m_a;
     std::unique_ptr<Server::Server> m_b;
-    QTemporaryDir m_nginxDir{QStringLiteral("/tmp/laces-nginx-XXXXXX")};
-    QProcess m_nginx;
+    NginxProxy m_proxy;
     quint16 m_port = 0;
     QNetworkAccessManager m_network;
     QByteArray m_token;
@@ -53,59 +144,10 @@ void tst_Nginx::initTestCase()
     QString error;
     m_b = m_a.startPeer({}, &error);
     QVERIFY2(m_b, qPrintable(error));
-
-    // The shipped site configuration, pointed at these two instances and a free port, with
-    // its logs in a temporary directory.
-    QFile shipped(QStringLiteral(LACES_SOURCE_DIR "/packaging/nginx/laces.conf"));
-    QVERIFY(shipped.open(QIODevice::ReadOnly));
-    QByteArray site = shipped.readAll();
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        m_port = probe.serverPort();
-    }
-    const QByteArray dir = m_nginxDir.path().toUtf8();
-    QVERIFY(site.contains("127.0.0.1:8001") && site.contains("127.0.0.1:8002") && site.contains("listen 80;"));
-    site.replace("127.0.0.1:8001", "127.0.0.1:" + QByteArray::number(m_a.server().port()));
-    site.replace("127.0.0.1:8002", "127.0.0.1:" + QByteArray::number(m_b->port()));
-    site.replace("listen 80;", "listen 127.0.0.1:" + QByteArray::number(m_port) + ";");
-    site.replace("listen [::]:80;", "");
-    site.replace("/var/log/nginx/", dir + "/");
-    QFile siteFile(m_nginxDir.filePath(QStringLiteral("laces.conf")));
-    QVERIFY(siteFile.open(QIODevice::WriteOnly));
-    siteFile.write(site);
-    siteFile.close();
-    // A minimal main configuration around it, as /etc/nginx/nginx.conf would be.
-    QByteArray main = "daemon off;\nworker_processes 1;\npid " + dir + "/nginx.pid;\nerror_log " + dir + "/error.log warn;\n";
-    if (::geteuid() == 0)
-        main += "user root;\n";
-    main += "events { worker_connections 256; }\nhttp {\n";
-    for (const char *temp : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
-        main += QByteArray("    ") + temp + "_temp_path " + dir + "/" + temp + ";\n";
-    main += "    include " + dir + "/laces.conf;\n}\n";
-    QFile mainFile(m_nginxDir.filePath(QStringLiteral("nginx.conf")));
-    QVERIFY(mainFile.open(QIODevice::WriteOnly));
-    mainFile.write(main);
-    mainFile.close();
-
-    m_nginx.setProcessChannelMode(QProcess::MergedChannels);
-    m_nginx.start(QStringLiteral(LACES_NGINX_BINARY), {QStringLiteral("-e"), m_nginxDir.filePath(QStringLiteral("error.log")),
-                                            QStringLiteral("-p"), m_nginxDir.path(),
-                                            QStringLiteral("-c"), m_nginxDir.filePath(QStringLiteral("nginx.conf"))});
-    QVERIFY2(m_nginx.waitForStarted(5000), qPrintable(m_nginx.errorString()));
-    QElapsedTimer timer;
-    timer.start();
-    while (viaProxy("GET", QStringLiteral("/health"), {}).status != 200) {
-        QVERIFY2(m_nginx.state() == QProcess::Running && timer.elapsed() < 10000, m_nginx.readAll().constData());
-        QTest::qWait(100);
-    }
+    const QString started = m_proxy.start(m_a.server().port(), m_b->port());
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    m_port = m_proxy.port();
     m_a.registerUser(QStringLiteral("nina"), QStringLiteral("nina-password"));
-}
-
-void tst_Nginx::cleanupTestCase()
-{
-    m_nginx.terminate();
-    m_nginx.waitForFinished(5000);
 }
 
 Tests::Reply tst_Nginx::viaProxy(const QByteArray &method, const QString &path, const QByteArray &token, const QJsonObject &body)
@@ -172,6 +214,130 @@ void tst_Nginx::cursorCrossesInstancesBehindTheProxy()
     QCOMPARE(version.status, 201);
     QCOMPARE(next(heardByFirst, QStringLiteral("version_created")).value(QStringLiteral("version_id")), version.json.value(QStringLiteral("id")));
     QCOMPARE(next(heardBySecond, QStringLiteral("version_created")).value(QStringLiteral("version_id")), version.json.value(QStringLiteral("id")));
+}
+
+void tst_Nginx::rollingRestartUnderLoad()
+{
+    // Two more instances on the same database behind their own nginx, so that each can be
+    // restarted (on its port) while the other serves.
+    QString error;
+    std::unique_ptr<Server::Server> instances[2];
+    for (auto &instance : instances) {
+        instance = m_a.startPeer([](Server::ServerConfig &config) { config.accessLog = Server::AccessLog::Errors; }, &error);
+        QVERIFY2(instance, qPrintable(error));
+    }
+    NginxProxy proxy;
+    const QString started = proxy.start(instances[0]->port(), instances[1]->port());
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    QNetworkAccessManager network;
+    const Tests::Reply login = Tests::requestAt(network, proxy.url(), "POST", QStringLiteral("/auth/login"), {},
+                                                QJsonDocument(QJsonObject{{QStringLiteral("username"), QStringLiteral("nina")},
+                                                                          {QStringLiteral("password"), QStringLiteral("nina-password")}})
+                                                    .toJson());
+    QCOMPARE(login.status, 200);
+    const QByteArray token = login.json.value(QStringLiteral("access_token")).toString().toLatin1();
+    const Tests::Reply twin = Tests::requestAt(network, proxy.url(), "POST", QStringLiteral("/twins"), token,
+                                               QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("Rolling")}}).toJson());
+    QCOMPARE(twin.status, 201);
+    const QString twinId = twin.json.value(QStringLiteral("id")).toString();
+
+    // The desktop's collaboration client, through the proxy.
+    App::CollaborationClient collaboration(proxy.url(), token, twinId);
+    QSignalSpy subscribed(&collaboration, &App::CollaborationClient::subscribed);
+    QSignalSpy events(&collaboration, &App::CollaborationClient::event);
+    collaboration.start();
+    QVERIFY(subscribed.wait(10000));
+
+    // Load, open loop: a GET every 10 ms, a create (POST with an Idempotency-Key, sent again
+    // with the same key until it is answered) every 100 ms.
+    int getsSent = 0;
+    int getsOk = 0;
+    QStringList getFailures;
+    QHash<QString, int> createAttempts;
+    QSet<QString> createsDone;
+    const auto sendGet = [&] {
+        ++getsSent;
+        QNetworkRequest request(QUrl(proxy.url().toString() + QStringLiteral("/twins/") + twinId));
+        request.setRawHeader("Authorization", "Bearer " + token);
+        QNetworkReply *reply = network.get(request);
+        connect(reply, &QNetworkReply::finished, this, [&, reply] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 200)
+                ++getsOk;
+            else
+                getFailures.append(QStringLiteral("%1 %2").arg(status).arg(reply->errorString()));
+        });
+    };
+    std::function<void(const QString &)> sendCreate = [&](const QString &key) {
+        ++createAttempts[key];
+        QNetworkRequest request(QUrl(proxy.url().toString() + QStringLiteral("/twins")));
+        request.setRawHeader("Authorization", "Bearer " + token);
+        request.setRawHeader("Idempotency-Key", key.toLatin1());
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        QNetworkReply *reply = network.post(request, QJsonDocument(QJsonObject{{QStringLiteral("name"), key}}).toJson());
+        connect(reply, &QNetworkReply::finished, this, [&, reply, key] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 201 || status == 200)
+                createsDone.insert(key);
+            else if (createAttempts.value(key) < 50)
+                QTimer::singleShot(100, this, [&, key] { sendCreate(key); });
+        });
+    };
+    int creates = 0;
+    QTimer gets;
+    connect(&gets, &QTimer::timeout, this, sendGet);
+    QTimer posts;
+    connect(&posts, &QTimer::timeout, this, [&] { sendCreate(QStringLiteral("rolling-%1").arg(++creates)); });
+    gets.start(10);
+    posts.start(100);
+    QTest::qWait(1000);
+
+    // Each instance in turn: stopped, down for a moment, started again on its port; the
+    // next only once nginx has taken the first back (its fail_timeout, 10 s).
+    for (auto &instance : instances) {
+        Server::ServerConfig config = instance->config();
+        config.port = instance->port();
+        instance->stop();
+        instance.reset();
+        QTest::qWait(500);
+        instance = std::make_unique<Server::Server>(config);
+        const Core::Status restarted = instance->start();
+        QVERIFY2(restarted, restarted ? "" : qPrintable(restarted.error().message));
+        QTest::qWait(11000);
+    }
+    gets.stop();
+    posts.stop();
+    QVERIFY(eventually([&] { return getsOk + getFailures.size() == getsSent && createsDone.size() == creates; }, 20000));
+    qInfo("rolling restart: %d GETs, %d failed; %d creates, %d sent more than once", getsSent, int(getFailures.size()),
+          creates, int(std::count_if(createAttempts.cbegin(), createAttempts.cend(), [](int n) { return n > 1; })));
+    QVERIFY2(getFailures.isEmpty(), qPrintable(getFailures.mid(0, 5).join(QStringLiteral("; "))));
+    QCOMPARE(int(createsDone.size()), creates);
+    // Each create happened once, however often it was sent.
+    Server::PgConnection db(m_a.server().conninfo());
+    QVERIFY(db.open());
+    auto made = db.exec("SELECT count(*), count(DISTINCT name) FROM digital_twins WHERE name LIKE 'rolling-%'");
+    QVERIFY(made);
+    QCOMPARE(made->integer(0, 0), qint64(creates));
+    QCOMPARE(made->integer(0, 1), qint64(creates));
+
+    // The collaboration client came back by itself and subscribed again: it hears a version
+    // committed now.
+    QVERIFY2(subscribed.size() >= 2, qPrintable(QString::number(subscribed.size())));
+    events.clear();
+    const Tests::Reply version = Tests::requestAt(
+        network, proxy.url(), "POST", QStringLiteral("/twins/%1/versions").arg(twinId), token,
+        QJsonDocument(QJsonObject{{QStringLiteral("parents"), QJsonArray()}, {QStringLiteral("message"), QStringLiteral("after the restart")},
+                                  {QStringLiteral("properties"), QJsonObject{{QStringLiteral("site"), QStringLiteral("Hall 2")}}}})
+            .toJson());
+    QCOMPARE(version.status, 201);
+    QVERIFY(eventually([&] {
+        for (const auto &arguments : std::as_const(events))
+            if (arguments.at(0).toJsonObject().value(QStringLiteral("type")).toString() == QLatin1String("version_created"))
+                return true;
+        return false;
+    }, 10000));
 }
 
 QTEST_GUILESS_MAIN(tst_Nginx)
