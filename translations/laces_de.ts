@@ -553,6 +553,10 @@ Passwörter werden nie von der Kommandozeile übernommen.
         <source>Resolution: failure, no_fault or preventive.</source>
         <translation>Erledigung: failure, no_fault oder preventive.</translation>
     </message>
+    <message>
+        <source>slowed down by the server&apos;s rate limit; retrying in %1 s</source>
+        <translation>vom Server gebremst (Anfragelimit); neuer Versuch in %1 s</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::EditLeases</name>
@@ -1167,6 +1171,17 @@ Passwörter werden nie von der Kommandozeile übernommen.
     <message>
         <source>&lt;p&gt;The fleet map is made with Natural Earth (public domain map data).&lt;/p&gt;</source>
         <translation>&lt;p&gt;Die Flottenkarte ist mit Natural Earth erstellt (gemeinfreie Kartendaten).&lt;/p&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>Slowed down by the server: retrying in %n s</source>
+        <translation>
+            <numerusform>Vom Server gebremst: neuer Versuch in %n s</numerusform>
+            <numerusform>Vom Server gebremst: neuer Versuch in %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server limits how many requests a user may make a minute. Your changes are not lost: they are sent again by themselves.</source>
+        <translation>Der Server begrenzt, wie viele Anfragen ein Benutzer pro Minute stellen darf. Ihre Änderungen gehen nicht verloren: Sie werden von selbst erneut gesendet.</translation>
     </message>
 </context>
 <context>

@@ -553,6 +553,10 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
         <source>Resolution: failure, no_fault or preventive.</source>
         <translation>Résolution : failure, no_fault ou preventive.</translation>
     </message>
+    <message>
+        <source>slowed down by the server&apos;s rate limit; retrying in %1 s</source>
+        <translation>ralenti par la limite de requêtes du serveur ; nouvel essai dans %1 s</translation>
+    </message>
 </context>
 <context>
     <name>Laces::App::EditLeases</name>
@@ -1167,6 +1171,17 @@ Les mots de passe ne sont jamais lus sur la ligne de commande.
     <message>
         <source>&lt;p&gt;The fleet map is made with Natural Earth (public domain map data).&lt;/p&gt;</source>
         <translation>&lt;p&gt;La carte du parc est réalisée avec Natural Earth (données cartographiques du domaine public).&lt;/p&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>Slowed down by the server: retrying in %n s</source>
+        <translation>
+            <numerusform>Ralenti par le serveur : nouvel essai dans %n s</numerusform>
+            <numerusform>Ralenti par le serveur : nouvel essai dans %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server limits how many requests a user may make a minute. Your changes are not lost: they are sent again by themselves.</source>
+        <translation>Le serveur limite le nombre de requêtes qu’un utilisateur peut faire par minute. Vos modifications ne sont pas perdues : elles sont renvoyées automatiquement.</translation>
     </message>
 </context>
 <context>

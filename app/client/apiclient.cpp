@@ -71,6 +71,7 @@ void ApiClient::uploadModel(const QString &twinId, const QString &filePath, QObj
     request.setHeader(QNetworkRequest::ContentLengthHeader, file->size());
     request.setRawHeader("X-Filename", QFileInfo(filePath).fileName().toUtf8());
     QNetworkReply *reply = m_network.post(request, file);
+    ++m_requestsSent;
     file->setParent(reply);
     if (context)  // cancelling is destroying the context
         connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
@@ -95,6 +96,7 @@ void ApiClient::downloadToFile(const QString &pathAndQuery, const QString &fileP
         return;
     }
     QNetworkReply *reply = m_network.get(requestFor(pathAndQuery));
+    ++m_requestsSent;
     if (context)  // cancelling is destroying the context
         connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
     if (progress)
@@ -155,6 +157,7 @@ void ApiClient::sendRequest(const QByteArray &method, const QString &pathAndQuer
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, payload);
+    ++m_requestsSent;
     const bool authenticated = !m_token.isEmpty();
     QPointer<QObject> guard(context);
     connect(reply, &QNetworkReply::finished, this,

@@ -30,6 +30,8 @@ public:
     QByteArray token() const { return m_token; }
     void setToken(const QByteArray &token) { m_token = token; }
     bool isAuthenticated() const { return !m_token.isEmpty(); }
+    // Requests sent so far, retries included (what the server's rate limit counts).
+    quint64 requestsSent() const { return m_requestsSent; }
 
     void health(QObject *context, JsonCallback callback);
     void login(const QString &username, const QString &password, QObject *context, JsonCallback callback);
@@ -76,6 +78,7 @@ private:
     QUrl m_baseUrl;
     QByteArray m_token;
     bool m_slowed = false;
+    quint64 m_requestsSent = 0;
 };
 
 } // namespace Laces::App

@@ -337,7 +337,8 @@ void TelemetryDashboard::rangeChosen(int index)
     m_fromMs = now - m_spanMs;
     m_toMs = now;
     applyRange();
-    reload();
+    if (!fetchedCovers())
+        reload();
 }
 
 void TelemetryDashboard::setLive(bool live)
@@ -364,6 +365,41 @@ void TelemetryDashboard::setRange(qint64 fromMs, qint64 toMs)
     m_fromMs = fromMs;
     m_toMs = toMs;
     applyRange();
+    if (!fetchedCovers())
+        scheduleReload();
+}
+
+namespace {
+
+// The bucket the server's "auto" picks for a range (server/telemetry/telemetryapi.cpp,
+// autoBucket): asked for explicitly, so that the margins fetched around the range do not
+// change the resolution shown.
+QString bucketFor(qint64 rangeMs)
+{
+    constexpr qint64 kMinute = 60000;
+    constexpr qint64 kHour = 60 * kMinute;
+    if (rangeMs <= 20 * kMinute)
+        return QStringLiteral("raw");
+    if (rangeMs <= 16 * kHour)
+        return QStringLiteral("1m");
+    if (rangeMs <= 40 * 24 * kHour)
+        return QStringLiteral("1h");
+    return QStringLiteral("1d");
+}
+
+} // namespace
+
+bool TelemetryDashboard::fetchedCovers() const
+{
+    const QString key = checkedNodes().join(QLatin1Char(',')) + QLatin1Char('|') + checkedMetrics().join(QLatin1Char(','))
+                        + QLatin1Char('|') + bucketFor(m_toMs - m_fromMs);
+    return !m_fetched.key.isEmpty() && m_fetched.key == key && m_fromMs >= m_fetched.fromMs && m_toMs <= m_fetched.toMs;
+}
+
+void TelemetryDashboard::scheduleReload()
+{
+    const qint64 sinceMs = m_sinceReload.isValid() ? m_sinceReload.elapsed() : 1000;
+    m_reloadTimer.setInterval(int(std::clamp<qint64>(1000 - sinceMs, 250, 1000)));
     m_reloadTimer.start();
 }
 
@@ -489,13 +525,26 @@ void TelemetryDashboard::reload()
         return;
     }
     m_pending = int(nodes.size());
+    m_sinceReload.start();
+    // Half the span either side, at the range's own bucket: the next pan usually stays inside.
+    const qint64 span = m_toMs - m_fromMs;
+    const QString bucket = bucketFor(span);
+    m_fetched = {nodes.join(QLatin1Char(',')) + QLatin1Char('|') + metrics.join(QLatin1Char(',')) + QLatin1Char('|') + bucket,
+                 m_fromMs - span / 2, m_toMs + span / 2};
     for (const QString &node : nodes) {
-        const QString path = QStringLiteral("/telemetry/%1?bucket=auto&from=%2&to=%3&metrics=%4&limit=20000")
-                                 .arg(node).arg(m_fromMs).arg(m_toMs).arg(metrics.join(QLatin1Char(',')));
+        const QString path = QStringLiteral("/telemetry/%1?bucket=%5&from=%2&to=%3&metrics=%4&limit=20000")
+                                 .arg(node)
+                                 .arg(m_fetched.fromMs)
+                                 .arg(m_fetched.toMs)
+                                 .arg(metrics.join(QLatin1Char(',')), bucket);
         m_session->client()->send("GET", path, nullptr, this,
                                   [this, node, generation](const QJsonObject &result, const ApiError *error) {
             if (generation != m_generation)
                 return;
+            // Not all there (an error, or more raw samples than one answer holds): the next
+            // range change asks again.
+            if (error || result.value(QStringLiteral("next_after")).isString())
+                m_fetched = {};
             if (error)
                 emit errorOccurred(error->message);
             else

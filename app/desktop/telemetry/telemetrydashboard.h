@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QPointer>
+#include <QElapsedTimer>
 #include <QTimer>
 #include <QWidget>
 
@@ -95,6 +96,12 @@ private:
 
     void rebuildCharts();
     void reload();
+    // A reload soon, at most one a second: scrubbing the range does not flood the server
+    // (whose rate limit is per user), and the latest range wins.
+    void scheduleReload();
+    // Whether the data last fetched (a span's margin either side, the same bucket) already
+    // holds the range shown: panning within it needs no request.
+    bool fetchedCovers() const;
     void fill(const QString &nodeId, const QJsonObject &answer);
     void applyRange();
     void fitValueAxis(Chart &chart);
@@ -125,6 +132,14 @@ private:
     bool m_nodesRequested = false;
     int m_pending = 0;
     int m_generation = 0;   // answers of an older reload are dropped
+    struct Fetched
+    {
+        QString key;        // nodes, metrics and bucket
+        qint64 fromMs = 0;
+        qint64 toMs = 0;
+    };
+    Fetched m_fetched;
+    QElapsedTimer m_sinceReload;
 };
 
 } // namespace Laces::App

@@ -61,9 +61,10 @@ private slots:
     void ageingPanelScrubsRecomputesAndSaves();
     void maintenanceQueueListsFiltersActsAndUpdatesLive();
     void fleetMapPlacesSitesAndSelectsNodes();
+    void busySessionStaysUnderTheRateLimit();
 
 private:
-    bool logIn(App::Session &session, const QString &user, const QString &password);
+    bool logIn(App::Session &session, const QString &user, const QString &password, const QUrl &server = {});
     // Opens a ticket as the agent would (TicketStore::raise), returns its id.
     QString raiseTicket(const QString &nodeId, const QString &cause, const QString &severity, const QString &title,
                         const QJsonObject &evidence);
@@ -92,11 +93,11 @@ void tst_Desktop::initTestCase()
                  201);
 }
 
-bool tst_Desktop::logIn(App::Session &session, const QString &user, const QString &password)
+bool tst_Desktop::logIn(App::Session &session, const QString &user, const QString &password, const QUrl &server)
 {
     App::LocalServer localServer;
     App::LoginDialog dialog(&session, &localServer);
-    dialog.setServerUrl(m_server.url().toString());
+    dialog.setServerUrl(server.isEmpty() ? m_server.url().toString() : server.toString());
     dialog.setUsername(user);
     dialog.show();
     dialog.submit(password);
@@ -264,7 +265,9 @@ void tst_Desktop::telemetryDashboardShowsHistoryAndLiveSeries()
         highest = std::max(highest, point.y());
     QCOMPARE(highest, 93.5);
 
-    // The wheel zooms in around the pointer: a shorter range, fetched again.
+    // The wheel zooms in around the pointer: a shorter range at the same resolution (hourly),
+    // drawn from what was fetched with the last range's margins, without a request.
+    const quint64 requestsBefore = session.client()->requestsSent();
     auto *view = dashboard.findChild<App::TelemetryChartView *>();
     QVERIFY(view);
     const qint64 spanBefore = dashboard.rangeToMs() - dashboard.rangeFromMs();
@@ -273,9 +276,18 @@ void tst_Desktop::telemetryDashboardShowsHistoryAndLiveSeries()
                       Qt::NoScrollPhase, false);
     QApplication::sendEvent(view->viewport(), &wheel);
     QVERIFY(dashboard.rangeToMs() - dashboard.rangeFromMs() < spanBefore / 2);
+    dashboard.setRange(now - 3 * 86400000LL, now + 60000);
+    QTest::qWait(1200);   // longer than a reload's delay
+    QCOMPARE(session.client()->requestsSent(), requestsBefore);
+    // Zoomed in to minutes, it asks for the finer data.
+    loaded.clear();
+    dashboard.setRange(now - 3 * 3600000LL, now + 60000);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(dashboard.bucket(), QStringLiteral("1m"));
+    QCOMPARE(session.client()->requestsSent(), requestsBefore + 1);
 
     // The export holds what is shown.
-    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 2, 10000);
+    loaded.clear();
     dashboard.setRange(now - 3 * 86400000LL, now + 60000);
     QVERIFY(loaded.wait(10000));
     QTemporaryDir dir;
@@ -800,6 +812,75 @@ void tst_Desktop::fleetMapPlacesSitesAndSelectsNodes()
         QTRY_VERIFY_WITH_TIMEOUT(window.telemetryDashboard()->lineFor(pump, QLatin1String(metric)) != nullptr, 10000);
     QVERIFY(!window.telemetryDashboard()->lineFor(pump, QStringLiteral("temperature_c")));
     QVERIFY(window.telemetryDashboard()->isLive());
+}
+
+void tst_Desktop::busySessionStaysUnderTheRateLimit()
+{
+    // A server instance with the product's default limit (100 requests a minute per user).
+    QString error;
+    auto limited = m_server.startPeer([](Server::ServerConfig &config) { config.rateLimitPerMin = 100; }, &error);
+    QVERIFY2(limited, qPrintable(error));
+    const Tests::Reply created = m_server.requestJson(
+        "POST", QStringLiteral("/nodes"), m_adminToken,
+        {{QStringLiteral("name"), QStringLiteral("Busy pump")}, {QStringLiteral("type"), QStringLiteral("pump")},
+         {QStringLiteral("latitude"), 48.2}, {QStringLiteral("longitude"), 11.7}});
+    QCOMPARE(created.status, 201);
+    const QString node = created.json.value(QStringLiteral("id")).toString();
+
+    App::Session session;
+    QVERIFY(logIn(session, QStringLiteral("desk-admin"), QStringLiteral("desk-admin-pass"), limited->url()));
+    QSignalSpy slowed(session.client(), &App::ApiClient::slowedDown);
+    App::LocalServer localServer;
+    App::MainWindow window(&session, &localServer);
+    window.showSessionInfo();
+    window.show();
+    App::TelemetryDashboard dashboard(&session);
+    dashboard.resize(1000, 700);
+    QSignalSpy nodes(&dashboard, &App::TelemetryDashboard::nodesLoaded);
+    dashboard.show();
+    QVERIFY(nodes.wait(10000));
+    dashboard.setMetricChecked(QStringLiteral("temperature_c"), true);
+    dashboard.setNodeChecked(node, true);
+
+    // Half a minute of a busy engineer: the time range dragged back and forth twice a
+    // second, zoomed in or out every fifth move, live telemetry turned on again and the twin
+    // list reloaded every five seconds.
+    const quint64 before = session.client()->requestsSent();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QElapsedTimer clock;
+    clock.start();
+    int scrubs = 0;
+    while (clock.elapsed() < 30000) {
+        const qint64 span = (scrubs / 5 % 2 == 0 ? 6 : 12) * 3600000LL;
+        const qint64 end = now - (scrubs % 10 < 5 ? scrubs % 10 : 10 - scrubs % 10) * 1200000LL;
+        dashboard.setRange(end - span, end);
+        if (++scrubs % 10 == 0) {
+            window.twinBrowser()->reload();
+            dashboard.setLive(true);
+        }
+        QTest::qWait(500);
+    }
+    const double perMinute = double(session.client()->requestsSent() - before) * 60000.0 / double(clock.elapsed());
+    qInfo("busy desktop session: %.0f requests a minute (%d scrubs), against a limit of 100", perMinute, scrubs);
+    QVERIFY2(perMinute < 50, qPrintable(QString::number(perMinute)));
+    QVERIFY(slowed.isEmpty());
+    QVERIFY(!window.findChild<QLabel *>(QStringLiteral("slowedDown"))->isVisible());
+
+    // Against a tiny limit the window says it is slowed down, instead of failing.
+    auto tiny = m_server.startPeer([](Server::ServerConfig &config) { config.rateLimitPerMin = 2; }, &error);
+    QVERIFY2(tiny, qPrintable(error));
+    App::Session slowSession;
+    QVERIFY(logIn(slowSession, QStringLiteral("desk-admin"), QStringLiteral("desk-admin-pass"), tiny->url()));
+    App::MainWindow slowWindow(&slowSession, &localServer);
+    slowWindow.showSessionInfo();
+    slowWindow.resize(1200, 760);
+    slowWindow.show();
+    for (int i = 0; i < 4; ++i)
+        slowWindow.twinBrowser()->reload();
+    auto *label = slowWindow.findChild<QLabel *>(QStringLiteral("slowedDown"));
+    QTRY_VERIFY_WITH_TIMEOUT(label->isVisible(), 10000);
+    QVERIFY2(label->text().contains(QLatin1String("Slowed down")), qPrintable(label->text()));
+    screenshot(&slowWindow, QStringLiteral("slowed-down.png"));
 }
 
 QTEST_MAIN(tst_Desktop)
