@@ -137,7 +137,9 @@ fi
 
 echo "== $(basename "$SERVER_DEB")"
 check_depends "$SERVER_DEB" libpq5 libsodium23 'libqt6core6|libqt6core6t64' postgresql
-check_files "$SERVER_DEB" ./usr/bin/laces-server ./lib/systemd/system/laces-server.service
+check_files "$SERVER_DEB" ./usr/bin/laces-server ./lib/systemd/system/laces-server.service \
+    ./usr/share/laces/nginx/laces-tls.conf ./usr/share/laces/prometheus/laces-rules.yml \
+    ./usr/share/laces/grafana/laces-api-performance.json ./usr/share/laces/openapi.json
 check_control_scripts "$SERVER_DEB" postinst postrm
 
 if [ -n "$DESKTOP_DEB" ]; then

@@ -99,8 +99,12 @@ public:
     {
         m_port = freePort();
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        // Benchmarks call as one user far more often than a person: no rate limits unless
+        // the caller's arguments (which come later, and so win) set them.
         m_process.start(binary, QStringList{QStringLiteral("--data-dir"), m_dir.path(), QStringLiteral("--port"),
-                                            QString::number(m_port)} + extraArguments);
+                                            QString::number(m_port), QStringLiteral("--rate-limit-per-min"),
+                                            QStringLiteral("0"), QStringLiteral("--edge-rate-limit-per-min"),
+                                            QStringLiteral("0")} + extraArguments);
         const bool up = spinUntil([&] {
             QNetworkReply *reply = m_network.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(m_port))));
             QEventLoop loop;

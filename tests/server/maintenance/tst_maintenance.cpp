@@ -1187,7 +1187,9 @@ void tst_Maintenance::killedDuringCyclesLosesNothing()
         server->setProcessEnvironment(environment);
         server->start(QStringLiteral(LACES_SERVER_BINARY),
                       {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--port"), QStringLiteral("0"),
-                       QStringLiteral("--workers"), QStringLiteral("4")});
+                       QStringLiteral("--workers"), QStringLiteral("4"),
+                       // Many calls as one user: not what this test is about.
+                       QStringLiteral("--rate-limit-per-min"), QStringLiteral("0")});
         static const QRegularExpression ready(QStringLiteral("ready at http://127\\.0\\.0\\.1:(\\d+)"));
         QString log;
         QElapsedTimer timer;

@@ -14,6 +14,7 @@
 #include <QTimer>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -47,7 +48,8 @@ public:
         m_nginx.waitForFinished(5000);
     }
 
-    QString start(quint16 first, quint16 second)
+    // With a certificate and key, packaging/nginx/laces-tls.conf too, on tlsPort().
+    QString start(quint16 first, quint16 second, const QString &certificate = {}, const QString &key = {})
     {
         QFile shipped(QStringLiteral(LACES_SOURCE_DIR "/packaging/nginx/laces.conf"));
         if (!shipped.open(QIODevice::ReadOnly))
@@ -66,6 +68,26 @@ public:
         site.replace("listen 80;", "listen 127.0.0.1:" + QByteArray::number(m_port) + ";");
         site.replace("listen [::]:80;", "");
         site.replace("/var/log/nginx/", dir + "/");
+        if (!certificate.isEmpty()) {
+            QFile shippedTls(QStringLiteral(LACES_SOURCE_DIR "/packaging/nginx/laces-tls.conf"));
+            if (!shippedTls.open(QIODevice::ReadOnly))
+                return QStringLiteral("cannot read laces-tls.conf");
+            QByteArray tls = shippedTls.readAll();
+            if (!tls.contains("listen 443 ssl;") || !tls.contains("/etc/ssl/laces/server.crt"))
+                return QStringLiteral("laces-tls.conf no longer has the lines this test rewrites");
+            {
+                QTcpServer probe;
+                probe.listen(QHostAddress::LocalHost, 0);
+                m_tlsPort = probe.serverPort();
+            }
+            tls.replace("listen 443 ssl;", "listen 127.0.0.1:" + QByteArray::number(m_tlsPort) + " ssl;");
+            tls.replace("listen [::]:443 ssl;", "");
+            tls.replace("/etc/ssl/laces/server.crt", certificate.toUtf8());
+            tls.replace("/etc/ssl/laces/server.key", key.toUtf8());
+            tls.replace("/var/log/nginx/", dir + "/");
+            // Included after the plain site, in the same http block, as the file says.
+            site += "\n" + tls;
+        }
         QFile siteFile(m_dir.filePath(QStringLiteral("laces.conf")));
         if (!siteFile.open(QIODevice::WriteOnly))
             return QStringLiteral("cannot write the site");
@@ -102,12 +124,14 @@ public:
     }
 
     quint16 port() const { return m_port; }
+    quint16 tlsPort() const { return m_tlsPort; }
     QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)); }
 
 private:
     QTemporaryDir m_dir{QStringLiteral("/tmp/laces-nginx-XXXXXX")};
     QProcess m_nginx;
     quint16 m_port = 0;
+    quint16 m_tlsPort = 0;
 };
 
 // The shipped nginx configuration (packaging/nginx/laces.conf) in front of two real server
@@ -123,6 +147,7 @@ private slots:
     void restThroughTheProxy();
     void cursorCrossesInstancesBehindTheProxy();
     void rollingRestartUnderLoad();
+    void tlsFrontEnd();
 
 private:
     std::unique_ptr<QWebSocket> connectThroughProxy(const QByteArray &token);
@@ -338,6 +363,53 @@ void tst_Nginx::rollingRestartUnderLoad()
                 return true;
         return false;
     }, 10000));
+}
+
+void tst_Nginx::tlsFrontEnd()
+{
+    // The shipped TLS site (laces-tls.conf) with a certificate made here: TLS 1.3 only, HSTS.
+    QTemporaryDir certs;
+    QProcess openssl;
+    openssl.setProcessChannelMode(QProcess::MergedChannels);
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                   QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                   QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                   QStringLiteral("-keyout"), certs.filePath(QStringLiteral("server.key")), QStringLiteral("-out"),
+                   certs.filePath(QStringLiteral("server.crt"))});
+    QVERIFY(eventually([&] { return openssl.state() == QProcess::NotRunning; }, 30000));
+    QCOMPARE(openssl.exitCode(), 0);
+    NginxProxy proxy;
+    const QString started = proxy.start(m_a.server().port(), m_b->port(), certs.filePath(QStringLiteral("server.crt")),
+                                        certs.filePath(QStringLiteral("server.key")));
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    const auto ask = [&](QSsl::SslProtocol protocol, QSsl::SslProtocol *negotiated) {
+        QSslSocket socket;
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone);   // a self-signed certificate
+        socket.setProtocol(protocol);
+        bool failed = false;
+        connect(&socket, &QSslSocket::errorOccurred, this, [&failed](QAbstractSocket::SocketError) { failed = true; });
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), proxy.tlsPort());
+        eventually([&] { return socket.isEncrypted() || failed; }, 10000);
+        if (!socket.isEncrypted())
+            return QByteArray();
+        *negotiated = socket.sessionProtocol();
+        socket.write("GET /health HTTP/1.1\r\nHost: laces.example.org\r\nConnection: close\r\n\r\n");
+        QByteArray answer;
+        eventually([&] {
+            answer += socket.readAll();
+            return answer.contains("\r\n\r\n") && answer.contains("\"status\"");
+        }, 10000);
+        return answer;
+    };
+    QSsl::SslProtocol negotiated = QSsl::UnknownProtocol;
+    const QByteArray answer = ask(QSsl::SecureProtocols, &negotiated);
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QCOMPARE(negotiated, QSsl::TlsV1_3);
+    QVERIFY2(answer.toLower().contains("strict-transport-security: max-age=63072000; includesubdomains"), answer.constData());
+    QVERIFY(answer.contains("\"database\":\"ok\""));   // the server's own answer, through the proxy
+    // A client that offers TLS 1.2 at most is refused.
+    QCOMPARE(ask(QSsl::TlsV1_2, &negotiated), QByteArray());
 }
 
 QTEST_GUILESS_MAIN(tst_Nginx)
