@@ -59,6 +59,7 @@ Server::Server(ServerConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_metrics(std::make_unique<Metrics>())
+    , m_rateLimiter(std::make_unique<RateLimiter>())
 {
 }
 
@@ -539,7 +540,7 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
                 if (const int perMin = edge ? m_config.edgeRateLimitPerMin : m_config.rateLimitPerMin; perMin > 0) {
                     const QByteArray key = edge ? "node:" + context.principal().nodeId.toByteArray(QUuid::WithoutBraces)
                                                 : "user:" + context.principal().userId.toByteArray(QUuid::WithoutBraces);
-                    auto decision = RateLimiter::take(context.db(), key, perMin, 60);
+                    auto decision = m_rateLimiter->take(context.db(), key, perMin, 60);
                     if (!decision)
                         return HttpResponse::fromError(decision.error());
                     limited = *decision;
@@ -566,7 +567,7 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
                             .arg(context.principal().role, route->access.permission)));
             }
             if (route->pattern == QLatin1String("/auth/register") && m_config.registrationsPerHourPerAddress > 0) {
-                auto decision = RateLimiter::take(context.db(), "register:" + request.peerAddress.toString().toUtf8(),
+                auto decision = m_rateLimiter->take(context.db(), "register:" + request.peerAddress.toString().toUtf8(),
                                                   m_config.registrationsPerHourPerAddress, 3600);
                 if (!decision)
                     return HttpResponse::fromError(decision.error());

@@ -45,6 +45,7 @@ class ConnectionPool;
 class EmbeddedPostgres;
 class HttpServer;
 class Metrics;
+class RateLimiter;
 
 // The whole server: database (embedded or external), migrations, the HTTP front end and
 // the APIs. Requests are parsed on the thread that owns the Server and handled on a pool
@@ -101,6 +102,7 @@ private:
     std::unique_ptr<ConnectionPool> m_pool;
     std::unique_ptr<AuthService> m_auth;
     std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<RateLimiter> m_rateLimiter;   // shared buckets, leased a few tokens at a time
     std::unique_ptr<AuthApi> m_authApi;
     std::unique_ptr<UsersApi> m_usersApi;
     std::unique_ptr<TwinsApi> m_twinsApi;

@@ -3,41 +3,93 @@
 #include "db/pgconnection.h"
 #include "httpresponse.h"
 
+#include <QDateTime>
+
+#include <algorithm>
 #include <cmath>
 
 namespace Laces::Server {
 
+namespace {
+constexpr qint64 kLeaseLifeMs = 5000;
+}
+
+int RateLimiter::leaseFor(int capacity)
+{
+    return std::clamp(capacity / 20, 1, 100);
+}
+
+quint64 RateLimiter::databaseRounds() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_databaseRounds;
+}
+
 Core::Result<RateLimiter::Decision> RateLimiter::take(PgConnection &db, const QByteArray &key, int capacity,
                                                       int windowS)
 {
-    // Refill by the time since the last request (the database clock, the same for every
-    // instance), take one token when there is one; a refused request takes none.
-    static const QByteArray sql = R"(
-        INSERT INTO rate_limit_buckets AS b (key, tokens, allowed, updated_at)
-        VALUES ($1, $2::double precision - 1, true, clock_timestamp())
-        ON CONFLICT (key) DO UPDATE SET
-            allowed = least($2::double precision,
-                            b.tokens + extract(epoch FROM excluded.updated_at - b.updated_at) * $3::double precision) >= 1,
-            tokens = least($2::double precision,
-                           b.tokens + extract(epoch FROM excluded.updated_at - b.updated_at) * $3::double precision)
-                     - CASE WHEN least($2::double precision,
-                                       b.tokens + extract(epoch FROM excluded.updated_at - b.updated_at)
-                                                  * $3::double precision) >= 1
-                            THEN 1 ELSE 0 END,
-            updated_at = excluded.updated_at
-        RETURNING allowed, tokens)";
     const double perSecond = double(capacity) / double(windowS);
-    auto result = db.exec(sql, {key, QByteArray::number(capacity), QByteArray::number(perSecond, 'g', 17)});
-    if (!result)
-        return result.error();
     Decision decision;
-    decision.allowed = result->boolean(0, 0);
-    const double tokens = std::max(0.0, result->real(0, 1));
     decision.limit = capacity;
     decision.windowS = windowS;
-    decision.remaining = int(std::floor(tokens));
-    decision.resetS = int(std::ceil((double(capacity) - tokens) / perSecond));
-    decision.retryAfterS = decision.allowed ? 0 : std::max(1, int(std::ceil((1.0 - tokens) / perSecond)));
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    {
+        QMutexLocker locker(&m_mutex);
+        auto it = m_leases.find(key);
+        if (it != m_leases.end() && it->tokens > 0 && it->expiresMs > nowMs) {
+            --it->tokens;
+            const double left = it->sharedTokens + it->tokens;
+            decision.remaining = int(std::floor(left));
+            decision.resetS = int(std::ceil(std::max(0.0, double(capacity) - left) / perSecond));
+            return decision;
+        }
+        if (it != m_leases.end())
+            m_leases.erase(it);
+        ++m_databaseRounds;
+    }
+    // Refill by the time since the last lease (the database clock, the same for every
+    // instance), then take up to a lease's worth of whole tokens; a refused request takes
+    // none. Every expression reads the row as it is once its lock is held (the ON CONFLICT
+    // row), so two instances at once cannot both spend the same tokens.
+    static const QByteArray sql = R"(
+        INSERT INTO rate_limit_buckets AS r (key, tokens, granted, updated_at)
+        VALUES ($1, $2::double precision - least($4::integer, $2::integer), least($4::integer, $2::integer),
+                clock_timestamp())
+        ON CONFLICT (key) DO UPDATE SET
+            granted = least($4::double precision,
+                            floor(least($2::double precision,
+                                        r.tokens + extract(epoch FROM excluded.updated_at - r.updated_at)
+                                                   * $3::double precision)))::integer,
+            tokens = least($2::double precision,
+                           r.tokens + extract(epoch FROM excluded.updated_at - r.updated_at) * $3::double precision)
+                     - least($4::double precision,
+                             floor(least($2::double precision,
+                                         r.tokens + extract(epoch FROM excluded.updated_at - r.updated_at)
+                                                    * $3::double precision))),
+            updated_at = excluded.updated_at
+        RETURNING granted, tokens)";
+    const int lease = leaseFor(capacity);
+    auto result = db.exec(sql, {key, QByteArray::number(capacity), QByteArray::number(perSecond, 'g', 17),
+                                QByteArray::number(lease)});
+    if (!result)
+        return result.error();
+    const int taken = int(result->integer(0, 0));
+    const double shared = std::max(0.0, result->real(0, 1));
+    decision.allowed = taken >= 1;
+    int leased = std::max(0, taken - 1);
+    if (leased > 0) {
+        // Added to what another worker leased meanwhile for the same key, never replacing it.
+        QMutexLocker locker(&m_mutex);
+        Lease &held = m_leases[key];
+        held.tokens += leased;
+        held.sharedTokens = shared;
+        held.expiresMs = nowMs + kLeaseLifeMs;
+        leased = held.tokens;
+    }
+    const double left = shared + leased;
+    decision.remaining = int(std::floor(left));
+    decision.resetS = int(std::ceil(std::max(0.0, double(capacity) - left) / perSecond));
+    decision.retryAfterS = decision.allowed ? 0 : std::max(1, int(std::ceil((1.0 - shared) / perSecond)));
     return decision;
 }
 

@@ -9,8 +9,11 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <cmath>
 
 using namespace Laces;
 using Laces::Tests::Reply;
@@ -145,6 +148,31 @@ void tst_RateLimit::bucketIsSharedAcrossInstances()
           allowed, allowed + refused, double(clock.elapsed()) / 1000.0, expected);
     QVERIFY(refused > 0);
     QVERIFY2(qAbs(allowed - expected) <= 0.1 * expected, qPrintable(QString::number(allowed)));
+
+    // A burst of 300 calls at once, spread over both instances and their workers: never more
+    // than the bucket holds (120, plus what refills during the burst), and at most the
+    // instances' unspent leases (6 tokens each) fewer.
+    const QByteArray burstToken = userToken(QStringLiteral("burst"));
+    int answered = 0;
+    int served = 0;
+    QElapsedTimer burst;
+    burst.start();
+    for (int i = 0; i < 300; ++i) {
+        QNetworkRequest request(QUrl(instances[i % 2].toString() + QStringLiteral("/auth/me")));
+        request.setRawHeader("Authorization", "Bearer " + burstToken);
+        QNetworkReply *reply = network.get(request);
+        connect(reply, &QNetworkReply::finished, this, [&, reply] {
+            reply->deleteLater();
+            ++answered;
+            served += reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+        });
+    }
+    QVERIFY(eventually([&] { return answered == 300; }, 30000));
+    const double refilled = double(burst.elapsed()) / 1000.0 * 2.0;
+    qInfo("burst: %d of 300 served in %.2f s (bucket 120, %.1f refilled meanwhile)", served,
+          double(burst.elapsed()) / 1000.0, refilled);
+    QVERIFY2(served <= 120 + int(std::ceil(refilled)), qPrintable(QString::number(served)));
+    QVERIFY2(served >= 120 - 2 * 6, qPrintable(QString::number(served)));
 }
 
 void tst_RateLimit::edgeKeysHaveTheirOwnLimit()
