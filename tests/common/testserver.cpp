@@ -1,5 +1,7 @@
 #include "testserver.h"
 
+#include <QTest>
+
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -93,6 +95,18 @@ std::unique_ptr<Server::Server> TestServer::startPeer(const std::function<void(S
 QUrl TestServer::url() const
 {
     return m_server->url();
+}
+
+bool eventually(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > timeoutMs)
+            return false;
+        QTest::qWait(25);
+    }
+    return true;
 }
 
 Reply requestAt(QNetworkAccessManager &network, const QUrl &base, const QByteArray &method, const QString &path,

@@ -10,6 +10,7 @@
 class QSignalSpy;
 class QWebSocket;
 
+#include <functional>
 #include <memory>
 
 namespace Laces::Tests {
@@ -33,6 +34,11 @@ QJsonObject nextMessageOfType(QSignalSpy &spy, const QString &type, int timeoutM
 // `token`, and subscribed to `twinId` when one is given (its presence_snapshot taken too).
 // Closed when it is not welcomed or not subscribed, which callers see in its state.
 std::unique_ptr<QWebSocket> openHubSocket(quint16 port, const QByteArray &token, const QString &twinId = {});
+
+// Waits, with the event loop running (so that an in-process server keeps serving), until
+// `done` holds or `timeoutMs` of wall-clock time passed; returns whether it holds. Unlike
+// QTRY_*, which counts steps, the deadline is in time, however slow `done` is.
+bool eventually(const std::function<bool()> &done, int timeoutMs);
 
 // A request to any server at `base` (a proxy, another instance), as TestServer::request.
 Reply requestAt(QNetworkAccessManager &network, const QUrl &base, const QByteArray &method, const QString &path,

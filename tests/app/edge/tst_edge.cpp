@@ -33,6 +33,8 @@
 using namespace Laces;
 using namespace Laces::Tests;
 
+using Laces::Tests::eventually;
+
 namespace {
 
 // Waits for a process to exit while the event loop runs (the server under test lives in
@@ -46,20 +48,6 @@ bool exited(QProcess *process, int timeoutMs)
     return process->state() == QProcess::NotRunning;
 }
 
-// True once `done` holds, within `timeoutMs` of wall time (QTRY_* counts its steps, not
-// the time a slow check such as `laces-edge status` takes).
-template <typename Check>
-bool eventually(Check done, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done()) {
-        if (clock.elapsed() > timeoutMs)
-            return false;
-        QTest::qWait(50);
-    }
-    return true;
-}
 
 quint16 freePort()
 {

@@ -23,16 +23,9 @@
 using namespace Laces;
 using Laces::Tests::Reply;
 
-namespace {
+using Laces::Tests::eventually;
 
-bool eventually(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QTest::qWait(20);
-    return done();
-}
+namespace {
 
 struct Run
 {

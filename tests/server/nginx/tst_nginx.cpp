@@ -24,18 +24,7 @@
 
 using namespace Laces;
 
-namespace {
-
-bool eventually(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QTest::qWait(20);
-    return done();
-}
-
-} // namespace
+using Laces::Tests::eventually;
 
 // The shipped site configuration (packaging/nginx/laces.conf) with a real nginx in front
 // of two upstream ports, on a free port of its own, logs in a temporary directory.

@@ -19,18 +19,7 @@
 using namespace Laces;
 using Laces::Tests::Reply;
 
-namespace {
-
-bool eventually(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QTest::qWait(10);
-    return done();
-}
-
-} // namespace
+using Laces::Tests::eventually;
 
 class tst_Tls : public QObject
 {
