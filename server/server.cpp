@@ -484,6 +484,8 @@ void Server::probeOperations()
                     for (int row = 0; row < rows->rowCount(); ++row)
                         tickets.insert(rows->text(row, 0), rows->integer(row, 1));
                 m_metrics->setOpenTickets(tickets);
+                // A bucket untouched for longer than any window is full: its row can go.
+                (*connection)->exec("DELETE FROM rate_limit_buckets WHERE updated_at < now() - interval '2 hours'");
             }
         }
         m_metrics->setDatabaseProbe(up, double(timer.nsecsElapsed()) / 1e9);

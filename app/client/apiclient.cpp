@@ -160,8 +160,9 @@ void ApiClient::sendRequest(const QByteArray &method, const QString &pathAndQuer
     ++m_requestsSent;
     const bool authenticated = !m_token.isEmpty();
     QPointer<QObject> guard(context);
+    const QByteArray token = m_token;
     connect(reply, &QNetworkReply::finished, this,
-            [this, reply, guard, callback, authenticated, method, pathAndQuery, payload, headers, attempt] {
+            [this, reply, guard, callback, authenticated, method, pathAndQuery, payload, headers, attempt, token] {
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         // Slowed down, not failed: wait as long as the server asks (a minute at most) and
         // send the call again, up to three times; each time a little longer, so that calls
@@ -173,9 +174,17 @@ void ApiClient::sendRequest(const QByteArray &method, const QString &pathAndQuer
             reply->deleteLater();
             m_slowed = true;
             emit slowedDown(retryAfterS * (attempt + 1));
+            const ApiError refused = ApiError::fromReply(status, reply->readAll(), reply->errorString());
             QTimer::singleShot(retryAfterS * (attempt + 1) * 1000, this, [=] {
-                if (guard)
-                    sendRequest(method, pathAndQuery, payload, headers, guard, callback, attempt + 1);
+                if (!guard)
+                    return;
+                // Not as someone else: a call queued before a logout or another login fails
+                // with the server's refusal instead of being sent again.
+                if (m_token != token) {
+                    callback({}, &refused);
+                    return;
+                }
+                sendRequest(method, pathAndQuery, payload, headers, guard, callback, attempt + 1);
             });
             return;
         }

@@ -121,6 +121,15 @@ Status EmbeddedPostgres::adoptBaseBackup(const QString &baseDir, const QString &
                                    .arg(m_options.dataDir));
     if (Status prepared = prepareDirectories(); !prepared)
         return prepared;
+    // Whatever goes wrong from here, no half-made cluster stays behind to block a retry.
+    bool adopted = false;
+    const auto cleanUp = qScopeGuard([&] {
+        if (adopted)
+            return;
+        QDir(clusterDir()).removeRecursively();
+        QDir().mkpath(clusterDir());
+        prepareDirectories();
+    });
     QProcess copy;
     copy.setProcessChannelMode(QProcess::MergedChannels);
     copy.start(QStringLiteral("cp"), {QStringLiteral("-R"), QStringLiteral("--preserve=mode,timestamps"),
@@ -157,6 +166,7 @@ Status EmbeddedPostgres::adoptBaseBackup(const QString &baseDir, const QString &
             return Error::unavailable(QStringLiteral("cannot hand the restored cluster to %1").arg(m_clusterAccount));
     }
     ::chmod(QFile::encodeName(clusterDir()).constData(), 0700);
+    adopted = true;
     return Core::Ok{};
 }
 
@@ -454,12 +464,17 @@ Status EmbeddedPostgres::startPostmaster()
                           QStringLiteral("-c"), QStringLiteral("max_connections=200"),
                           QStringLiteral("-c"), QStringLiteral("log_min_messages=warning")};
     if (!m_options.walArchiveDir.isEmpty()) {
-        // Never overwrite a segment already archived (PostgreSQL's documented example).
+        // Never overwrite a segment already archived (PostgreSQL's documented example), and
+        // never leave a half-copied one under its name (a crash or a full disk mid-copy would
+        // stall the archive for good): copy, flush, then rename.
         const QString archive = QDir(m_options.walArchiveDir).absolutePath();
         arguments << QStringLiteral("-c") << QStringLiteral("wal_level=replica")
                   << QStringLiteral("-c") << QStringLiteral("archive_mode=on")
                   << QStringLiteral("-c")
-                  << QStringLiteral("archive_command=test ! -f '%1/%f' && cp '%p' '%1/%f'").arg(archive)
+                  << QStringLiteral("archive_command=test ! -f '%1/%f' && cp '%p' '%1/%f.partial'%2 && "
+                                    "mv '%1/%f.partial' '%1/%f'")
+                         .arg(archive, m_options.durable ? QStringLiteral(" && sync '%1/%f.partial'").arg(archive)
+                                                         : QString())
                   << QStringLiteral("-c") << QStringLiteral("archive_timeout=60");
     }
     if (!m_options.durable)

@@ -81,6 +81,7 @@ void HttpConnection::onReadyRead()
         if (m_socket->isTransactionStarted())
             m_socket->commitTransaction();
         m_socket->readAll();  // drain what the client still sends after an error answer
+        m_lastDrainMs = QDateTime::currentMSecsSinceEpoch();
         return;
     }
     // One request at a time: while it is handled, further bytes wait in the socket, whose
@@ -459,15 +460,27 @@ void HttpConnection::closeAfterWrite()
     // Over TLS the answer is out when the encrypted bytes are, too.
     auto pending = [this, tls] { return m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0); };
     auto halfClose = [this, tls, pending] {
-        if (pending() > 0)
+        if (pending() > 0 || m_halfClosed)
             return;
-        if (tls) {
-            // close_notify first (TLS 1.3 clients treat a bare end of stream as an error).
-            tls->disconnectFromHost();
-        } else {
-            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
-        }
+        m_halfClosed = true;
         QTimer::singleShot(2000, this, [this] { m_socket->abort(); deleteLater(); });
+        if (!tls) {
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+            return;
+        }
+        // TLS has no half-close: close_notify (which TLS 1.3 clients expect) ends the whole
+        // connection. So first drain until the client has been quiet for 200 ms, or closing
+        // with its unread bytes would reset the connection and could destroy the answer.
+        m_lastDrainMs = QDateTime::currentMSecsSinceEpoch();
+        auto *quiet = new QTimer(this);
+        quiet->setInterval(50);
+        connect(quiet, &QTimer::timeout, this, [this, tls, quiet] {
+            if (QDateTime::currentMSecsSinceEpoch() - m_lastDrainMs < 200)
+                return;
+            quiet->stop();
+            tls->disconnectFromHost();
+        });
+        quiet->start();
     };
     if (pending() == 0) {
         halfClose();

@@ -53,6 +53,8 @@ private:
     qint64 m_chunkRemaining = 0;
     qint64 m_bodyLimit = 0;
     bool m_keepAlive = true;
+    bool m_halfClosed = false;   // closeAfterWrite: the answer is out, the connection closing
+    qint64 m_lastDrainMs = 0;    // when bytes the client sent after the answer were last dropped
     bool m_headOnly = false;
     bool m_http10 = false;
 };

@@ -28,12 +28,9 @@ void HttpServer::incomingConnection(qintptr socketDescriptor)
     if (m_secure) {
         auto *tls = static_cast<QSslSocket *>(socket);
         tls->setSslConfiguration(m_tls);
-        // A failed handshake (a TLS 1.1 client, no client certificate where one is required)
-        // ends the connection; the HttpConnection then deletes itself as on any disconnect.
-        connect(tls, &QSslSocket::sslErrors, tls, [this, tls](const QList<QSslError> &) {
-            ++m_failedHandshakes;
-            tls->abort();
-        });
+        // A failed handshake (a TLS 1.1 client, no client certificate where one is required,
+        // one from another CA: Qt reports the certificate errors and then this) ends the
+        // connection; the HttpConnection then deletes itself as on any disconnect.
         connect(tls, &QSslSocket::errorOccurred, tls, [this, tls](QAbstractSocket::SocketError error) {
             if (error == QAbstractSocket::SslHandshakeFailedError || error == QAbstractSocket::SslInvalidUserDataError) {
                 ++m_failedHandshakes;

@@ -41,16 +41,22 @@ Core::Result<RateLimiter::Decision> RateLimiter::take(PgConnection &db, const QB
             const double left = it->sharedTokens + it->tokens;
             decision.remaining = int(std::floor(left));
             decision.resetS = int(std::ceil(std::max(0.0, double(capacity) - left) / perSecond));
+            if (it->tokens == 0)
+                m_leases.erase(it);
             return decision;
         }
         if (it != m_leases.end())
             m_leases.erase(it);
-        ++m_databaseRounds;
+        // Now and then, forget the leases of keys that went quiet.
+        if (++m_databaseRounds % 1024 == 0)
+            m_leases.removeIf([nowMs](const auto &lease) { return lease.value().expiresMs <= nowMs; });
     }
     // Refill by the time since the last lease (the database clock, the same for every
     // instance), then take up to a lease's worth of whole tokens; a refused request takes
     // none. Every expression reads the row as it is once its lock is held (the ON CONFLICT
-    // row), so two instances at once cannot both spend the same tokens.
+    // row), so two instances at once cannot both spend the same tokens; the time is taken
+    // before the lock, so an instance that waited for it may hold an earlier time than the
+    // row's: no time passed for it then (greatest), rather than negative time.
     static const QByteArray sql = R"(
         INSERT INTO rate_limit_buckets AS r (key, tokens, granted, updated_at)
         VALUES ($1, $2::double precision - least($4::integer, $2::integer), least($4::integer, $2::integer),
@@ -58,15 +64,15 @@ Core::Result<RateLimiter::Decision> RateLimiter::take(PgConnection &db, const QB
         ON CONFLICT (key) DO UPDATE SET
             granted = least($4::double precision,
                             floor(least($2::double precision,
-                                        r.tokens + extract(epoch FROM excluded.updated_at - r.updated_at)
+                                        r.tokens + extract(epoch FROM greatest(excluded.updated_at, r.updated_at) - r.updated_at)
                                                    * $3::double precision)))::integer,
             tokens = least($2::double precision,
-                           r.tokens + extract(epoch FROM excluded.updated_at - r.updated_at) * $3::double precision)
+                           r.tokens + extract(epoch FROM greatest(excluded.updated_at, r.updated_at) - r.updated_at) * $3::double precision)
                      - least($4::double precision,
                              floor(least($2::double precision,
-                                         r.tokens + extract(epoch FROM excluded.updated_at - r.updated_at)
+                                         r.tokens + extract(epoch FROM greatest(excluded.updated_at, r.updated_at) - r.updated_at)
                                                     * $3::double precision))),
-            updated_at = excluded.updated_at
+            updated_at = greatest(excluded.updated_at, r.updated_at)
         RETURNING granted, tokens)";
     const int lease = leaseFor(capacity);
     auto result = db.exec(sql, {key, QByteArray::number(capacity), QByteArray::number(perSecond, 'g', 17),

@@ -174,18 +174,18 @@ int backup(const QCommandLineParser &parser)
     say(QStringLiteral("backed up to %1: %2 in %3").arg(file, megabytes(QFileInfo(file).size()), seconds(timer)));
     if (rotate.isEmpty())
         return 0;
-    QHash<QDateTime, QString> byTime;
+    // The names say UTC; read them as such (whatever this host's time zone, and its
+    // daylight-saving gaps, are).
+    QHash<QDateTime, QString> utc;
     for (const QString &name : QDir(rotate).entryList(QDir::Files)) {
         const auto match = rotated.match(name);
-        if (match.hasMatch())
-            byTime.insert(QDateTime::fromString(match.captured(1), QStringLiteral("yyyyMMdd'T'HHmmss'Z'")).toUTC(), name);
-    }
-    // The names say UTC; read them as such.
-    QHash<QDateTime, QString> utc;
-    for (auto it = byTime.begin(); it != byTime.end(); ++it) {
-        QDateTime time = it.key();
-        time.setTimeSpec(Qt::UTC);
-        utc.insert(time, it.value());
+        if (!match.hasMatch())
+            continue;
+        const QString stamp = match.captured(1);
+        const QDateTime time(QDate::fromString(stamp.left(8), QStringLiteral("yyyyMMdd")),
+                             QTime::fromString(stamp.mid(9, 6), QStringLiteral("HHmmss")), Qt::UTC);
+        if (time.isValid())
+            utc.insert(time, name);
     }
     const QList<QDateTime> keep = BackupRetention{}.keep(utc.keys());
     int removed = 0;

@@ -393,7 +393,11 @@ bool TelemetryDashboard::fetchedCovers() const
 {
     const QString key = checkedNodes().join(QLatin1Char(',')) + QLatin1Char('|') + checkedMetrics().join(QLatin1Char(','))
                         + QLatin1Char('|') + bucketFor(m_toMs - m_fromMs);
-    return !m_fetched.key.isEmpty() && m_fetched.key == key && m_fromMs >= m_fetched.fromMs && m_toMs <= m_fetched.toMs;
+    // What was fetched ends at the time of the fetch, whatever range was asked for: a range
+    // reaching more than a minute past it asks again (the stream brings newer samples only
+    // while live).
+    const qint64 fetchedUntil = std::min(m_fetched.toMs, m_fetched.atMs + 60000);
+    return !m_fetched.key.isEmpty() && m_fetched.key == key && m_fromMs >= m_fetched.fromMs && m_toMs <= fetchedUntil;
 }
 
 void TelemetryDashboard::scheduleReload()
@@ -530,7 +534,7 @@ void TelemetryDashboard::reload()
     const qint64 span = m_toMs - m_fromMs;
     const QString bucket = bucketFor(span);
     m_fetched = {nodes.join(QLatin1Char(',')) + QLatin1Char('|') + metrics.join(QLatin1Char(',')) + QLatin1Char('|') + bucket,
-                 m_fromMs - span / 2, m_toMs + span / 2};
+                 m_fromMs - span / 2, m_toMs + span / 2, QDateTime::currentMSecsSinceEpoch()};
     for (const QString &node : nodes) {
         const QString path = QStringLiteral("/telemetry/%1?bucket=%5&from=%2&to=%3&metrics=%4&limit=20000")
                                  .arg(node)

@@ -137,6 +137,7 @@ private:
         QString key;        // nodes, metrics and bucket
         qint64 fromMs = 0;
         qint64 toMs = 0;
+        qint64 atMs = 0;    // when it was fetched
     };
     Fetched m_fetched;
     QElapsedTimer m_sinceReload;

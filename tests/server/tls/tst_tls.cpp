@@ -32,6 +32,7 @@ private slots:
     void tls12AllowedUnlessMinimumIs13();
     void tls11IsRefused();
     void webSocketOverTls();
+    void refusedUploadIsAnsweredOverTls();
     void mutualTlsTiesTheCertificateToTheNode();
     void certificateExpiryIsExported();
 
@@ -239,6 +240,32 @@ void tst_Tls::webSocketOverTls()
     socket.sendTextMessage(QStringLiteral(R"({"type":"auth","token":"%1"})").arg(QString::fromLatin1(token)));
     QVERIFY(!Tests::nextMessageOfType(messages, QStringLiteral("welcome")).isEmpty());
     QCOMPARE(m_server->server().webSocketHub()->connectionCount(), 1);
+}
+
+void tst_Tls::refusedUploadIsAnsweredOverTls()
+{
+    // A body over the limit, still being sent when the server refuses it: the 413 must reach
+    // the client (closing the TLS connection with unread bytes would reset it first).
+    QVERIFY(startWith({QStringLiteral("--tls-cert"), file(QStringLiteral("server.pem")), QStringLiteral("--tls-key"),
+                       file(QStringLiteral("server.key"))}));
+    QSslSocket socket;
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->server().port());
+    QVERIFY(eventually([&] { return socket.isEncrypted(); }, 10000));
+    socket.write("POST /twins HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 8000000\r\n\r\n");
+    QByteArray answer;
+    const QByteArray chunk(64 * 1024, 'x');
+    int sent = 0;
+    eventually([&] {
+        if (sent < 40 && socket.state() == QAbstractSocket::ConnectedState && socket.bytesToWrite() < 256 * 1024) {
+            socket.write(chunk);
+            ++sent;
+        }
+        answer += socket.readAll();
+        return answer.contains("\r\n\r\n") && answer.contains("}");
+    }, 15000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(200).constData());
+    QVERIFY(answer.contains("payload_too_large") || answer.contains("limit"));
 }
 
 void tst_Tls::mutualTlsTiesTheCertificateToTheNode()
