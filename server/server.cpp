@@ -330,6 +330,7 @@ void Server::stop()
     if (m_demoTelemetry)
         m_demoTelemetry->cancel();
     m_workers.waitForDone();
+    m_probeConnection.reset();
     m_metrics->setGaugeSource({}, {}, {}, {});
     m_metrics->setWebSocketDisconnectSource({});
     delete m_hub;
@@ -464,28 +465,32 @@ void Server::probeOperations()
     if (m_opsProbeBusy.exchange(true))
         return;
     const bool sampleFleet = m_opsProbeTicks++ % 3 == 0;
+    // Its own connection, not one of the workers': a saturated pool is slow, not a
+    // database that is down.
     m_workers.start([this, sampleFleet] {
         QElapsedTimer timer;
         timer.start();
-        auto connection = m_pool->acquire(2000);
+        if (!m_probeConnection)
+            m_probeConnection = std::make_unique<PgConnection>(m_conninfo);
+        PgConnection *connection = m_probeConnection.get();
         bool up = false;
-        if (connection) {
-            up = (*connection)->exec("SELECT 1").ok();
+        if (connection->ensureOpen()) {
+            up = connection->exec("SELECT 1").ok();
             if (up && sampleFleet) {
                 QHash<QString, qint64> fleet;
-                if (auto rows = (*connection)->exec("SELECT status, count(*) FROM machine_nodes GROUP BY status"))
+                if (auto rows = connection->exec("SELECT status, count(*) FROM machine_nodes GROUP BY status"))
                     for (int row = 0; row < rows->rowCount(); ++row)
                         fleet.insert(rows->text(row, 0), rows->integer(row, 1));
                 m_metrics->setFleet(fleet);
                 QHash<QString, qint64> tickets;
-                if (auto rows = (*connection)->exec("SELECT severity, count(*) FROM maintenance_tickets "
+                if (auto rows = connection->exec("SELECT severity, count(*) FROM maintenance_tickets "
                                                     "WHERE status IN ('open', 'acknowledged', 'in_progress') "
                                                     "GROUP BY severity"))
                     for (int row = 0; row < rows->rowCount(); ++row)
                         tickets.insert(rows->text(row, 0), rows->integer(row, 1));
                 m_metrics->setOpenTickets(tickets);
                 // A bucket untouched for longer than any window is full: its row can go.
-                (*connection)->exec("DELETE FROM rate_limit_buckets WHERE updated_at < now() - interval '2 hours'");
+                connection->exec("DELETE FROM rate_limit_buckets WHERE updated_at < now() - interval '2 hours'");
             }
         }
         m_metrics->setDatabaseProbe(up, double(timer.nsecsElapsed()) / 1e9);

@@ -42,6 +42,7 @@ class UsersApi;
 class VersionsApi;
 class WebSocketHub;
 class ConnectionPool;
+class PgConnection;
 class EmbeddedPostgres;
 class HttpServer;
 class Metrics;
@@ -130,6 +131,7 @@ private:
     QTimer *m_leaseSweep = nullptr;   // ends expired edit locks and announces them
     QTimer *m_opsProbe = nullptr;     // database and fleet figures for /metrics
     std::atomic<bool> m_opsProbeBusy{false};
+    std::unique_ptr<PgConnection> m_probeConnection;   // used by one probe at a time
     int m_opsProbeTicks = 0;
     QTimer *m_telemetryMaintenance = nullptr;
     QTimer *m_agentTimer = nullptr;      // the maintenance agent's cycle

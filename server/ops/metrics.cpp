@@ -63,6 +63,7 @@ void Metrics::setDatabaseProbe(bool up, double seconds)
     QMutexLocker locker(&m_mutex);
     m_databaseUp = up;
     m_databaseProbeS = seconds;
+    m_databaseProbedAtS = QDateTime::currentSecsSinceEpoch();
 }
 
 void Metrics::noteIngest(double lagS)
@@ -184,9 +185,12 @@ QByteArray Metrics::exposition() const
     out += "# HELP laces_http_rate_limited_total Requests refused with 429 by a rate limit.\n"
            "# TYPE laces_http_rate_limited_total counter\n"
            "laces_http_rate_limited_total " + QByteArray::number(m_rateLimited) + "\n";
+    // A probe that has not come back for 15 s (a connect hanging on an unreachable host)
+    // counts as down, not as the last answer it gave.
+    const bool databaseUp = m_databaseUp && QDateTime::currentSecsSinceEpoch() - m_databaseProbedAtS < 15;
     out += "# HELP laces_database_up Whether the last database probe (every 5 s) succeeded.\n"
            "# TYPE laces_database_up gauge\n"
-           "laces_database_up " + QByteArray(m_databaseUp ? "1" : "0") + "\n";
+           "laces_database_up " + QByteArray(databaseUp ? "1" : "0") + "\n";
     out += "# HELP laces_database_probe_duration_seconds How long the last database probe took.\n"
            "# TYPE laces_database_probe_duration_seconds gauge\n"
            "laces_database_probe_duration_seconds " + number(m_databaseProbeS) + "\n";

@@ -63,6 +63,7 @@ private:
     quint64 m_rateLimited = 0;
     bool m_databaseUp = false;
     double m_databaseProbeS = 0;
+    qint64 m_databaseProbedAtS = 0;
     double m_ingestLagS = 0;
     double m_lastIngestS = 0;
     int m_agentIntervalS = 0;

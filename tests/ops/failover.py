@@ -53,12 +53,14 @@ def wait_for(predicate, timeout_s, what):
     raise SystemExit(f"failover: timed out waiting for {what}")
 
 
-def http(method, url, body=None, token=None, timeout=15.0):
+def http(method, url, body=None, token=None, timeout=15.0, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", "Bearer " + token)
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as reply:
             return reply.status, json.loads(reply.read() or b"{}"), dict(reply.headers)
@@ -269,8 +271,12 @@ class Load:
             started = time.time()
             body_out = {"parents": [parent] if parent else [], "message": f"commit {len(self.acked_versions) + 1}",
                         "properties": {"n": len(self.acked_versions) + 1}}
+            # A commit that was made but whose answer was lost (the primary died between
+            # its COMMIT and the reply) must not be made twice: the same key answers the same.
+            key = {"Idempotency-Key": f"failover-commit-{len(self.acked_versions) + 1}"}
             try:
-                status, body, _ = http("POST", f"{self.base}/twins/{self.twin_id}/versions", body_out, self.token)
+                status, body, _ = http("POST", f"{self.base}/twins/{self.twin_id}/versions", body_out, self.token,
+                                       headers=key)
             except Exception as error:
                 status, body = 0, {"exception": str(error)}
             self.note(started, status, body)
