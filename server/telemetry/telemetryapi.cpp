@@ -1,5 +1,7 @@
 #include "telemetryapi.h"
 
+#include "telemetry/telemetrybucket.h"
+
 #include "common/jsonutil.h"
 #include "db/pgconnection.h"
 #include "http/requestcontext.h"
@@ -79,17 +81,6 @@ Core::Result<QList<int>> metricsQuery(const QUrlQuery &query)
     return metrics;
 }
 
-// The bucket a chart of this range wants: about a thousand points or fewer.
-QString autoBucket(qint64 rangeMs)
-{
-    if (rangeMs <= 20 * 60000)
-        return QStringLiteral("raw");
-    if (rangeMs <= 16 * TelemetryTime::kHourMs)
-        return QStringLiteral("1m");
-    if (rangeMs <= 40 * TelemetryTime::kDayMs)
-        return QStringLiteral("1h");
-    return QStringLiteral("1d");
-}
 
 } // namespace
 
@@ -202,7 +193,7 @@ HttpResponse TelemetryApi::query(RequestContext &context)
         return HttpResponse::fromError(metrics.error());
     QString bucket = query.queryItemValue(QStringLiteral("bucket"));
     if (bucket.isEmpty() || bucket == QLatin1String("auto"))
-        bucket = autoBucket(*to - *from);
+        bucket = Core::bucketForRange(*to - *from);
     QStringList metricNames;
     for (int metric : *metrics)
         metricNames.append(QString::fromLatin1(TelemetryMetrics::all().at(metric).name));

@@ -1,5 +1,7 @@
 #include "telemetrydashboard.h"
 
+#include "telemetry/telemetrybucket.h"
+
 #include "session.h"
 #include "telemetrychartview.h"
 #include "telemetrystream.h"
@@ -369,30 +371,15 @@ void TelemetryDashboard::setRange(qint64 fromMs, qint64 toMs)
         scheduleReload();
 }
 
-namespace {
-
-// The bucket the server's "auto" picks for a range (server/telemetry/telemetryapi.cpp,
-// autoBucket): asked for explicitly, so that the margins fetched around the range do not
-// change the resolution shown.
-QString bucketFor(qint64 rangeMs)
+QString TelemetryDashboard::fetchKey() const
 {
-    constexpr qint64 kMinute = 60000;
-    constexpr qint64 kHour = 60 * kMinute;
-    if (rangeMs <= 20 * kMinute)
-        return QStringLiteral("raw");
-    if (rangeMs <= 16 * kHour)
-        return QStringLiteral("1m");
-    if (rangeMs <= 40 * 24 * kHour)
-        return QStringLiteral("1h");
-    return QStringLiteral("1d");
+    return checkedNodes().join(QLatin1Char(',')) + QLatin1Char('|') + checkedMetrics().join(QLatin1Char(','))
+           + QLatin1Char('|') + Core::bucketForRange(m_toMs - m_fromMs);
 }
-
-} // namespace
 
 bool TelemetryDashboard::fetchedCovers() const
 {
-    const QString key = checkedNodes().join(QLatin1Char(',')) + QLatin1Char('|') + checkedMetrics().join(QLatin1Char(','))
-                        + QLatin1Char('|') + bucketFor(m_toMs - m_fromMs);
+    const QString key = fetchKey();
     // What was fetched ends at the time of the fetch, whatever range was asked for: a range
     // reaching more than a minute past it asks again (the stream brings newer samples only
     // while live).
@@ -532,9 +519,8 @@ void TelemetryDashboard::reload()
     m_sinceReload.start();
     // Half the span either side, at the range's own bucket: the next pan usually stays inside.
     const qint64 span = m_toMs - m_fromMs;
-    const QString bucket = bucketFor(span);
-    m_fetched = {nodes.join(QLatin1Char(',')) + QLatin1Char('|') + metrics.join(QLatin1Char(',')) + QLatin1Char('|') + bucket,
-                 m_fromMs - span / 2, m_toMs + span / 2, QDateTime::currentMSecsSinceEpoch()};
+    const QString bucket = Core::bucketForRange(span);
+    m_fetched = {fetchKey(), m_fromMs - span / 2, m_toMs + span / 2, QDateTime::currentMSecsSinceEpoch()};
     for (const QString &node : nodes) {
         const QString path = QStringLiteral("/telemetry/%1?bucket=%5&from=%2&to=%3&metrics=%4&limit=20000")
                                  .arg(node)

@@ -102,6 +102,8 @@ private:
     // Whether the data last fetched (a span's margin either side, the same bucket) already
     // holds the range shown: panning within it needs no request.
     bool fetchedCovers() const;
+    // What a fetch depends on besides the range: the nodes, the metrics, the bucket.
+    QString fetchKey() const;
     void fill(const QString &nodeId, const QJsonObject &answer);
     void applyRange();
     void fitValueAxis(Chart &chart);
