@@ -285,6 +285,7 @@ void tst_Desktop::telemetryDashboardShowsHistoryAndLiveSeries()
     QVERIFY(loaded.wait(10000));
     QCOMPARE(dashboard.bucket(), QStringLiteral("1m"));
     QCOMPARE(session.client()->requestsSent(), requestsBefore + 1);
+    screenshot(&dashboard, QStringLiteral("telemetry-minutes.png"));
 
     // The export holds what is shown.
     loaded.clear();
@@ -865,6 +866,7 @@ void tst_Desktop::busySessionStaysUnderTheRateLimit()
     QVERIFY2(perMinute < 50, qPrintable(QString::number(perMinute)));
     QVERIFY(slowed.isEmpty());
     QVERIFY(!window.findChild<QLabel *>(QStringLiteral("slowedDown"))->isVisible());
+    screenshot(&dashboard, QStringLiteral("telemetry-after-scrubbing.png"));
 
     // Against a tiny limit the window says it is slowed down, instead of failing.
     auto tiny = m_server.startPeer([](Server::ServerConfig &config) { config.rateLimitPerMin = 2; }, &error);
