@@ -23,11 +23,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 
-from laceslib import Load, free_port, http, wait_for
+from laceslib import free_port, lost_writes, start_load, start_server, stop_load, stop_server, wait_for
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 TTL_S = 10          # Patroni's leader lease: a dead primary's lock expires after this
@@ -202,31 +201,12 @@ def main():
         first = cluster.leader()
         cluster.psql(first, "CREATE DATABASE laces", database="postgres")
 
-        port = free_port()
         hosts = ",".join("127.0.0.1" for _ in cluster.nodes)
         ports = ",".join(str(n["pg"]) for n in cluster.nodes)
         url = (f"host={hosts} port={ports} dbname=laces user=postgres connect_timeout=2 "
                f"target_session_attrs=read-write")
-        server_log = open(os.path.join(root, "laces-server.log"), "w")
-        server = subprocess.Popen([args.server_binary, "--database-url", url, "--data-dir", os.path.join(root, "laces"),
-                                   "--port", str(port), "--rate-limit-per-min", "0", "--agent-interval-s", "0",
-                                   "--access-log", "errors", "--workers", "4"],
-                                  stdout=server_log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: http("GET", base + "/health", timeout=2)[0] == 200, 120, "laces-server")
-
-        status, _, _ = http("POST", base + "/auth/register",
-                            {"username": "ops", "email": "ops@example.org", "password": "correct horse battery"})
-        assert status == 201, status
-        _, login, _ = http("POST", base + "/auth/login", {"username": "ops", "password": "correct horse battery"})
-        token = login["access_token"]
-        _, node, _ = http("POST", base + "/nodes", {"name": "pump", "type": "pump", "latitude": 1, "longitude": 2}, token)
-        _, twin, _ = http("POST", base + "/twins", {"name": "Failover twin"}, token)
-
-        load = Load(base, token, node["id"], twin["id"])
-        threads = [threading.Thread(target=load.telemetry), threading.Thread(target=load.versions)]
-        for thread in threads:
-            thread.start()
+        server, base = start_server(args.server_binary, url, root)
+        load, threads = start_load(base, "Failover twin")
         time.sleep(4)
         before = (len(load.acked_seqs), len(load.acked_versions))
         leader = cluster.leader()
@@ -238,9 +218,7 @@ def main():
         # Writes go on against the new primary for a while.
         wait_for(lambda: any(t > promoted_at for t in load.successes), MARGIN_S, "the first write on the new primary")
         time.sleep(4)
-        load.stop.set()
-        for thread in threads:
-            thread.join(30)
+        stop_load(load, threads)
 
         failures_after_kill = [f for f in load.failures if f[0] >= killed_at]
         # The unavailability window: the longest time without a successful write, from the
@@ -272,15 +250,7 @@ def main():
         if window is None or window > TTL_S + MARGIN_S:
             problems.append(f"no recovery within {TTL_S + MARGIN_S} s")
         # Every acknowledged write is on the new primary.
-        seqs = set(int(s) for s in cluster.psql(survivor, "SELECT seq FROM telemetry_data WHERE node_id = '%s'"
-                                                % node["id"]).split())
-        missing = [s for s in load.acked_seqs if s not in seqs]
-        if missing:
-            problems.append(f"{len(missing)} acknowledged samples missing, e.g. {missing[:5]}")
-        ids = set(cluster.psql(survivor, "SELECT id FROM twin_versions WHERE twin_id = '%s'" % twin["id"]).split())
-        lost = [v for v in load.acked_versions if v not in ids]
-        if lost:
-            problems.append(f"{len(lost)} acknowledged versions missing, e.g. {lost[:3]}")
+        problems += lost_writes(load, lambda sql: cluster.psql(survivor, sql))
         if len(load.acked_seqs) <= before[0] or len(load.acked_versions) <= before[1]:
             problems.append("no writes were acknowledged after the failover")
         if problems:
@@ -292,12 +262,7 @@ def main():
         ok = True
         return 0
     finally:
-        if server:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(60)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop_server(server)
         cluster.stop()
         if ok and not args.keep:
             shutil.rmtree(root, ignore_errors=True)

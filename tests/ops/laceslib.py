@@ -3,7 +3,10 @@ writers (telemetry batches and twin versions) that records every write the serve
 acknowledged and every answer it gave."""
 
 import json
+import os
+import signal
 import socket
+import subprocess
 import threading
 import time
 import urllib.error
@@ -118,3 +121,65 @@ class Load:
             elif status == 409 and parent is None:
                 break
             time.sleep(0.05 if status == 201 else 0.1)
+
+
+def start_server(binary, database_url, root):
+    """A laces-server on `database_url` (rate limit and agent off: the load is one user),
+    healthy; returns (process, base URL)."""
+    port = free_port()
+    log = open(os.path.join(root, "laces-server.log"), "w")
+    process = subprocess.Popen([binary, "--database-url", database_url, "--data-dir", os.path.join(root, "laces"),
+                                "--port", str(port), "--rate-limit-per-min", "0", "--agent-interval-s", "0",
+                                "--access-log", "errors", "--workers", "4"],
+                               stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http("GET", base + "/health", timeout=2)[0] == 200, 120, "laces-server")
+    return process, base
+
+
+def stop_server(process):
+    """SIGTERM, and SIGKILL if it has not stopped within a minute."""
+    if not process:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def start_load(base, twin_name):
+    """A registered user, a node and a twin, and the two writers started; returns the Load
+    and its threads."""
+    status, _, _ = http("POST", base + "/auth/register",
+                        {"username": "ops", "email": "ops@example.org", "password": "correct horse battery"})
+    assert status == 201, status
+    _, login, _ = http("POST", base + "/auth/login", {"username": "ops", "password": "correct horse battery"})
+    token = login["access_token"]
+    _, node, _ = http("POST", base + "/nodes", {"name": "pump", "type": "pump", "latitude": 1, "longitude": 2}, token)
+    _, twin, _ = http("POST", base + "/twins", {"name": twin_name}, token)
+    load = Load(base, token, node["id"], twin["id"])
+    threads = [threading.Thread(target=load.telemetry), threading.Thread(target=load.versions)]
+    for thread in threads:
+        thread.start()
+    return load, threads
+
+
+def stop_load(load, threads):
+    load.stop.set()
+    for thread in threads:
+        thread.join(30)
+
+
+def lost_writes(load, psql):
+    """What the server acknowledged but `psql(sql)` (the database) does not have."""
+    problems = []
+    seqs = set(int(s) for s in psql(f"SELECT seq FROM telemetry_data WHERE node_id = '{load.node_id}'").split())
+    missing = [s for s in load.acked_seqs if s not in seqs]
+    if missing:
+        problems.append(f"{len(missing)} acknowledged samples missing, e.g. {missing[:5]}")
+    ids = set(psql(f"SELECT id FROM twin_versions WHERE twin_id = '{load.twin_id}'").split())
+    lost = [v for v in load.acked_versions if v not in ids]
+    if lost:
+        problems.append(f"{len(lost)} acknowledged versions missing, e.g. {lost[:3]}")
+    return problems

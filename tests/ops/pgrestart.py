@@ -17,14 +17,12 @@ import argparse
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
-from laceslib import Load, free_port, http, wait_for
+from laceslib import free_port, http, lost_writes, start_load, start_server, stop_load, stop_server, wait_for
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 
@@ -78,27 +76,9 @@ def main():
         database.init()
         database.start()
         database.psql("CREATE DATABASE laces", database="postgres")
-        port = free_port()
         url = f"host=127.0.0.1 port={database.port} dbname=laces user=postgres connect_timeout=2"
-        server_log = open(os.path.join(root, "laces-server.log"), "w")
-        server = subprocess.Popen([args.server_binary, "--database-url", url, "--data-dir", os.path.join(root, "laces"),
-                                   "--port", str(port), "--rate-limit-per-min", "0", "--agent-interval-s", "0",
-                                   "--access-log", "errors", "--workers", "4"],
-                                  stdout=server_log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: http("GET", base + "/health", timeout=2)[0] == 200, 120, "laces-server")
-        status, _, _ = http("POST", base + "/auth/register",
-                            {"username": "ops", "email": "ops@example.org", "password": "correct horse battery"})
-        assert status == 201, status
-        _, login, _ = http("POST", base + "/auth/login", {"username": "ops", "password": "correct horse battery"})
-        token = login["access_token"]
-        _, node, _ = http("POST", base + "/nodes", {"name": "pump", "type": "pump", "latitude": 1, "longitude": 2}, token)
-        _, twin, _ = http("POST", base + "/twins", {"name": "Restart twin"}, token)
-
-        load = Load(base, token, node["id"], twin["id"])
-        threads = [threading.Thread(target=load.telemetry), threading.Thread(target=load.versions)]
-        for thread in threads:
-            thread.start()
+        server, base = start_server(args.server_binary, url, root)
+        load, threads = start_load(base, "Restart twin")
         time.sleep(3)
         before = (len(load.acked_seqs), len(load.acked_versions))
         stopped_at = time.time()
@@ -106,7 +86,7 @@ def main():
         time.sleep(1)
         # A reader while the database is away: 503 with Retry-After, at once.
         asked = time.time()
-        down_status, down_body, down_headers = http("GET", base + "/twins", token=token)
+        down_status, down_body, down_headers = http("GET", base + "/twins", token=load.token)
         down_answer_s = time.time() - asked
         health_status, _, _ = http("GET", base + "/health")
         time.sleep(max(0.0, args.down_s - 1))
@@ -115,9 +95,7 @@ def main():
         wait_for(lambda: any(t > started_at for t in load.successes), 30, "the first write after the restart")
         recovered_at = min(t for t in load.successes if t > started_at)
         time.sleep(3)
-        load.stop.set()
-        for thread in threads:
-            thread.join(30)
+        stop_load(load, threads)
 
         during = [f for f in load.failures if stopped_at <= f[0] <= started_at + 30]
         print(f"pgrestart: database down {started_at - stopped_at:.1f} s (pg_ctl stop -m immediate, then start)")
@@ -140,14 +118,7 @@ def main():
             problems.append(f"a request took {load.slowest_s:.1f} s")
         if recovered_at - started_at > 10:
             problems.append(f"the pool took {recovered_at - started_at:.1f} s to come back")
-        seqs = set(int(s) for s in database.psql(f"SELECT seq FROM telemetry_data WHERE node_id = '{node['id']}'").split())
-        missing = [s for s in load.acked_seqs if s not in seqs]
-        if missing:
-            problems.append(f"{len(missing)} acknowledged samples missing, e.g. {missing[:5]}")
-        ids = set(database.psql(f"SELECT id FROM twin_versions WHERE twin_id = '{twin['id']}'").split())
-        lost = [v for v in load.acked_versions if v not in ids]
-        if lost:
-            problems.append(f"{len(lost)} acknowledged versions missing, e.g. {lost[:3]}")
+        problems += lost_writes(load, database.psql)
         if len(load.acked_seqs) <= before[0] or len(load.acked_versions) <= before[1]:
             problems.append("no writes were acknowledged after the restart")
         if problems:
@@ -159,12 +130,7 @@ def main():
         ok = True
         return 0
     finally:
-        if server:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(60)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop_server(server)
         database.stop("fast")
         if ok and not args.keep:
             shutil.rmtree(root, ignore_errors=True)
