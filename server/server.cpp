@@ -445,6 +445,19 @@ Core::Result<TelemetryMaintenanceReport> Server::runTelemetryMaintenance(qint64 
     return Laces::Server::runTelemetryMaintenance(**connection, *m_partitions, m_config.telemetry, nowMs);
 }
 
+std::optional<HttpResponse> Server::applyLimit(PgConnection &db, const QByteArray &key, int capacity, int windowS,
+                                               std::optional<RateLimiter::Decision> *decision)
+{
+    auto taken = m_rateLimiter->take(db, key, capacity, windowS);
+    if (!taken)
+        return HttpResponse::fromError(taken.error());
+    *decision = *taken;
+    if (taken->allowed)
+        return std::nullopt;
+    m_metrics->countRateLimited();
+    return RateLimiter::refusal(*taken);
+}
+
 QList<QPair<QByteArray, QString>> Server::routeTable() const
 {
     QList<QPair<QByteArray, QString>> table;
@@ -547,14 +560,8 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
                 if (const int perMin = edge ? m_config.edgeRateLimitPerMin : m_config.rateLimitPerMin; perMin > 0) {
                     const QByteArray key = edge ? "node:" + context.principal().nodeId.toByteArray(QUuid::WithoutBraces)
                                                 : "user:" + context.principal().userId.toByteArray(QUuid::WithoutBraces);
-                    auto decision = m_rateLimiter->take(context.db(), key, perMin, 60);
-                    if (!decision)
-                        return HttpResponse::fromError(decision.error());
-                    limited = *decision;
-                    if (!decision->allowed) {
-                        m_metrics->countRateLimited();
-                        return RateLimiter::refusal(*decision);
-                    }
+                    if (auto refused = applyLimit(context.db(), key, perMin, 60, &limited))
+                        return *refused;
                 }
                 if (!context.principal().nodeId.isNull() && !m_config.tls.clientCas.isEmpty()
                     && request.clientCertificateName
@@ -574,14 +581,10 @@ void Server::dispatch(HttpRequest request, std::function<void(HttpResponse)> res
                             .arg(context.principal().role, route->access.permission)));
             }
             if (route->pattern == QLatin1String("/auth/register") && m_config.registrationsPerHourPerAddress > 0) {
-                auto decision = m_rateLimiter->take(context.db(), "register:" + request.peerAddress.toString().toUtf8(),
-                                                  m_config.registrationsPerHourPerAddress, 3600);
-                if (!decision)
-                    return HttpResponse::fromError(decision.error());
-                if (!decision->allowed) {
-                    m_metrics->countRateLimited();
-                    return RateLimiter::refusal(*decision);
-                }
+                std::optional<RateLimiter::Decision> registration;
+                if (auto refused = applyLimit(context.db(), "register:" + request.peerAddress.toString().toUtf8(),
+                                              m_config.registrationsPerHourPerAddress, 3600, &registration))
+                    return *refused;
             }
             // Checked after authentication, so that a stranger learns nothing about routes.
             if (!badParam.isEmpty())

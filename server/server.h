@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/ratelimiter.h"
 #include "http/router.h"
 #include "result.h"
 #include "serverconfig.h"
@@ -46,7 +47,6 @@ class PgConnection;
 class EmbeddedPostgres;
 class HttpServer;
 class Metrics;
-class RateLimiter;
 
 // The whole server: database (embedded or external), migrations, the HTTP front end and
 // the APIs. Requests are parsed on the thread that owns the Server and handled on a pool
@@ -93,6 +93,10 @@ public:
 private:
     void registerRoutes();
     void probeOperations();
+    // Takes a token of `key`'s bucket: the refusal (429, or the database's error) to answer
+    // instead of the request, or nothing when it may go on; the decision for its headers.
+    std::optional<struct HttpResponse> applyLimit(PgConnection &db, const QByteArray &key, int capacity, int windowS,
+                                                  std::optional<RateLimiter::Decision> *decision);
     void dispatch(struct HttpRequest request, std::function<void(struct HttpResponse)> respond);
     void observe(const struct HttpRequest &request, const QString &route, const struct HttpResponse &response,
                  double seconds, const QString &user);
